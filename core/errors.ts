@@ -1,0 +1,259 @@
+/**
+ * One error hierarchy: every error tdauth throws is a `TDError` with a string `code`, so callers
+ * narrow with `instanceof` or `err.code`. Messages never carry tokens, secrets, codes or verifiers.
+ * @module
+ */
+
+/** Every code a {@link TDError} can carry. */
+export type TDErrorCode =
+  | "TOKEN_EXPIRED"
+  | "FORBIDDEN"
+  | "BAD_REQUEST"
+  | "NOT_FOUND"
+  | "RATE_LIMITED"
+  | "SERVER_ERROR"
+  | "API_ERROR"
+  | "AUTHORIZATION_FAILED"
+  | "TOKEN_RESPONSE_INVALID"
+  | "TOKEN_REQUEST_FAILED"
+  | "ILLEGAL_STATE"
+  | "STORE_ERROR"
+  | "LOCK_TIMEOUT";
+
+/** Options shared by the error constructors. */
+export interface TDErrorOptions {
+  /** The underlying error; it is not serialised by `toJSON`. */
+  cause?: unknown;
+  /** HTTP status of the response that caused the error, when there was one. */
+  status?: number;
+}
+
+/**
+ * Base class of every tdauth error.
+ *
+ * @example
+ * ```ts
+ * try { await session.accessToken(); }
+ * catch (err) { if (err instanceof TDError && err.code === "TOKEN_EXPIRED") console.log("log in again"); }
+ * ```
+ */
+export class TDError extends Error {
+  readonly code: TDErrorCode;
+  readonly status?: number;
+
+  constructor(code: TDErrorCode, message: string, options: TDErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    if (options.status !== undefined) this.status = options.status;
+  }
+
+  /** Name, code, status and message only: the cause may hold a response body. */
+  toJSON(): { name: string; code: TDErrorCode; status?: number; message: string } {
+    const json: { name: string; code: TDErrorCode; status?: number; message: string } = {
+      name: this.name,
+      code: this.code,
+      message: this.message,
+    };
+    if (this.status !== undefined) json.status = this.status;
+    return json;
+  }
+}
+
+/**
+ * The session cannot produce a token without the user: log in again. Also thrown when an API call
+ * still gets 401 after one forced refresh (the seed's meaning).
+ *
+ * @example
+ * ```ts
+ * catch (err) { if (err instanceof TknExpError) await client.login(); }
+ * ```
+ */
+export class TknExpError extends TDError {
+  constructor(message: string, options?: TDErrorOptions) {
+    super("TOKEN_EXPIRED", message, options);
+  }
+}
+
+/** An API error response: the status and a (truncated) body, as the seed's classes carried. */
+abstract class APIError extends TDError {
+  /** The response body as text, cut to 2,000 characters. */
+  readonly body: string;
+  constructor(code: TDErrorCode, message: string, body: string, options?: TDErrorOptions) {
+    super(code, message, options);
+    this.body = body.length > 2000 ? `${body.slice(0, 2000)}…` : body;
+  }
+}
+
+/**
+ * HTTP 403: the app has no access to that account or resource.
+ * @example
+ * ```ts
+ * catch (err) { if (err instanceof ForbidError) console.log(err.status, err.body); }
+ * ```
+ */
+export class ForbidError extends APIError {
+  constructor(message: string, body = "", options?: TDErrorOptions) {
+    super("FORBIDDEN", message, body, options);
+  }
+}
+
+/**
+ * HTTP 400: a required value was missing or malformed (the seed's "null value" error).
+ * @example
+ * ```ts
+ * catch (err) { if (err instanceof NotNulError) console.log(err.body); }
+ * ```
+ */
+export class NotNulError extends APIError {
+  constructor(message: string, body = "", options?: TDErrorOptions) {
+    super("BAD_REQUEST", message, body, options);
+  }
+}
+
+/**
+ * HTTP 404: nothing matched the request.
+ * @example
+ * ```ts
+ * catch (err) { if (err instanceof NotFndError) console.log("no such account"); }
+ * ```
+ */
+export class NotFndError extends APIError {
+  constructor(message: string, body = "", options?: TDErrorOptions) {
+    super("NOT_FOUND", message, body, options);
+  }
+}
+
+/**
+ * HTTP 429: over the API's request limit (120 per minute).
+ * @example
+ * ```ts
+ * catch (err) { if (err instanceof ExdLmtError) await new Promise((r) => setTimeout(r, 60_000)); }
+ * ```
+ */
+export class ExdLmtError extends APIError {
+  constructor(message: string, body = "", options?: TDErrorOptions) {
+    super("RATE_LIMITED", message, body, options);
+  }
+}
+
+/**
+ * HTTP 500 or 503: the service failed.
+ * @example
+ * ```ts
+ * catch (err) { if (err instanceof ServerError) console.log("retry later", err.status); }
+ * ```
+ */
+export class ServerError extends APIError {
+  constructor(message: string, body = "", options?: TDErrorOptions) {
+    super("SERVER_ERROR", message, body, options);
+  }
+}
+
+/**
+ * Any other HTTP status of 400 or more.
+ * @example
+ * ```ts
+ * catch (err) { if (err instanceof GeneralError) console.log(err.status); }
+ * ```
+ */
+export class GeneralError extends APIError {
+  constructor(message: string, body = "", options?: TDErrorOptions) {
+    super("API_ERROR", message, body, options);
+  }
+}
+
+/**
+ * A callback was refused: wrong or missing `state`, an `error=` from the server, no pending
+ * authorization, or a timed-out login. No token request was made.
+ *
+ * @example
+ * ```ts
+ * catch (err) { if (err instanceof AuthorizationError) console.log(err.error, err.message); }
+ * ```
+ */
+export class AuthorizationError extends TDError {
+  /** The OAuth `error` code when the server sent one (e.g. "access_denied"). */
+  readonly error?: string;
+  readonly error_description?: string;
+  constructor(message: string, options: TDErrorOptions & { error?: string; error_description?: string } = {}) {
+    super("AUTHORIZATION_FAILED", message, options);
+    if (options.error !== undefined) this.error = options.error;
+    if (options.error_description !== undefined) this.error_description = options.error_description;
+  }
+}
+
+/**
+ * The token endpoint answered with something that is not a usable token response (an HTML
+ * "Access Denied" page, no `access_token`, a non-numeric `expires_in`). Stored tokens are untouched.
+ *
+ * @example
+ * ```ts
+ * catch (err) { if (err instanceof TokenResponseError) console.log("try again shortly"); }
+ * ```
+ */
+export class TokenResponseError extends TDError {
+  constructor(message: string, options?: TDErrorOptions) {
+    super("TOKEN_RESPONSE_INVALID", message, options);
+  }
+}
+
+/**
+ * The token endpoint refused a request with an OAuth error (RFC 6749 §5.2), or kept failing after
+ * the bounded retries. Carries `error`, `error_description` and `status`.
+ *
+ * @example
+ * ```ts
+ * catch (err) { if (err instanceof TokenRequestError && err.error === "invalid_grant") console.log("code expired?"); }
+ * ```
+ */
+export class TokenRequestError extends TDError {
+  readonly error?: string;
+  readonly error_description?: string;
+  constructor(message: string, options: TDErrorOptions & { error?: string; error_description?: string } = {}) {
+    super("TOKEN_REQUEST_FAILED", message, options);
+    if (options.error !== undefined) this.error = options.error;
+    if (options.error_description !== undefined) this.error_description = options.error_description;
+  }
+}
+
+/**
+ * An event that the current state does not allow (e.g. `complete()` with no pending login).
+ * @example
+ * ```ts
+ * transition({ state: "unauthenticated" }, { type: "refreshed", tokens }, Date.now()); // throws StateError
+ * ```
+ */
+export class StateError extends TDError {
+  constructor(message: string, options?: TDErrorOptions) {
+    super("ILLEGAL_STATE", message, options);
+  }
+}
+
+/**
+ * A token store could not be read or written (corrupt file, wrong key, permissions). Names the
+ * place; the stored data is never overwritten because of it.
+ *
+ * @example
+ * ```ts
+ * catch (err) { if (err instanceof StoreError) console.error(err.message); }
+ * ```
+ */
+export class StoreError extends TDError {
+  constructor(message: string, options?: TDErrorOptions) {
+    super("STORE_ERROR", message, options);
+  }
+}
+
+/**
+ * A lock was not acquired in time.
+ * @example
+ * ```ts
+ * await lock.acquire({ timeoutMs: 5_000 }).catch((err) => { if (err instanceof LockTimeoutError) retryLater(); });
+ * ```
+ */
+export class LockTimeoutError extends TDError {
+  constructor(message: string, options?: TDErrorOptions) {
+    super("LOCK_TIMEOUT", message, options);
+  }
+}

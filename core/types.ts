@@ -1,0 +1,101 @@
+/**
+ * The small interfaces every adapter implements and the shapes the core passes around.
+ * @module
+ */
+
+/** The four states of a session (see {@link transition}). */
+export type AuthState = "unauthenticated" | "authorizing" | "authenticated" | "expired";
+
+/**
+ * What a {@link TokenStore} holds for one session. Times are epoch milliseconds.
+ *
+ * The state of a session is derived from this record alone, so every process sharing a store
+ * agrees on it.
+ *
+ * @example
+ * ```ts
+ * const tokens: StoredTokens = {
+ *   accessToken: "at", refreshToken: "rt", tokenType: "Bearer",
+ *   accessExpiresAt: Date.now() + 1_800_000, refreshExpiresAt: Date.now() + 7 * 86_400_000,
+ *   authorizedAt: Date.now(),
+ * };
+ * ```
+ */
+export interface StoredTokens {
+  accessToken: string;
+  /** Absent when the server never issued one (then the session ends with the access token). */
+  refreshToken?: string;
+  /** Usually "Bearer". */
+  tokenType: string;
+  scope?: string;
+  idToken?: string;
+  /** When the access token dies. */
+  accessExpiresAt: number;
+  /** When the refresh token dies; absent when neither the server nor the profile says. */
+  refreshExpiresAt?: number;
+  /** When the interactive login that started this grant happened (Schwab's 7-day clock). */
+  authorizedAt: number;
+  /** Provider id, e.g. "td-ameritrade", "schwab", "oauth2". */
+  provider?: string;
+  clientId?: string;
+  /**
+   * Set when the server rejected the refresh token: the session is `expired` and the tokens are
+   * kept only so that `status()` can say when and why.
+   */
+  expired?: { at: number; reason: string };
+}
+
+/**
+ * Where a session's tokens live. `save` must replace the whole record atomically: a reader sees
+ * the old record or the new one, never a mix.
+ *
+ * @example
+ * ```ts
+ * const store: TokenStore = new MemoryStore();
+ * await store.save(tokens);
+ * const again = await store.load();
+ * ```
+ */
+export interface TokenStore {
+  /** The stored record, or null when nothing is stored. */
+  load(): Promise<StoredTokens | null>;
+  save(tokens: StoredTokens): Promise<void>;
+  clear(): Promise<void>;
+}
+
+/** Releases a held lock. Calling it twice is harmless. */
+export type Release = () => Promise<void>;
+
+/** Options of {@link Lock.acquire}. */
+export interface LockAcquireOptions {
+  /** Give up when this signal aborts (rejects with the signal's reason). */
+  signal?: AbortSignal;
+  /** Give up after this long with a `LockTimeoutError`. */
+  timeoutMs?: number;
+}
+
+/**
+ * A mutual-exclusion lock shared by everything that refreshes one session: in-process
+ * (`InProcessLock`), across processes (`FileLock`) or machines (`RedisLock`, `KvLock`).
+ *
+ * @example
+ * ```ts
+ * const release = await lock.acquire({ timeoutMs: 10_000 });
+ * try { await refresh(); } finally { await release(); }
+ * ```
+ */
+export interface Lock {
+  acquire(options?: LockAcquireOptions): Promise<Release>;
+}
+
+/** The fields of an RFC 6749 §5.1 token response that tdauth reads. */
+export interface TokenResponse {
+  access_token: string;
+  token_type?: string;
+  expires_in: number;
+  refresh_token?: string;
+  /** TD Ameritrade states the refresh token's lifetime; Schwab does not. */
+  refresh_token_expires_in?: number;
+  scope?: string;
+  id_token?: string;
+}

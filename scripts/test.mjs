@@ -1,0 +1,94 @@
+#!/usr/bin/env node
+// Runs every suite (vitest on Node, then Deno, then Bun) and ends with one plain
+// "N passed, N failed" line, because CI reads that line and not vitest's, deno's or bun's.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+
+const root = new URL("..", import.meta.url).pathname;
+const bin = (name) => join(root, "node_modules", ".bin", name);
+const args = process.argv.slice(2);
+const only = new Set((process.env.TDAUTH_SUITES ?? "node,deno,bun").split(","));
+let passed = 0;
+let failed = 0;
+const failures = [];
+
+function run(label, command, commandArgs, env = {}) {
+  console.log(`\n=== ${label}: ${[command, ...commandArgs].join(" ")}`);
+  const result = spawnSync(command, commandArgs, {
+    cwd: root,
+    stdio: ["ignore", "pipe", "inherit"],
+    env: { ...process.env, ...env },
+    encoding: "utf8",
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  process.stdout.write(result.stdout ?? "");
+  return result;
+}
+
+function filesUnder(dir, suffix) {
+  if (!existsSync(dir)) return [];
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out.push(...filesUnder(path, suffix));
+    else if (name.endsWith(suffix)) out.push(path);
+  }
+  return out.sort();
+}
+
+function count(label, p, f, exitCode) {
+  passed += p;
+  failed += f;
+  // A runner that crashed before reporting counts as one failure, never as silence.
+  if (exitCode !== 0 && f === 0) {
+    failed += 1;
+    failures.push(`${label} (exit ${exitCode}, no failing test reported)`);
+  } else if (f > 0) failures.push(`${label} (${f} failed)`);
+}
+
+if (only.has("node")) {
+  mkdirSync(join(root, "test", "artifacts"), { recursive: true });
+  const out = join(root, "test", "artifacts", "vitest.json");
+  const r = run("node (vitest)", bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile=${out}`, ...args]);
+  let p = 0;
+  let f = 0;
+  if (existsSync(out)) {
+    const report = JSON.parse(readFileSync(out, "utf8"));
+    p = report.numPassedTests ?? 0;
+    f = report.numFailedTests ?? 0;
+    // Suites that failed to load report no tests; count each as a failure.
+    f += (report.testResults ?? []).filter((s) => s.status === "failed" && (s.assertionResults ?? []).length === 0).length;
+  }
+  count("node", p, f, r.status ?? 1);
+}
+
+if (only.has("deno") && args.length === 0) {
+  const files = filesUnder(join(root, "test", "deno"), ".deno.ts");
+  if (files.length > 0) {
+    const r = run("deno", bin("deno"), ["test", "-A", "--unstable-kv", "--no-check", ...files]);
+    const m = /(\d+) passed(?: \(\d+ steps?\))? \| (\d+) failed/.exec(r.stdout ?? "");
+    count("deno", m ? Number(m[1]) : 0, m ? Number(m[2]) : 0, r.status ?? 1);
+  }
+}
+
+if (only.has("bun") && args.length === 0) {
+  const files = filesUnder(join(root, "test", "bun"), ".bun.ts");
+  if (files.length > 0) {
+    const r = spawnSync(bin("bun"), ["test", ...files.map((f) => `./${f.slice(root.length)}`)], {
+      cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 256 * 1024 * 1024,
+    });
+    console.log(`\n=== bun: bun test (${files.length} files)`);
+    // bun test reports on stderr.
+    process.stdout.write(r.stdout ?? "");
+    process.stdout.write(r.stderr ?? "");
+    const text = `${r.stdout}\n${r.stderr}`;
+    const p = /^\s*(\d+) pass$/m.exec(text);
+    const f = /^\s*(\d+) fail$/m.exec(text);
+    count("bun", p ? Number(p[1]) : 0, f ? Number(f[1]) : 0, r.status ?? 1);
+  }
+}
+
+if (failures.length > 0) console.log(`\nfailed suites: ${failures.join("; ")}`);
+console.log(`\n${passed} passed, ${failed} failed`);
+process.exit(failed > 0 || passed === 0 ? 1 : 0);
