@@ -1,0 +1,163 @@
+/**
+ * `tdauth/locks/kv`: a Lock on Deno KV, for processes (or Deno Deploy isolates) sharing one KV.
+ *
+ * @example
+ * ```ts
+ * import { KvLock } from "tdauth/locks/kv";
+ * const lock = new KvLock(await Deno.openKv());
+ * ```
+ * @module
+ */
+import type { Lock, LockAcquireOptions, Release } from "../../core/types.ts";
+import { type Lease, acquireLease, ownerToken } from "./_lease.ts";
+import { type DenoKvLike, type Kv, isKVNamespace, toKv } from "./kv.ts";
+
+export type { DenoKvLike, Kv } from "./kv.ts";
+
+/** Options of {@link KvLock}. */
+export interface KvLockOptions {
+  /** The key the lock lives under. Default "tdauth:lock". */
+  key?: string;
+  /** A holder that stops heartbeating (crashed, killed) loses the lock after this long. Default 30_000. */
+  ttlMs?: number;
+  /** How often a holder extends its lease. Default ttlMs / 3. */
+  heartbeatMs?: number;
+  /** Longest wait between tries while someone else holds it (jittered). Default 100. */
+  pollMs?: number;
+  /** Default for {@link LockAcquireOptions.timeoutMs}. Default 60_000. */
+  timeoutMs?: number;
+  /** Called when a held lease could not be kept (it expired and someone else took it). */
+  onLost?: (err: Error) => void;
+}
+
+const WORKERS_KV_REFUSED =
+  "new KvLock(kv): kv is a Workers KV namespace, which cannot hold a lock: it is eventually consistent " +
+  "(a write can take 60 s to be seen elsewhere) and has no atomic compare-and-set, so two Workers could " +
+  "both believe they hold it and refresh at once, which revokes the session. Use Deno KV (KvLock), Redis " +
+  "(RedisLock from tdauth/locks/redis), or let a single Worker instance refresh (a Cron Trigger, or a " +
+  "Durable Object) with the default in-process lock.";
+
+interface Holder {
+  owner: string;
+  expiresAt: number;
+}
+
+function readHolder(value: string | null): Holder | null {
+  if (value === null) return null;
+  try {
+    const h = JSON.parse(value) as Partial<Holder>;
+    if (typeof h.owner === "string" && typeof h.expiresAt === "number") return h as Holder;
+  } catch {
+    // Not ours: handled as expired below.
+  }
+  return null;
+}
+
+/**
+ * A lock on Deno KV: the lease is one key written with an atomic check-and-set
+ * (`check({ key, versionstamp: null })` then `set(..., { expireIn: ttlMs })`), owned by a random
+ * 128-bit token, extended by a heartbeat while held and released by an atomic check of the
+ * versionstamp this owner wrote, so a late release never deletes someone else's lease.
+ *
+ * Deno KV deletes expired keys lazily (a `get` can still return one), so the lease also records
+ * its expiry time and a dead holder's lease is taken over with a check of its versionstamp once
+ * that time has passed. Processes on different machines should have clocks within a fraction of
+ * `ttlMs`.
+ *
+ * **Not on Workers KV**: passing a Workers KV namespace throws a TypeError. Workers KV is
+ * eventually consistent and has no compare-and-set, so no correct lock can be built on it. Use
+ * Deno KV, Redis (`RedisLock`), or one Worker instance / a Durable Object doing the refreshes.
+ *
+ * @example
+ * ```ts
+ * const kv = await Deno.openKv();
+ * const session = new AuthSession({ provider, store: new KvStore(kv), lock: new KvLock(kv) });
+ * const release = await new KvLock(kv).acquire({ timeoutMs: 10_000 });
+ * try { await refresh(); } finally { await release(); }
+ * ```
+ */
+export class KvLock implements Lock {
+  readonly key: string;
+  readonly ttlMs: number;
+  readonly #kv: Kv;
+  readonly #heartbeatMs: number;
+  readonly #pollMs: number;
+  readonly #timeoutMs: number;
+  readonly #onLost: ((err: Error) => void) | undefined;
+
+  constructor(kv: Kv | DenoKvLike, options: KvLockOptions = {}) {
+    if (isKVNamespace(kv)) throw new TypeError(WORKERS_KV_REFUSED);
+    const wrapped = toKv(kv, "new KvLock(kv)");
+    if (typeof wrapped.setIf !== "function" || typeof wrapped.deleteIf !== "function") {
+      throw new TypeError(
+        wrapped.name === "Workers KV"
+          ? WORKERS_KV_REFUSED
+          : `new KvLock(kv): ${wrapped.name} has no atomic setIf/deleteIf, which a lock needs; use Deno KV or RedisLock`,
+      );
+    }
+    this.#kv = wrapped;
+    this.key = options.key ?? "tdauth:lock";
+    if (typeof this.key !== "string" || this.key === "") throw new TypeError("new KvLock(kv, { key }): key must be a non-empty string");
+    this.ttlMs = positive(options.ttlMs ?? 30_000, "ttlMs");
+    this.#heartbeatMs = positive(options.heartbeatMs ?? Math.max(1, Math.floor(this.ttlMs / 3)), "heartbeatMs");
+    if (this.#heartbeatMs >= this.ttlMs) throw new TypeError("new KvLock(kv, { heartbeatMs }): heartbeatMs must be less than ttlMs");
+    this.#pollMs = positive(options.pollMs ?? 100, "pollMs");
+    this.#timeoutMs = positive(options.timeoutMs ?? 60_000, "timeoutMs");
+    this.#onLost = options.onLost;
+  }
+
+  /** Waits for the lock; rejects with LockTimeoutError after `timeoutMs`, or the signal's reason. */
+  acquire(options: LockAcquireOptions = {}): Promise<Release> {
+    const timeoutMs = options.timeoutMs === undefined ? this.#timeoutMs : nonNegative(options.timeoutMs, "timeoutMs");
+    return acquireLease({
+      attempt: () => this.#attempt(),
+      what: `${this.#kv.name} lock "${this.key}"`,
+      ttlMs: this.ttlMs,
+      heartbeatMs: this.#heartbeatMs,
+      maxPollMs: this.#pollMs,
+      timeoutMs,
+      signal: options.signal,
+      onLost: this.#onLost,
+    });
+  }
+
+  async #attempt(): Promise<Lease | null> {
+    const kv = this.#kv as Required<Kv>;
+    const owner = ownerToken();
+    const record = (): string => JSON.stringify({ owner, expiresAt: Date.now() + this.ttlMs } satisfies Holder);
+    // Uncontended case in one round trip: create if absent.
+    let version = await kv.setIf(this.key, null, record(), { ttlMs: this.ttlMs });
+    if (version === null) {
+      const entry = await kv.get(this.key);
+      const holder = readHolder(entry.value);
+      const free = entry.value === null || holder === null || holder.expiresAt <= Date.now();
+      // Checked against the versionstamp just read: of several waiters seeing the same dead
+      // lease, exactly one takes it over.
+      if (!free) return null;
+      version = await kv.setIf(this.key, entry.versionstamp, record(), { ttlMs: this.ttlMs });
+      if (version === null) return null;
+    }
+    let current = version;
+    return {
+      extend: async () => {
+        const next = await kv.setIf(this.key, current, record(), { ttlMs: this.ttlMs });
+        if (next === null) return false;
+        current = next;
+        return true;
+      },
+      release: async () => {
+        await kv.deleteIf(this.key, current);
+      },
+    };
+  }
+}
+
+function positive(n: number, name: string): number {
+  if (typeof n !== "number" || !(n > 0)) throw new TypeError(`KvLock: ${name} must be a positive number of milliseconds`);
+  return n;
+}
+
+function nonNegative(n: number, name: string): number {
+  if (typeof n !== "number" || !(n >= 0)) throw new TypeError(`KvLock.acquire({ ${name} }): ${name} must be a number of milliseconds ≥ 0`);
+  return n;
+}
