@@ -1,0 +1,35 @@
+// Randomness and PKCE (RFC 7636) from WebCrypto only, so every runtime computes them the same way.
+
+/** Fills a buffer with random bytes; injectable so tests can be deterministic. */
+export type RandomSource = (bytes: Uint8Array) => Uint8Array;
+
+/** The platform's CSPRNG. */
+export const cryptoRandom: RandomSource = (bytes) => crypto.getRandomValues(bytes);
+
+/** base64url without padding (RFC 4648 §5), as PKCE and `state` use it. */
+export function base64url(bytes: Uint8Array): string {
+  let binary = "";
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+}
+
+/** A random string of `byteLength` bytes, base64url: 32 bytes give 256 bits, above the 128 RFC 9700 asks. */
+export function randomString(random: RandomSource, byteLength = 32): string {
+  return base64url(random(new Uint8Array(byteLength)));
+}
+
+/** The S256 code challenge of a verifier (RFC 7636 §4.2). */
+export async function codeChallengeS256(verifier: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier));
+  return base64url(new Uint8Array(digest));
+}
+
+/** Compares two strings in time that depends only on their lengths, so `state` leaks nothing by timing. */
+export function constantTimeEqual(a: string, b: string): boolean {
+  const x = new TextEncoder().encode(a);
+  const y = new TextEncoder().encode(b);
+  let diff = x.length ^ y.length;
+  const n = Math.max(x.length, y.length);
+  for (let i = 0; i < n; i++) diff |= (x[i] ?? 0) ^ (y[i] ?? 0);
+  return diff === 0;
+}

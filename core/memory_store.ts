@@ -1,0 +1,38 @@
+// The default TokenStore: one process, nothing persisted. Copies on the way in and out so a
+// caller mutating a record cannot change what is stored.
+
+import type { StoredTokens, TokenStore } from "./types.ts";
+
+function copy(tokens: StoredTokens): StoredTokens {
+  return { ...tokens, ...(tokens.expired ? { expired: { ...tokens.expired } } : {}) };
+}
+
+/**
+ * Keeps tokens in memory. The default store of `AuthSession`.
+ *
+ * @example
+ * ```ts
+ * const session = new AuthSession({ provider, store: new MemoryStore() });
+ * ```
+ */
+export class MemoryStore implements TokenStore {
+  #tokens: StoredTokens | null;
+
+  constructor(initial: StoredTokens | null = null) {
+    this.#tokens = initial ? copy(initial) : null;
+  }
+
+  load(): Promise<StoredTokens | null> {
+    return Promise.resolve(this.#tokens ? copy(this.#tokens) : null);
+  }
+
+  save(tokens: StoredTokens): Promise<void> {
+    this.#tokens = copy(tokens);
+    return Promise.resolve();
+  }
+
+  clear(): Promise<void> {
+    this.#tokens = null;
+    return Promise.resolve();
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * A profile for any RFC 6749 authorization server: PKCE S256 on by default, client
+ * authentication none, client_secret_basic or client_secret_post.
+ * @module
+ */
+
+import {
+  basicAuth,
+  checkClientId,
+  checkRedirectURI,
+  formPost,
+  type Provider,
+  refreshExpiryFromResponse,
+} from "../provider.ts";
+
+/**
+ * Options of {@link oauth2}.
+ * @example
+ * ```ts
+ * const options: OAuth2Options = {
+ *   authorizationEndpoint: "https://auth.example.com/authorize",
+ *   tokenEndpoint: "https://auth.example.com/token",
+ *   clientId: "cli", redirectURI: "http://127.0.0.1:8080/callback",
+ * };
+ * ```
+ */
+export interface OAuth2Options {
+  authorizationEndpoint: string;
+  tokenEndpoint: string;
+  clientId: string;
+  redirectURI: string;
+  clientSecret?: string;
+  /** Default: "client_secret_basic" with a secret, else "none". */
+  clientAuth?: "none" | "client_secret_basic" | "client_secret_post";
+  /** Space-separated scopes for the authorization request. */
+  scope?: string;
+  /** PKCE S256; default true (RFC 9700 §2.1.1). */
+  pkce?: boolean;
+  /** Where API calls go (for `session.fetch` with relative paths); default the token endpoint's origin. */
+  apiBaseURL?: string;
+  /** Refresh-token lifetime when the server does not state one; default unknown. */
+  refreshTokenLifetimeMs?: number;
+  /** Access-token lifetime when the response has no `expires_in`; default 3600 s. */
+  defaultAccessLifetimeMs?: number;
+  /** Extra authorization-request parameters (e.g. `{ access_type: "offline" }`). */
+  extraAuthorizationParams?: Record<string, string>;
+}
+
+function checkEndpoint(value: unknown, name: string): string {
+  if (typeof value !== "string") throw new TypeError(`${name} is required: the server's ${name} URL.`);
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new TypeError(`${name} "${value}" is not an absolute URL.`);
+  }
+  const loopback = ["127.0.0.1", "[::1]", "localhost"].includes(url.hostname);
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && loopback)) {
+    throw new TypeError(`${name} "${value}" must be https (http only on a loopback host), or tokens would travel in clear text.`);
+  }
+  return value;
+}
+
+/**
+ * A generic OAuth 2.0 authorization-code profile.
+ *
+ * @example
+ * ```ts
+ * const provider = oauth2({
+ *   authorizationEndpoint: "https://auth.example.com/authorize",
+ *   tokenEndpoint: "https://auth.example.com/token",
+ *   clientId: "cli", redirectURI: "http://127.0.0.1:8080/callback", scope: "read",
+ * });
+ * ```
+ */
+export function oauth2(options: OAuth2Options): Provider {
+  const authorizationEndpoint = checkEndpoint(options?.authorizationEndpoint, "authorizationEndpoint");
+  const tokenEndpoint = checkEndpoint(options.tokenEndpoint, "tokenEndpoint");
+  const clientId = checkClientId(options.clientId);
+  const redirectURI = checkRedirectURI(options.redirectURI);
+  const secret = options.clientSecret;
+  const clientAuth = options.clientAuth ?? (secret ? "client_secret_basic" : "none");
+  if (clientAuth !== "none" && !secret) {
+    throw new TypeError(`clientAuth "${clientAuth}" needs clientSecret.`);
+  }
+  if (!["none", "client_secret_basic", "client_secret_post"].includes(clientAuth)) {
+    throw new TypeError(`clientAuth must be "none", "client_secret_basic" or "client_secret_post", not "${clientAuth}".`);
+  }
+  const authorization = clientAuth === "client_secret_basic" && secret ? basicAuth(clientId, secret) : undefined;
+  const clientFields = (): Record<string, string | undefined> =>
+    clientAuth === "client_secret_post" ? { client_id: clientId, client_secret: secret } : authorization ? {} : { client_id: clientId };
+
+  return {
+    id: "oauth2",
+    name: new URL(tokenEndpoint).host,
+    clientId,
+    redirectURI,
+    usesPKCE: options.pkce !== false,
+    renewsRefreshToken: false,
+    apiBaseURL: options.apiBaseURL ?? new URL(tokenEndpoint).origin,
+    defaultAccessLifetimeMs: options.defaultAccessLifetimeMs ?? 3_600_000,
+    secrets: secret ? [secret, ...(authorization ? [authorization.slice(6)] : [])] : [],
+    authorizationURL({ state, codeChallenge }) {
+      const url = new URL(authorizationEndpoint);
+      url.searchParams.set("response_type", "code");
+      url.searchParams.set("client_id", clientId);
+      url.searchParams.set("redirect_uri", redirectURI);
+      if (options.scope) url.searchParams.set("scope", options.scope);
+      url.searchParams.set("state", state);
+      if (codeChallenge) {
+        url.searchParams.set("code_challenge", codeChallenge);
+        url.searchParams.set("code_challenge_method", "S256");
+      }
+      for (const [key, value] of Object.entries(options.extraAuthorizationParams ?? {})) url.searchParams.set(key, value);
+      return url;
+    },
+    tokenRequest(grant) {
+      const headers: Record<string, string> = authorization ? { authorization } : {};
+      if (grant.grantType === "authorization_code") {
+        return formPost(tokenEndpoint, {
+          grant_type: "authorization_code",
+          code: grant.code,
+          redirect_uri: redirectURI,
+          code_verifier: grant.codeVerifier,
+          ...clientFields(),
+        }, headers);
+      }
+      return formPost(tokenEndpoint, {
+        grant_type: "refresh_token",
+        refresh_token: grant.refreshToken,
+        ...clientFields(),
+      }, headers);
+    },
+    refreshExpiresAt: (input) => refreshExpiryFromResponse(input, options.refreshTokenLifetimeMs),
+  };
+}

@@ -1,0 +1,88 @@
+/**
+ * The Charles Schwab Trader API profile: a confidential client (HTTP Basic), https callback,
+ * refresh tokens hard-capped at 7 days from the interactive login (PROTOCOL.md part C).
+ * @module
+ */
+
+import { basicAuth, checkClientId, checkRedirectURI, DAY_MS, formPost, joinURL, type Provider } from "../provider.ts";
+
+/**
+ * Options of {@link schwab}.
+ * @example
+ * ```ts
+ * const options: SchwabOptions = { clientId: "APPKEY", clientSecret: "SECRET", redirectURI: "https://127.0.0.1:8182" };
+ * ```
+ */
+export interface SchwabOptions {
+  /** The app key. */
+  clientId: string;
+  /** The app secret. */
+  clientSecret: string;
+  /** The registered callback, exactly: https, 127.0.0.1 (not localhost), no stray trailing slash. */
+  redirectURI: string;
+  /** Replaces https://api.schwabapi.com (the emulator). */
+  baseURL?: string;
+  /** The refresh-token cap counted from the login; default 7 days. */
+  refreshTokenLifetimeMs?: number;
+  /** Send PKCE; off by default because Schwab does not document it. */
+  pkce?: boolean;
+}
+
+/**
+ * The Charles Schwab OAuth profile.
+ *
+ * @example
+ * ```ts
+ * const provider = schwab({ clientId: env.APP_KEY, clientSecret: env.APP_SECRET, redirectURI: "https://127.0.0.1:8182" });
+ * ```
+ */
+export function schwab(options: SchwabOptions): Provider {
+  const clientId = checkClientId(options?.clientId);
+  const secret = options.clientSecret;
+  if (typeof secret !== "string" || secret === "") {
+    throw new TypeError("clientSecret is required for schwab(): the app secret shown with your app key on developer.schwab.com.");
+  }
+  const redirectURI = checkRedirectURI(options.redirectURI);
+  const base = options.baseURL ?? "https://api.schwabapi.com";
+  const tokenURL = joinURL(base, "/v1/oauth/token");
+  const cap = options.refreshTokenLifetimeMs ?? 7 * DAY_MS;
+  const authorization = basicAuth(clientId, secret);
+
+  return {
+    id: "schwab",
+    name: "Charles Schwab",
+    clientId,
+    redirectURI,
+    usesPKCE: options.pkce === true,
+    renewsRefreshToken: false,
+    apiBaseURL: base,
+    defaultAccessLifetimeMs: 1_800_000,
+    secrets: [secret, authorization.slice(6)],
+    authorizationURL({ state, codeChallenge }) {
+      const url = new URL(joinURL(base, "/v1/oauth/authorize"));
+      url.searchParams.set("response_type", "code");
+      url.searchParams.set("client_id", clientId);
+      url.searchParams.set("redirect_uri", redirectURI);
+      url.searchParams.set("state", state);
+      if (codeChallenge) {
+        url.searchParams.set("code_challenge", codeChallenge);
+        url.searchParams.set("code_challenge_method", "S256");
+      }
+      return url;
+    },
+    tokenRequest(grant) {
+      const headers = { authorization };
+      if (grant.grantType === "authorization_code") {
+        return formPost(tokenURL, {
+          grant_type: "authorization_code",
+          code: grant.code,
+          redirect_uri: redirectURI,
+          code_verifier: grant.codeVerifier,
+        }, headers);
+      }
+      return formPost(tokenURL, { grant_type: "refresh_token", refresh_token: grant.refreshToken }, headers);
+    },
+    // Refreshing never extends a Schwab grant: only a new interactive login does.
+    refreshExpiresAt: ({ authorizedAt }) => authorizedAt + cap,
+  };
+}

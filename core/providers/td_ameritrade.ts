@@ -1,0 +1,99 @@
+/**
+ * The TD Ameritrade profile: a public client whose id carries `@AMER.OAUTHAP`, refresh tokens
+ * for 90 days renewed with `access_type=offline` (PROTOCOL.md part B).
+ * @module
+ */
+
+import {
+  checkClientId,
+  checkRedirectURI,
+  DAY_MS,
+  formPost,
+  joinURL,
+  type Provider,
+  refreshExpiryFromResponse,
+  type TokenGrant,
+} from "../provider.ts";
+
+/**
+ * Options of {@link tdAmeritrade}.
+ * @example
+ * ```ts
+ * const options: TDAmeritradeOptions = { clientId: "APPKEY", redirectURI: "https://127.0.0.1" };
+ * ```
+ */
+export interface TDAmeritradeOptions {
+  /** The consumer key; `@AMER.OAUTHAP` is appended when missing. */
+  clientId: string;
+  /** Exactly as registered (scheme, port and trailing slash all count). */
+  redirectURI: string;
+  /** Replaces both https://auth.tdameritrade.com and https://api.tdameritrade.com (the emulator). */
+  baseURL?: string;
+  /** Refresh-token lifetime when the server does not state one; default 90 days. */
+  refreshTokenLifetimeMs?: number;
+}
+
+const SUFFIX = "@AMER.OAUTHAP";
+
+/**
+ * The TD Ameritrade OAuth profile (the API was retired on 2024-05-13; kept for the seed and the
+ * emulator).
+ *
+ * @example
+ * ```ts
+ * const session = new AuthSession({ provider: tdAmeritrade({ clientId: "APPKEY", redirectURI: "https://127.0.0.1" }) });
+ * ```
+ */
+export function tdAmeritrade(options: TDAmeritradeOptions): Provider {
+  const key = checkClientId(options?.clientId);
+  const redirectURI = checkRedirectURI(options.redirectURI);
+  const oauthId = key.endsWith(SUFFIX) ? key : `${key}${SUFFIX}`;
+  const bare = oauthId.slice(0, -SUFFIX.length);
+  const authBase = options.baseURL ?? "https://auth.tdameritrade.com";
+  const apiBase = options.baseURL ?? "https://api.tdameritrade.com";
+  const tokenURL = joinURL(apiBase, "/v1/oauth2/token");
+  const lifetime = options.refreshTokenLifetimeMs ?? 90 * DAY_MS;
+
+  return {
+    id: "td-ameritrade",
+    name: "TD Ameritrade",
+    clientId: bare,
+    redirectURI,
+    usesPKCE: false,
+    renewsRefreshToken: true,
+    apiBaseURL: joinURL(apiBase, "/v1"),
+    defaultAccessLifetimeMs: 1_800_000,
+    secrets: [],
+    authorizationURL({ state, codeChallenge }) {
+      const url = new URL(joinURL(authBase, "/auth"));
+      url.searchParams.set("response_type", "code");
+      url.searchParams.set("redirect_uri", redirectURI);
+      url.searchParams.set("client_id", oauthId);
+      url.searchParams.set("state", state);
+      if (codeChallenge) {
+        url.searchParams.set("code_challenge", codeChallenge);
+        url.searchParams.set("code_challenge_method", "S256");
+      }
+      return url;
+    },
+    tokenRequest(grant: TokenGrant) {
+      if (grant.grantType === "authorization_code") {
+        return formPost(tokenURL, {
+          grant_type: "authorization_code",
+          code: grant.code,
+          client_id: oauthId,
+          redirect_uri: redirectURI,
+          access_type: grant.offline === false ? undefined : "offline",
+          code_verifier: grant.codeVerifier,
+        });
+      }
+      return formPost(tokenURL, {
+        grant_type: "refresh_token",
+        refresh_token: grant.refreshToken,
+        client_id: oauthId,
+        access_type: grant.renewRefreshToken ? "offline" : undefined,
+      });
+    },
+    refreshExpiresAt: (input) => refreshExpiryFromResponse(input, lifetime),
+  };
+}

@@ -1,0 +1,443 @@
+/**
+ * `AuthSession`: the one object a program holds to get valid bearer tokens. It logs in, stores
+ * tokens, refreshes them ahead of expiry at most once per expiry across every process sharing
+ * its store and lock, and retries an API call once after a 401.
+ * @module
+ */
+
+import { AuthorizationError, TknExpError } from "./errors.ts";
+import { parseCallback } from "./callback.ts";
+import { InProcessLock } from "./in_process_lock.ts";
+import { MemoryStore } from "./memory_store.ts";
+import type { Provider } from "./provider.ts";
+import { codeChallengeS256, constantTimeEqual, cryptoRandom, type RandomSource, randomString } from "./_random.ts";
+import { maskId } from "./_redact.ts";
+import { type AuthEvent, type AuthSnapshot, deriveState, expiryReason, type PendingAuthorization, transition } from "./state_machine.ts";
+import { requestToken, type RetryOptions } from "./token_request.ts";
+import { isDeadGrantError, tokensFromResponse } from "./token_response.ts";
+import type { AuthState, Lock, StoredTokens, TokenStore } from "./types.ts";
+
+/**
+ * Options of {@link AuthSession}.
+ * @example
+ * ```ts
+ * const options: AuthSessionOptions = { provider, store: new FileStore(), lock: new FileLock(path + ".lock") };
+ * ```
+ */
+export interface AuthSessionOptions {
+  provider: Provider;
+  /** Default: a new `MemoryStore`. */
+  store?: TokenStore;
+  /** Default: an in-process lock shared by the sessions of this process on the same store. */
+  lock?: Lock;
+  fetch?: typeof fetch;
+  /** Epoch ms; default `Date.now`. */
+  now?: () => number;
+  /** Fills bytes for `state` and the PKCE verifier; default WebCrypto. */
+  random?: RandomSource;
+  /** Refresh this long before the access token dies; default 300 000 (5 min). */
+  refreshAheadMs?: number;
+  /** Renew a renewable refresh token (TD) this long before it dies; default 5 days. */
+  refreshTokenRenewAheadMs?: number;
+  /** How long to wait for the lock; default 30 s. */
+  lockTimeoutMs?: number;
+  /** A pending login is refused after this long; default 300 000 (5 min). */
+  authorizationTimeoutMs?: number;
+  retry?: RetryOptions;
+  /** For tests: how to wait between retries. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/**
+ * What `status()` reports. It never contains a token.
+ * @example
+ * ```ts
+ * const { state, accessExpiresAt } = await session.status();
+ * ```
+ */
+export interface SessionStatus {
+  state: AuthState;
+  provider: string;
+  /** Masked, e.g. "ABCD…WXYZ". */
+  clientId: string;
+  accessExpiresAt?: number;
+  refreshExpiresAt?: number;
+  authorizedAt?: number;
+  /** Why the session is expired. */
+  reason?: string;
+  /** True when the refresh token dies within 48 hours: log in again soon. */
+  refreshExpiresSoon: boolean;
+}
+
+/**
+ * What `subscribe` listeners receive: state changes, and token updates (from this process or
+ * read from the store after another process saved them).
+ * @example
+ * ```ts
+ * session.subscribe((e) => { if (e.type === "state") console.log(e.previous, "→", e.state); });
+ * ```
+ */
+export type SessionEvent =
+  | { type: "state"; state: AuthState; previous: AuthState }
+  | { type: "tokens"; tokens: StoredTokens };
+
+/** Options of {@link AuthSession.complete}. */
+export interface CompleteOptions {
+  /** A pending authorization kept elsewhere (e.g. an encrypted cookie), instead of this session's. */
+  pending?: PendingAuthorization;
+  /** TD: ask for a refresh token (`access_type=offline`); default true (the seed's `return_refresh_token`). */
+  offline?: boolean;
+}
+
+const DAY = 86_400_000;
+
+/**
+ * Holds one OAuth session.
+ *
+ * @example
+ * ```ts
+ * const session = new AuthSession({ provider: schwab({ clientId, clientSecret, redirectURI }) });
+ * const { url } = await session.authorize();
+ * console.log("Open", url);
+ * await session.complete(prompt("Paste the redirect URL:")!);
+ * const res = await session.fetch("https://api.schwabapi.com/trader/v1/accounts");
+ * ```
+ */
+export class AuthSession {
+  readonly provider: Provider;
+  readonly store: TokenStore;
+  readonly lock: Lock;
+  readonly refreshAheadMs: number;
+  #fetch: typeof fetch;
+  #now: () => number;
+  #random: RandomSource;
+  #renewAheadMs: number;
+  #lockTimeoutMs: number;
+  #authorizationTimeoutMs: number;
+  #retry: RetryOptions | undefined;
+  #sleep: (ms: number) => Promise<void>;
+  #snap: AuthSnapshot;
+  #listeners = new Set<(event: SessionEvent) => void>();
+  #inflight: Promise<StoredTokens> | undefined;
+
+  constructor(options: AuthSessionOptions) {
+    if (!options?.provider || typeof options.provider.tokenRequest !== "function") {
+      throw new TypeError("provider is required: tdAmeritrade({...}), schwab({...}) or oauth2({...}).");
+    }
+    this.provider = options.provider;
+    this.store = options.store ?? new MemoryStore();
+    this.lock = options.lock ?? InProcessLock.for(this.store);
+    this.#fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.#now = options.now ?? Date.now;
+    this.#random = options.random ?? cryptoRandom;
+    this.refreshAheadMs = options.refreshAheadMs ?? 300_000;
+    this.#renewAheadMs = options.refreshTokenRenewAheadMs ?? 5 * DAY;
+    this.#lockTimeoutMs = options.lockTimeoutMs ?? 30_000;
+    this.#authorizationTimeoutMs = options.authorizationTimeoutMs ?? 300_000;
+    this.#retry = options.retry;
+    this.#sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.#snap = { state: "unauthenticated", tokens: null, changedAt: this.#now() };
+  }
+
+  /** The state as of the last read of the store (`status()` reads it again). */
+  get state(): AuthState {
+    const s = this.#snap;
+    if (s.state === "authenticated" && deriveState(s.tokens, this.#now()) === "expired") return "expired";
+    return s.state;
+  }
+
+  /**
+   * Starts a login: makes the authorization URL with a fresh `state` (256 bits) and, where the
+   * provider takes it, a PKCE S256 challenge. Open `url` in a browser.
+   */
+  async authorize(): Promise<{ url: string; state: string }> {
+    await this.#read();
+    const state = randomString(this.#random);
+    const pending: PendingAuthorization = { state, redirectURI: this.provider.redirectURI, createdAt: this.#now() };
+    let codeChallenge: string | undefined;
+    if (this.provider.usesPKCE) {
+      pending.codeVerifier = randomString(this.#random);
+      codeChallenge = await codeChallengeS256(pending.codeVerifier);
+    }
+    const url = this.provider.authorizationURL(codeChallenge ? { state, codeChallenge } : { state });
+    this.#apply({ type: "authorize", pending });
+    return { url: url.href, state };
+  }
+
+  /** The login in progress, to keep elsewhere (a Worker's encrypted cookie); holds the PKCE verifier. */
+  pendingAuthorization(): PendingAuthorization | undefined {
+    return this.#snap.pending ? { ...this.#snap.pending } : undefined;
+  }
+
+  /**
+   * Completes a login with what the browser landed on: a full redirect URL (checked against the
+   * pending `state`) or a bare code pasted by hand. Exchanges the code and saves the tokens.
+   */
+  async complete(callback: string, options: CompleteOptions = {}): Promise<SessionStatus> {
+    const parsed = parseCallback(callback);
+    if (options.pending) this.#adopt(options.pending);
+    const pending = this.#snap.pending;
+    if (!pending || this.#snap.state !== "authorizing") {
+      throw new AuthorizationError("No login is pending in this session: call authorize() (or run `tdauth login`) and use the URL it prints.");
+    }
+    if (this.#now() - pending.createdAt > this.#authorizationTimeoutMs) {
+      throw this.#fail(`The login timed out after ${Math.round(this.#authorizationTimeoutMs / 1000)} s: start it again.`);
+    }
+    if (parsed.error !== undefined) {
+      const description = parsed.error_description ? ` (${parsed.error_description.slice(0, 200)})` : "";
+      throw this.#fail(`${this.provider.name} refused the login: ${parsed.error.slice(0, 100)}${description}.`, parsed.error);
+    }
+    // A bare code was carried by the user by hand; a URL must prove it answers our request.
+    if (parsed.kind === "url") {
+      if (parsed.state === undefined) {
+        throw this.#fail("The redirect URL has no state parameter, so it cannot be matched to this login: paste the whole URL.");
+      }
+      if (!constantTimeEqual(parsed.state, pending.state)) {
+        throw this.#fail("The redirect URL's state does not match this login (an old or forged link?): start the login again.");
+      }
+    }
+    let tokens: StoredTokens;
+    try {
+      const grant = { grantType: "authorization_code" as const, code: parsed.code!, ...(pending.codeVerifier ? { codeVerifier: pending.codeVerifier } : {}),
+        ...(options.offline === false ? { offline: false } : {}),
+      };
+      const response = await requestToken(grant, this.#requestContext());
+      tokens = tokensFromResponse(response, { now: this.#now(), provider: this.provider });
+    } catch (error) {
+      this.#apply({ type: "authorization_failed", reason: error instanceof Error ? error.message : "exchange failed" });
+      throw error;
+    }
+    // Under the lock, so a refresh of the old grant in another process cannot overwrite the new login.
+    await this.#withLock(() => this.store.save(tokens));
+    this.#apply({ type: "authorized", tokens });
+    this.#emit({ type: "tokens", tokens });
+    return this.#status();
+  }
+
+  /**
+   * A valid access token, refreshed first when it is within `refreshAheadMs` of dying. A fresh
+   * token costs no I/O. Throws `TknExpError` when the user must log in.
+   */
+  async accessToken(): Promise<string> {
+    const tokens = this.#snap.tokens;
+    if (tokens && this.#isFresh(tokens, this.#now())) return tokens.accessToken;
+    return (await this.#refreshShared({ seen: tokens?.accessToken })).accessToken;
+  }
+
+  /**
+   * Refreshes now if needed (or always, with `force`); `newRefreshToken` also renews a renewable
+   * refresh token (TD's `access_type=offline`).
+   */
+  async refresh(options: { force?: boolean; newRefreshToken?: boolean } = {}): Promise<SessionStatus> {
+    await this.#read();
+    await this.#refreshShared({
+      force: options.force === true || options.newRefreshToken === true,
+      renew: options.newRefreshToken === true,
+      seen: this.#snap.tokens?.accessToken,
+    });
+    return this.#status();
+  }
+
+  /**
+   * `fetch` with `Authorization: Bearer`. On a 401 it takes a newer token another process saved,
+   * or forces one refresh, and retries once; a second 401 throws `TknExpError`. Relative URLs
+   * resolve against the provider's API base.
+   */
+  async fetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+    const target = typeof input === "string" && !/^[a-z][a-z0-9+.-]*:/i.test(input)
+      ? `${this.provider.apiBaseURL.replace(/\/+$/, "")}/${input.replace(/^\/+/, "")}`
+      : input;
+    const request = new Request(target, init);
+    const token = await this.accessToken();
+    const first = await this.#fetch(withBearer(request.clone(), token));
+    if (first.status !== 401) return first;
+    await first.body?.cancel();
+    const stored = await this.#read();
+    const newer = stored && !stored.expired && stored.accessToken !== token && this.#now() < stored.accessExpiresAt;
+    const next = newer ? stored.accessToken : (await this.#refreshShared({ force: true, seen: token })).accessToken;
+    const second = await this.#fetch(withBearer(request, next));
+    if (second.status === 401) {
+      await second.body?.cancel();
+      throw new TknExpError(
+        `${this.provider.name} still answered 401 after a token refresh for ${request.method} ${new URL(request.url).pathname}: ` +
+          "the app may lack API access (Schwab: add both API products to the app), or the session was revoked; log in again.",
+        { status: 401 },
+      );
+    }
+    return second;
+  }
+
+  /** The state and expiries, read from the store now. No tokens. */
+  async status(): Promise<SessionStatus> {
+    await this.#read();
+    return this.#status();
+  }
+
+  /** Clears the store (under the lock) and forgets any pending login. */
+  async logout(): Promise<void> {
+    await this.#withLock(() => this.store.clear());
+    this.#apply({ type: "logout" });
+  }
+
+  /** Calls `listener` on each state change and token update; returns the unsubscribe function. */
+  subscribe(listener: (event: SessionEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #isFresh(tokens: StoredTokens, now: number): boolean {
+    if (tokens.expired || now >= tokens.accessExpiresAt - this.refreshAheadMs) return false;
+    return !this.#needsRenewal(tokens, now);
+  }
+
+  #needsRenewal(tokens: StoredTokens, now: number): boolean {
+    return this.provider.renewsRefreshToken && tokens.refreshToken !== undefined &&
+      tokens.refreshExpiresAt !== undefined && now >= tokens.refreshExpiresAt - this.#renewAheadMs;
+  }
+
+  /** Single flight: concurrent callers in this process share one refresh (and its failure). */
+  async #refreshShared(options: { force?: boolean; renew?: boolean; seen?: string | undefined }): Promise<StoredTokens> {
+    for (let current = this.#inflight; current; current = this.#inflight) {
+      if (!options.force) return current;
+      // A forced refresh (after a 401) is satisfied by any refresh that replaced the token it saw.
+      const result = await current.catch(() => undefined);
+      if (result && result.accessToken !== options.seen) return result;
+    }
+    const run: Promise<StoredTokens> = this.#refreshUnderLock(options).finally(() => {
+      if (this.#inflight === run) this.#inflight = undefined;
+    });
+    this.#inflight = run;
+    return run;
+  }
+
+  /** Lock → re-read → refresh only if still needed → save → release. */
+  #refreshUnderLock(options: { force?: boolean; renew?: boolean; seen?: string | undefined }): Promise<StoredTokens> {
+    return this.#withLock(async () => {
+      const stored = await this.#read();
+      const now = this.#now();
+      if (!stored) {
+        throw new TknExpError(`Not logged in to ${this.provider.name}: no tokens are stored. Run \`tdauth login\` (or authorize() + complete()).`);
+      }
+      if (deriveState(stored, now) === "expired") throw this.#expiredError(stored, now);
+      if (!options.force && this.#isFresh(stored, now)) return stored;
+      // Another process refreshed since we looked: its token is as good as a new one.
+      if (options.seen !== undefined && stored.accessToken !== options.seen && now < stored.accessExpiresAt && !options.renew) return stored;
+      if (!stored.refreshToken) return stored;
+      const renew = options.renew === true || this.#needsRenewal(stored, now);
+      let next: StoredTokens;
+      try {
+        const response = await requestToken(
+          { grantType: "refresh_token", refreshToken: stored.refreshToken, ...(renew ? { renewRefreshToken: true } : {}) },
+          this.#requestContext(),
+        );
+        next = tokensFromResponse(response, { now: this.#now(), provider: this.provider, previous: stored });
+      } catch (error) {
+        if (isDeadGrantError(error)) {
+          const marked: StoredTokens = { ...stored, expired: { at: this.#now(), reason: `${this.provider.name} rejected the refresh token (${error.error})` } };
+          await this.store.save(marked);
+          this.#observe(marked);
+          throw this.#expiredError(marked, this.#now(), error);
+        }
+        throw error;
+      }
+      await this.store.save(next);
+      this.#apply({ type: "refreshed", tokens: next });
+      this.#emit({ type: "tokens", tokens: next });
+      return next;
+    });
+  }
+
+  async #withLock<T>(work: () => Promise<T>): Promise<T> {
+    const release = await this.lock.acquire({ timeoutMs: this.#lockTimeoutMs });
+    try {
+      return await work();
+    } finally {
+      await release();
+    }
+  }
+
+  async #read(): Promise<StoredTokens | null> {
+    const stored = await this.store.load();
+    this.#observe(stored);
+    return stored;
+  }
+
+  /** Takes in what the store holds, which another process may have changed. */
+  #observe(stored: StoredTokens | null): void {
+    const before = this.state;
+    const old = this.#snap.tokens;
+    const derived = deriveState(stored, this.#now());
+    const pending = this.#snap.state === "authorizing";
+    this.#snap = pending
+      ? { ...this.#snap, tokens: stored, previous: derived }
+      : { state: derived, tokens: stored, changedAt: this.#now(), ...(derived === "expired" ? { reason: expiryReason(stored, this.#now())! } : {}) };
+    if (stored && stored.accessToken !== old?.accessToken) this.#emit({ type: "tokens", tokens: stored });
+    if (this.state !== before) this.#emit({ type: "state", state: this.state, previous: before });
+  }
+
+  #adopt(pending: PendingAuthorization): void {
+    if (this.#snap.state !== "authorizing" || this.#snap.pending?.state !== pending.state) this.#apply({ type: "authorize", pending });
+  }
+
+  #apply(event: AuthEvent): void {
+    const before = this.state;
+    this.#snap = transition(this.#snap, event, this.#now());
+    if (this.state !== before) this.#emit({ type: "state", state: this.state, previous: before });
+  }
+
+  #fail(message: string, error?: string): AuthorizationError {
+    this.#apply({ type: "authorization_failed", reason: message });
+    return new AuthorizationError(message, error === undefined ? {} : { error });
+  }
+
+  #emit(event: SessionEvent): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(event);
+      } catch {
+        // A listener's bug must not break token handling.
+      }
+    }
+  }
+
+  #expiredError(stored: StoredTokens, now: number, cause?: unknown): TknExpError {
+    const reason = expiryReason(stored, now) ?? "the session expired";
+    return new TknExpError(`The ${this.provider.name} session has expired: ${reason}. Log in again (\`tdauth login\`).`, cause ? { cause } : {});
+  }
+
+  #status(): SessionStatus {
+    const t = this.#snap.tokens;
+    const now = this.#now();
+    const status: SessionStatus = {
+      state: this.state,
+      provider: this.provider.id,
+      clientId: maskId(this.provider.clientId),
+      refreshExpiresSoon: t?.refreshExpiresAt !== undefined && t.refreshExpiresAt - now < 2 * DAY && this.state === "authenticated",
+    };
+    if (t) {
+      status.accessExpiresAt = t.accessExpiresAt;
+      if (t.refreshExpiresAt !== undefined) status.refreshExpiresAt = t.refreshExpiresAt;
+      status.authorizedAt = t.authorizedAt;
+    }
+    const reason = status.state === "expired" ? expiryReason(t, now) : undefined;
+    if (reason) status.reason = reason;
+    return status;
+  }
+
+  #requestContext(): Parameters<typeof requestToken>[1] {
+    return {
+      provider: this.provider,
+      fetch: this.#fetch,
+      now: this.#now,
+      random: () => this.#random(new Uint8Array(1))[0]! / 256,
+      sleep: this.#sleep,
+      ...(this.#retry ? { retry: this.#retry } : {}),
+    };
+  }
+}
+
+function withBearer(request: Request, token: string): Request {
+  const headers = new Headers(request.headers);
+  headers.set("authorization", `Bearer ${token}`);
+  return new Request(request, { headers });
+}

@@ -1,0 +1,109 @@
+/**
+ * `TDAuth`: the seed's `FlaskTDAuth`, the OAuth helper behind its callback server.
+ * @module
+ */
+
+import type { Provider } from "./provider.ts";
+import { tdAmeritrade } from "./providers/td_ameritrade.ts";
+import { MemoryStore } from "./memory_store.ts";
+import { AuthSession } from "./session.ts";
+import { type TDState, toTDState, toTokenDict, type TokenDict } from "./td_state.ts";
+import { tokensFromResponse } from "./token_response.ts";
+import type { TokenStore } from "./types.ts";
+
+/**
+ * Options of {@link TDAuth}.
+ * @example
+ * ```ts
+ * const options: TDAuthOptions = { clientId: "APPKEY", redirectURI: "https://127.0.0.1:5000/login/callback" };
+ * ```
+ */
+export interface TDAuthOptions {
+  clientId?: string;
+  redirectURI?: string;
+  /** Save tokens to this file (a `FileStore`); default in memory only. */
+  credentialsPath?: string;
+  store?: TokenStore;
+  provider?: Provider;
+  fetch?: typeof fetch;
+  now?: () => number;
+}
+
+/**
+ * The seed's `FlaskTDAuth`.
+ *
+ * @example
+ * ```ts
+ * const auth = new TDAuth({ clientId: "APPKEY", redirectURI: "https://127.0.0.1:5000/login/callback" });
+ * const { url } = await auth.authorizationURL();
+ * // ...the browser comes back to the callback with ?code=...&state=...
+ * const tokens = await auth.grabAccessTokenAndRefreshToken(callbackURL);
+ * ```
+ */
+export class TDAuth {
+  readonly provider: Provider;
+  #options: TDAuthOptions;
+  #session: Promise<AuthSession> | undefined;
+
+  constructor(options: TDAuthOptions = {}) {
+    this.#options = options;
+    this.provider = options.provider ?? tdAmeritrade({ clientId: options.clientId as string, redirectURI: options.redirectURI as string });
+  }
+
+  /** The underlying session. */
+  session(): Promise<AuthSession> {
+    this.#session ??= (async () => {
+      let store = this.#options.store;
+      if (!store && this.#options.credentialsPath) {
+        const { FileStore } = await import("../adapters/file/store.ts");
+        store = new FileStore(this.#options.credentialsPath);
+      }
+      return new AuthSession({
+        provider: this.provider,
+        store: store ?? new MemoryStore(),
+        ...(this.#options.fetch ? { fetch: this.#options.fetch } : {}),
+        ...(this.#options.now ? { now: this.#options.now } : {}),
+      });
+    })();
+    return this.#session;
+  }
+
+  /** The authorization URL and its `state` (the seed returned the pair as a tuple). */
+  async authorizationURL(): Promise<{ url: string; state: string }> {
+    return await (await this.session()).authorize();
+  }
+
+  /** Exchanges the callback URL's code, saves the tokens and returns the token dict. */
+  async grabAccessTokenAndRefreshToken(url: string): Promise<TokenDict> {
+    const session = await this.session();
+    await session.complete(url);
+    return toTokenDict((await session.store.load())!, this.#now());
+  }
+
+  /** Refreshes and renews the refresh token (`access_type=offline`); returns the token dict. */
+  async grabRefreshToken(): Promise<TokenDict> {
+    const session = await this.session();
+    await session.refresh({ newRefreshToken: true });
+    return toTokenDict((await session.store.load())!, this.#now());
+  }
+
+  /** Stores a token response; returns the state dict, or false when it has no access token. */
+  async saveToken(tokenDict: Partial<TokenDict>): Promise<TDState | false> {
+    if (!tokenDict || typeof tokenDict.access_token !== "string" || tokenDict.access_token === "") return false;
+    const session = await this.session();
+    const previous = await session.store.load();
+    const response = { ...tokenDict, access_token: tokenDict.access_token, expires_in: Number(tokenDict.expires_in ?? Number.NaN) };
+    const tokens = tokensFromResponse(response, { now: this.#now(), provider: this.provider, previous });
+    await session.store.save(tokens);
+    return toTDState(tokens);
+  }
+
+  /** Same as `saveToken`, for the seed's name of the write step. */
+  async saveState(tokenDict: Partial<TokenDict>): Promise<void> {
+    await this.saveToken(tokenDict);
+  }
+
+  #now(): number {
+    return (this.#options.now ?? Date.now)();
+  }
+}

@@ -1,0 +1,213 @@
+/**
+ * `TDClient`: the Python `td` library's client, in TypeScript, with the bugs its docs did not
+ * promise fixed (a failed exchange throws; logout clears; a 401 refreshes and retries).
+ * @module
+ */
+
+import { apiError } from "./api_errors.ts";
+import { TknExpError } from "./errors.ts";
+import type { Provider } from "./provider.ts";
+import { tdAmeritrade } from "./providers/td_ameritrade.ts";
+import { AuthSession, type AuthSessionOptions } from "./session.ts";
+import { type TDState, toTDState, toTokenDict, type TokenDict } from "./td_state.ts";
+import type { Lock, TokenStore } from "./types.ts";
+
+/**
+ * Options of {@link TDClient}: the seed's arguments, camel-cased, plus injection points.
+ * @example
+ * ```ts
+ * const options: TDClientOptions = { clientId: "APPKEY", redirectURI: "https://127.0.0.1", credentialsPath: "./td_state.json" };
+ * ```
+ */
+export interface TDClientOptions {
+  clientId?: string;
+  redirectURI?: string;
+  accountNumber?: string;
+  /** Default `~/.td_python_api/td_state.json` (`TDAUTH_HOME` overrides the folder). Ignored when `store` is given. */
+  credentialsPath?: string;
+  /** "default": print the URL, read the pasted redirect URL; "flask": run the local callback server. */
+  authFlow?: "default" | "flask";
+  /** Share the session safely between processes: a `FileLock` beside the credentials file. */
+  multiprocessingSafe?: boolean;
+  /** A profile other than TD Ameritrade, e.g. `schwab({...})` or one pointed at the emulator. */
+  provider?: Provider;
+  store?: TokenStore;
+  lock?: Lock;
+  fetch?: typeof fetch;
+  now?: () => number;
+  /** Reads the pasted redirect URL; default: a line from standard input. */
+  prompt?: (message: string) => Promise<string>;
+  /** Where messages go; default `console.log`. */
+  log?: (line: string) => void;
+  /** The "flask" flow opens the browser unless this is false. */
+  openBrowser?: boolean;
+  /** Passed through to the session (e.g. `refreshAheadMs`). */
+  session?: Partial<Omit<AuthSessionOptions, "provider" | "store" | "lock" | "fetch" | "now">>;
+}
+
+type APIPaths = { quotes: (symbols: string[], clientId: string) => string; accounts: string; accountNumbers?: string };
+
+const TD_PATHS: APIPaths = {
+  quotes: (symbols, clientId) => `/marketdata/quotes?apikey=${encodeURIComponent(clientId)}&symbol=${encodeURIComponent(symbols.join(","))}`,
+  accounts: "/accounts",
+};
+const SCHWAB_PATHS: APIPaths = {
+  quotes: (symbols) => `/marketdata/v1/quotes?symbols=${encodeURIComponent(symbols.join(","))}`,
+  accounts: "/trader/v1/accounts",
+  accountNumbers: "/trader/v1/accounts/accountNumbers",
+};
+
+/**
+ * The seed's `TDClient`.
+ *
+ * @example
+ * ```ts
+ * const client = new TDClient({ clientId: "APPKEY", redirectURI: "https://127.0.0.1", credentialsPath: "./td_state.json" });
+ * await client.login();
+ * console.log(await client.getQuotes(["MSFT"]));
+ * ```
+ */
+export class TDClient {
+  readonly options: Readonly<TDClientOptions>;
+  readonly provider: Provider;
+  #session: Promise<AuthSession> | undefined;
+  #log: (line: string) => void;
+
+  constructor(options: TDClientOptions = {}) {
+    this.options = { ...options };
+    this.provider = options.provider ??
+      tdAmeritrade({ clientId: options.clientId as string, redirectURI: options.redirectURI as string });
+    if (options.authFlow !== undefined && options.authFlow !== "default" && options.authFlow !== "flask") {
+      throw new TypeError(`authFlow must be "default" or "flask", not "${options.authFlow}".`);
+    }
+    this.#log = options.log ?? ((line) => console.log(line));
+  }
+
+  /** The underlying session (made on first use, since opening the credentials file is async). */
+  session(): Promise<AuthSession> {
+    this.#session ??= this.#makeSession();
+    return this.#session;
+  }
+
+  async #makeSession(): Promise<AuthSession> {
+    const o = this.options;
+    let store = o.store;
+    let lock = o.lock;
+    if (!store) {
+      // Loaded only here so the core stays free of runtime-specific imports.
+      const { FileStore, defaultCredentialsPath } = await import("../adapters/file/store.ts");
+      const path = o.credentialsPath ?? defaultCredentialsPath();
+      store = new FileStore(path);
+      if (o.multiprocessingSafe && !lock) {
+        const { FileLock } = await import("../adapters/file/lock.ts");
+        lock = new FileLock(`${path}.lock`);
+      }
+    }
+    return new AuthSession({
+      ...o.session,
+      provider: this.provider,
+      store,
+      ...(lock ? { lock } : {}),
+      ...(o.fetch ? { fetch: o.fetch } : {}),
+      ...(o.now ? { now: o.now } : {}),
+    });
+  }
+
+  /**
+   * Logs in: silently with the stored tokens when they still work, else through the chosen flow.
+   * Resolves true on success; throws (never reports success) when the login failed.
+   */
+  async login(): Promise<boolean> {
+    const session = await this.session();
+    const status = await session.status();
+    if (status.state === "authenticated") {
+      try {
+        await session.accessToken();
+        return true;
+      } catch (error) {
+        if (!(error instanceof TknExpError)) throw error;
+      }
+    }
+    if (this.options.authFlow === "flask") {
+      const { browserLogin } = await import("../adapters/hono/browser_login.ts");
+      await browserLogin(session, { openBrowser: this.options.openBrowser !== false, log: this.#log });
+      return true;
+    }
+    const url = await this.grabURL();
+    this.#log(`Please go to URL provided authorize your account: ${url}`);
+    const prompt = this.options.prompt ?? (await import("../adapters/terminal/read_line.ts")).readLine;
+    const pasted = await prompt("Paste the full URL redirect here: ");
+    await session.complete(pasted);
+    return true;
+  }
+
+  /** Clears the stored tokens (the seed's `logout()` only forgot them in memory). */
+  async logout(): Promise<void> {
+    await (await this.session()).logout();
+  }
+
+  /** Refreshes the access token now and returns the seed's state dict. */
+  async grabAccessToken(): Promise<TDState> {
+    const session = await this.session();
+    await session.refresh({ force: true });
+    return toTDState(await session.store.load());
+  }
+
+  /** Renews the refresh token too (TD's `access_type=offline`) and returns the state dict. */
+  async grabRefreshToken(): Promise<TDState> {
+    const session = await this.session();
+    await session.refresh({ newRefreshToken: true });
+    return toTDState(await session.store.load());
+  }
+
+  /** Starts a login and returns the URL to open. */
+  async grabURL(): Promise<string> {
+    return (await (await this.session()).authorize()).url;
+  }
+
+  /**
+   * Exchanges the code (or the whole redirect URL) from the login started by `grabURL()`, saves
+   * the tokens and returns the token dict. Throws when the exchange fails.
+   */
+  async exchangeCodeForToken(options: { code: string; returnRefreshToken?: boolean }): Promise<TokenDict> {
+    const session = await this.session();
+    await session.complete(options.code, { offline: options.returnRefreshToken !== false });
+    const stored = await session.store.load();
+    return toTokenDict(stored!, (this.options.now ?? Date.now)());
+  }
+
+  /** Quotes for one or more symbols (TD `symbol=`, Schwab `symbols=`). */
+  async getQuotes(instruments: string[]): Promise<Record<string, unknown>> {
+    if (!Array.isArray(instruments) || instruments.length === 0 || instruments.some((s) => typeof s !== "string" || s === "")) {
+      throw new TypeError('instruments must be a non-empty array of symbols, e.g. ["MSFT", "AAPL"].');
+    }
+    return await this.#get(this.#paths().quotes(instruments, this.provider.clientId)) as Record<string, unknown>;
+  }
+
+  /** All accounts, or one (`account`: the account number), with optional `fields` ("positions", "orders"). */
+  async getAccounts(options: { account?: string; fields?: string[] } = {}): Promise<unknown> {
+    const paths = this.#paths();
+    const account = options.account ?? "all";
+    const query = options.fields?.length ? `?fields=${encodeURIComponent(options.fields.join(","))}` : "";
+    if (account === "all") return await this.#get(`${paths.accounts}${query}`);
+    let id = account;
+    if (paths.accountNumbers) {
+      // Schwab addresses accounts by an opaque hash, not the number users know.
+      const numbers = await this.#get(paths.accountNumbers) as Array<{ accountNumber: string; hashValue: string }>;
+      id = numbers.find((n) => n.accountNumber === account)?.hashValue ?? account;
+    }
+    return await this.#get(`${paths.accounts}/${encodeURIComponent(id)}${query}`);
+  }
+
+  #paths(): APIPaths {
+    return this.provider.id === "schwab" ? SCHWAB_PATHS : TD_PATHS;
+  }
+
+  async #get(path: string): Promise<unknown> {
+    const session = await this.session();
+    const response = await session.fetch(path);
+    const text = await response.text();
+    if (!response.ok) throw apiError(response.status, `GET ${path.split("?")[0]}`, text);
+    return text === "" ? null : JSON.parse(text);
+  }
+}

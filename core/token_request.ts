@@ -1,0 +1,86 @@
+// Sends a token request with bounded, jittered retries for transient failures (network errors,
+// 5xx, 429); everything else is decided by classifyTokenReply.
+
+import { TokenRequestError } from "./errors.ts";
+import type { Provider, TokenGrant } from "./provider.ts";
+import { classifyTokenReply, type TokenOutcome, tokenOutcomeError } from "./token_response.ts";
+import type { TokenResponse } from "./types.ts";
+
+/**
+ * How transient token-endpoint failures are retried.
+ * @example
+ * ```ts
+ * const retry: RetryOptions = { attempts: 3, baseDelayMs: 100, maxDelayMs: 1_000, budgetMs: 5_000 };
+ * ```
+ */
+export interface RetryOptions {
+  /** Total tries, including the first; default 4. */
+  attempts?: number;
+  /** First backoff; doubles each try, with full jitter; default 250 ms. */
+  baseDelayMs?: number;
+  /** Cap of one backoff (also of a server's Retry-After); default 4 s. */
+  maxDelayMs?: number;
+  /** Give up when the next wait would pass this much time since the first try; default 15 s. */
+  budgetMs?: number;
+}
+
+/** What {@link requestToken} needs from its session. */
+export interface TokenRequestContext {
+  provider: Provider;
+  fetch: typeof fetch;
+  now: () => number;
+  random: () => number;
+  sleep: (ms: number) => Promise<void>;
+  retry?: RetryOptions;
+  signal?: AbortSignal;
+}
+
+/**
+ * Sends one grant to the provider's token endpoint and returns the token response, retrying
+ * transient failures. Throws `TokenRequestError` (rejected; `.error` tells why) or
+ * `TokenResponseError` (not a token response).
+ *
+ * @example
+ * ```ts
+ * const response = await requestToken({ grantType: "refresh_token", refreshToken }, context);
+ * ```
+ */
+export async function requestToken(grant: TokenGrant, context: TokenRequestContext): Promise<TokenResponse> {
+  const { provider } = context;
+  const attempts = Math.max(1, context.retry?.attempts ?? 4);
+  const base = context.retry?.baseDelayMs ?? 250;
+  const cap = context.retry?.maxDelayMs ?? 4_000;
+  const budget = context.retry?.budgetMs ?? 15_000;
+  const secrets = grant.grantType === "authorization_code" ? [grant.code, grant.codeVerifier] : [grant.refreshToken];
+  const started = context.now();
+  let last: Exclude<TokenOutcome, { kind: "ok" }> | undefined;
+  let lastNetworkError: unknown;
+
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    let outcome: TokenOutcome;
+    try {
+      const response = await context.fetch(provider.tokenRequest(grant), context.signal ? { signal: context.signal } : undefined);
+      const text = await response.text();
+      outcome = classifyTokenReply(response.status, response.headers.get("retry-after"), text, context.now());
+    } catch (error) {
+      if (context.signal?.aborted) throw context.signal.reason;
+      lastNetworkError = error;
+      outcome = { kind: "transient", status: 0, detail: "network error" };
+    }
+    if (outcome.kind === "ok") return outcome.response;
+    last = outcome;
+    if (outcome.kind !== "transient") break;
+    if (attempt + 1 >= attempts) break;
+    const backoff = Math.min(cap, base * 2 ** attempt) * context.random();
+    const wait = Math.min(cap, Math.max(backoff, outcome.retryAfterMs ?? 0));
+    if (context.now() + wait - started > budget) break;
+    await context.sleep(wait);
+  }
+  if (last?.kind === "transient" && last.status === 0) {
+    throw new TokenRequestError(
+      `Could not reach ${provider.name}'s token endpoint (network error after ${attempts} tries); the stored tokens are unchanged. Check the connection and try again.`,
+      { cause: lastNetworkError },
+    );
+  }
+  throw tokenOutcomeError(last!, provider, grant.grantType, secrets);
+}
