@@ -1,0 +1,162 @@
+// Converts StoredTokens to and from the Python `td` library's credentials JSON (plus tdauth's keys).
+import type { StoredTokens } from "../../core/types.ts";
+
+/** Version of tdauth's additions to the file; the Python library ignores the key. */
+export const FORMAT_VERSION: number = 1;
+
+/** Default refresh-token lifetime when neither the tokens nor the options state one (TD: 90 days). */
+export const DEFAULT_REFRESH_LIFETIME_MS: number = 90 * 86_400_000;
+
+/** TD Ameritrade's access-token lifetime, used only to guess a login time for a file without one. */
+const ACCESS_LIFETIME_MS = 30 * 60_000;
+
+/** Keys this module writes; everything else found in an existing file is carried over on save. */
+const KNOWN_KEYS: ReadonlySet<string> = new Set([
+  "access_token", "refresh_token", "logged_in",
+  "access_token_expires_at", "access_token_expires_at_date",
+  "refresh_token_expires_at", "refresh_token_expires_at_date",
+  "token_type", "scope", "id_token", "authorized_at", "provider", "client_id", "version",
+  "expired_at", "expired_reason",
+]);
+
+/** A credentials file's JSON object. */
+export type CredentialsJSON = Record<string, unknown>;
+
+const pad = (n: number, width = 2): string => String(n).padStart(width, "0");
+
+/**
+ * What Python's `datetime.fromtimestamp(ms / 1000).isoformat()` prints: naive local time, and
+ * microseconds only when they are not zero (Python drops a zero fraction).
+ *
+ * @example
+ * ```ts
+ * naiveLocalISO(1795870740997); // "2026-11-28T12:59:00.997000" with TZ=America/New_York
+ * ```
+ */
+export function naiveLocalISO(ms: number): string {
+  const whole = Math.floor(ms);
+  const d = new Date(whole);
+  const base = `${pad(d.getFullYear(), 4)}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}` +
+    `T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  const micros = Math.round((ms - Math.floor(ms / 1000) * 1000) * 1000);
+  return micros === 0 ? base : `${base}.${pad(micros, 6)}`;
+}
+
+/**
+ * The JSON object for `tokens`, Python keys first (in the order Python writes them), then
+ * tdauth's, then whatever unknown keys `extra` carries from the file being replaced.
+ *
+ * @example
+ * ```ts
+ * const json = encodeCredentials(tokens, DEFAULT_REFRESH_LIFETIME_MS, {});
+ * ```
+ */
+export function encodeCredentials(tokens: StoredTokens, refreshLifetimeMs: number, extra: CredentialsJSON): CredentialsJSON {
+  // The Python library refuses a file without both *_expires_at keys (validate_token), so a
+  // refresh expiry is always written, falling back to the known lifetime from the login time.
+  const refreshExpiresAt = tokens.refreshExpiresAt ?? tokens.authorizedAt + refreshLifetimeMs;
+  const out: CredentialsJSON = {
+    access_token: tokens.accessToken,
+    refresh_token: tokens.refreshToken ?? null,
+    logged_in: tokens.expired === undefined,
+    access_token_expires_at: tokens.accessExpiresAt / 1000,
+    access_token_expires_at_date: naiveLocalISO(tokens.accessExpiresAt),
+    refresh_token_expires_at: refreshExpiresAt / 1000,
+    refresh_token_expires_at_date: naiveLocalISO(refreshExpiresAt),
+    token_type: tokens.tokenType,
+  };
+  if (tokens.scope !== undefined) out.scope = tokens.scope;
+  if (tokens.idToken !== undefined) out.id_token = tokens.idToken;
+  out.authorized_at = tokens.authorizedAt / 1000;
+  if (tokens.provider !== undefined) out.provider = tokens.provider;
+  if (tokens.clientId !== undefined) out.client_id = tokens.clientId;
+  out.version = FORMAT_VERSION;
+  if (tokens.expired !== undefined) {
+    out.expired_at = tokens.expired.at / 1000;
+    out.expired_reason = tokens.expired.reason;
+  }
+  for (const [k, v] of Object.entries(extra)) if (!KNOWN_KEYS.has(k)) out[k] = v;
+  return out;
+}
+
+/** A file whose shape is wrong; the caller turns it into a StoreError naming the path. */
+export class FormatError extends Error {}
+
+function optionalString(json: CredentialsJSON, key: string): string | undefined {
+  const v = json[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== "string") throw new FormatError(`"${key}" is not a string`);
+  return v;
+}
+
+function optionalSeconds(json: CredentialsJSON, key: string): number | undefined {
+  const v = json[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== "number" || !Number.isFinite(v)) throw new FormatError(`"${key}" is not a number of seconds`);
+  return Math.round(v * 1000);
+}
+
+/**
+ * Reads a parsed credentials object. Returns null for "not logged in" (`{}`, or the Python
+ * library's defaults with `access_token: null`); throws FormatError for a wrong shape.
+ *
+ * A file written by the Python library has no `authorized_at`: it is taken as the refresh
+ * token's expiry minus `refreshLifetimeMs` (when the refresh token was issued), else as the
+ * access token's expiry minus 30 minutes. Missing `access_token_expires_at` counts as already
+ * expired, so the next use refreshes.
+ *
+ * @example
+ * ```ts
+ * const tokens = decodeCredentials(JSON.parse(text), DEFAULT_REFRESH_LIFETIME_MS);
+ * ```
+ */
+export function decodeCredentials(json: unknown, refreshLifetimeMs: number): StoredTokens | null {
+  if (typeof json !== "object" || json === null || Array.isArray(json)) throw new FormatError("it is not a JSON object");
+  const obj = json as CredentialsJSON;
+  const accessToken = optionalString(obj, "access_token");
+  if (accessToken === undefined || accessToken === "") return null;
+  const refreshToken = optionalString(obj, "refresh_token");
+  const accessExpiresAt = optionalSeconds(obj, "access_token_expires_at") ?? 0;
+  const refreshExpiresAt = optionalSeconds(obj, "refresh_token_expires_at");
+  const authorizedAt = optionalSeconds(obj, "authorized_at") ??
+    (refreshExpiresAt !== undefined ? refreshExpiresAt - refreshLifetimeMs : accessExpiresAt - ACCESS_LIFETIME_MS);
+  const tokens: StoredTokens = {
+    accessToken,
+    tokenType: optionalString(obj, "token_type") ?? "Bearer",
+    accessExpiresAt,
+    authorizedAt,
+  };
+  if (refreshToken !== undefined && refreshToken !== "") tokens.refreshToken = refreshToken;
+  if (refreshExpiresAt !== undefined) tokens.refreshExpiresAt = refreshExpiresAt;
+  const scope = optionalString(obj, "scope");
+  if (scope !== undefined) tokens.scope = scope;
+  const idToken = optionalString(obj, "id_token");
+  if (idToken !== undefined) tokens.idToken = idToken;
+  const provider = optionalString(obj, "provider");
+  if (provider !== undefined) tokens.provider = provider;
+  const clientId = optionalString(obj, "client_id");
+  if (clientId !== undefined) tokens.clientId = clientId;
+  const expiredAt = optionalSeconds(obj, "expired_at");
+  if (expiredAt !== undefined) tokens.expired = { at: expiredAt, reason: optionalString(obj, "expired_reason") ?? "expired" };
+  const version = obj.version;
+  if (version !== undefined && (typeof version !== "number" || !Number.isInteger(version) || version < 1)) {
+    throw new FormatError(`"version" is not a positive integer`);
+  }
+  return tokens;
+}
+
+/**
+ * The keys of an existing file that tdauth does not own (the Python library merges whatever the
+ * file holds into its state, so other tools may have put things there).
+ *
+ * @example
+ * ```ts
+ * const extra = unknownKeys(JSON.parse(oldText));
+ * ```
+ */
+export function unknownKeys(json: unknown): CredentialsJSON {
+  const out: CredentialsJSON = {};
+  if (typeof json !== "object" || json === null || Array.isArray(json)) return out;
+  for (const [k, v] of Object.entries(json)) if (!KNOWN_KEYS.has(k)) out[k] = v;
+  return out;
+}

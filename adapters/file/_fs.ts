@@ -1,0 +1,216 @@
+// File-system helpers for FileStore: crash-safe replace, folder fsync, stale temp files, modes.
+import { mkdir, open, readdir, rename, stat, unlink, chmod } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import process from "node:process";
+import { hostName, processAlive, processId } from "./_env.ts";
+
+/** POSIX modes mean nothing on Windows (every file reports 0666/0444). */
+export const POSIX: boolean = process.platform !== "win32";
+
+/** Temp files of a process that is gone, or of another machine, are removed after this long. */
+const TEMP_MAX_AGE_MS = 3_600_000;
+
+/**
+ * A short, stable tag of this machine's name, so a temp file's name tells which host wrote it
+ * (a pid only means something on its own host).
+ *
+ * @example
+ * ```ts
+ * const tag = hostTag(); // "9f2c01ab"
+ * ```
+ */
+export function hostTag(): string {
+  let h = 0x811c9dc5;
+  for (const ch of hostName()) {
+    h ^= ch.charCodeAt(0);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, "0");
+}
+
+/**
+ * Random lowercase hex of `bytes` bytes from the platform CSPRNG.
+ *
+ * @example
+ * ```ts
+ * const token = randomHex(16);
+ * ```
+ */
+export function randomHex(bytes: number): string {
+  const buf = crypto.getRandomValues(new Uint8Array(bytes));
+  let out = "";
+  for (const b of buf) out += b.toString(16).padStart(2, "0");
+  return out;
+}
+
+const tempPrefix = (target: string): string => `.${basename(target)}.`;
+
+/**
+ * The name of a fresh temp file beside `target`: `.<name>.<hosttag>.<pid>.<random>.tmp`.
+ *
+ * @example
+ * ```ts
+ * tempPathFor("/home/me/.td_python_api/td_state.json");
+ * ```
+ */
+export function tempPathFor(target: string): string {
+  return join(dirname(target), `${tempPrefix(target)}${hostTag()}.${processId()}.${randomHex(6)}.tmp`);
+}
+
+/**
+ * Flushes a folder's entry table so a rename survives power loss. Some platforms cannot open or
+ * fsync a folder (Windows: EPERM/EISDIR; some file systems: EINVAL); the rename is still atomic
+ * there, only its durability is the OS's business.
+ *
+ * @example
+ * ```ts
+ * await fsyncFolder("/home/me/.td_python_api");
+ * ```
+ */
+export async function fsyncFolder(dir: string): Promise<void> {
+  let fh;
+  try {
+    fh = await open(dir, "r");
+    await fh.sync();
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (!["EINVAL", "EISDIR", "EPERM", "EACCES", "ENOTSUP", "EBADF"].includes(code ?? "")) throw err;
+  } finally {
+    await fh?.close().catch(() => {});
+  }
+}
+
+/**
+ * Writes `data` to `target` so that a crash at any moment leaves the old file or the new one:
+ * a temp file in the same folder (same file system, so rename is atomic) is written, fsynced,
+ * closed and renamed over the target; then the folder is fsynced.
+ *
+ * @example
+ * ```ts
+ * await writeAtomic("/home/me/.td_python_api/td_state.json", text);
+ * ```
+ */
+export async function writeAtomic(target: string, data: string): Promise<void> {
+  const tmp = tempPathFor(target);
+  const fh = await open(tmp, "wx", 0o600);
+  try {
+    await fh.writeFile(data, "utf8");
+    await fh.sync();
+  } catch (err) {
+    await fh.close().catch(() => {});
+    await unlink(tmp).catch(() => {});
+    throw err;
+  }
+  await fh.close();
+  try {
+    await renameRetrying(tmp, target);
+  } catch (err) {
+    await unlink(tmp).catch(() => {});
+    throw err;
+  }
+  await fsyncFolder(dirname(target));
+}
+
+// Windows refuses to replace a file another process has open for a moment (antivirus, indexer).
+async function renameRetrying(from: string, to: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await rename(from, to);
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (POSIX || attempt >= 5 || !["EPERM", "EACCES", "EBUSY"].includes(code ?? "")) throw err;
+      await new Promise((r) => setTimeout(r, 10 * (attempt + 1)));
+    }
+  }
+}
+
+/**
+ * Removes temp files that a killed writer left beside `target`: those of a process of this
+ * host that no longer runs, and any older than an hour. A live writer's temp file is never
+ * touched. Best effort: errors are ignored.
+ *
+ * @example
+ * ```ts
+ * await removeStaleTemps("/home/me/.td_python_api/td_state.json", Date.now());
+ * ```
+ */
+export async function removeStaleTemps(target: string, now: number): Promise<number> {
+  const prefix = tempPrefix(target);
+  let names: string[];
+  try {
+    names = await readdir(dirname(target));
+  } catch {
+    return 0;
+  }
+  const myTag = hostTag();
+  const myPid = processId();
+  let removed = 0;
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith(".tmp")) continue;
+    const parts = name.slice(prefix.length, -".tmp".length).split(".");
+    if (parts.length !== 3) continue;
+    const [tag, pidText] = parts;
+    const pid = Number(pidText);
+    const path = join(dirname(target), name);
+    let dead = tag === myTag && pid !== myPid && !processAlive(pid);
+    if (!dead) {
+      try {
+        dead = now - (await stat(path)).mtimeMs > TEMP_MAX_AGE_MS;
+      } catch {
+        continue;
+      }
+    }
+    if (dead) {
+      try {
+        await unlink(path);
+        removed++;
+      } catch {
+        // Another writer cleaned it first.
+      }
+    }
+  }
+  return removed;
+}
+
+/**
+ * Creates `dir` (0700) if needed and returns the mode it has (undefined on Windows).
+ *
+ * @example
+ * ```ts
+ * const mode = await ensureFolder("/home/me/.td_python_api");
+ * ```
+ */
+export async function ensureFolder(dir: string): Promise<number | undefined> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  if (!POSIX) return undefined;
+  return (await stat(dir)).mode & 0o777;
+}
+
+/**
+ * Sets a mode, returning false when this user may not (not the owner).
+ *
+ * @example
+ * ```ts
+ * await tighten(path, 0o600);
+ * ```
+ */
+export async function tighten(path: string, mode: number): Promise<boolean> {
+  try {
+    await chmod(path, mode);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * An octal mode as `ls`-minded people read it: `0644`.
+ *
+ * @example
+ * ```ts
+ * octal(0o644); // "0644"
+ * ```
+ */
+export function octal(mode: number): string {
+  return `0${(mode & 0o777).toString(8).padStart(3, "0")}`;
+}

@@ -1,0 +1,328 @@
+/**
+ * FileStore: a crash-safe credentials file that the Python `td` library can read and write too.
+ * @module
+ */
+import { readFile, realpath, stat, unlink } from "node:fs/promises";
+import { homedir } from "node:os";
+import { basename, dirname, join, resolve } from "node:path";
+import type { StoredTokens, TokenStore } from "../../core/types.ts";
+import { StoreError } from "../../core/errors.ts";
+import { readEnv } from "./_env.ts";
+import { decryptText, encryptText, looksEncrypted, parseKey } from "./_crypto.ts";
+import { DEFAULT_REFRESH_LIFETIME_MS, FormatError, decodeCredentials, encodeCredentials, unknownKeys } from "./_format.ts";
+import type { CredentialsJSON } from "./_format.ts";
+import { POSIX, ensureFolder, octal, removeStaleTemps, tighten, writeAtomic } from "./_fs.ts";
+
+/** Options of {@link FileStore}. */
+export interface FileStoreOptions {
+  /**
+   * Encrypt the file at rest (compact JWE, dir + A256GCM). 32 bytes, or a string of 64 hex
+   * digits or base64/base64url. Default: the `TDAUTH_KEY` environment variable when set.
+   * An encrypted file cannot be read by the Python library.
+   */
+  key?: Uint8Array | string;
+  /**
+   * Refresh-token lifetime written when the tokens carry no `refreshExpiresAt` (the Python
+   * library needs one), and used to guess the login time of a Python-written file. Default 90 days.
+   */
+  refreshTokenLifetimeMs?: number;
+  /**
+   * Let `save` replace a file that cannot be read (corrupt, wrong types, wrong key). Default
+   * false: such a file may be the only copy of a working session, so `save` throws `StoreError`
+   * and leaves it alone until the user moves or deletes it (or calls `clear()`).
+   */
+  overwriteCorrupt?: boolean;
+  /**
+   * Tighten the folder to 0700 when it is looser. Default: true for the default folder
+   * (`~/.td_python_api` or `TDAUTH_HOME`) and any folder named `.td_python_api`; false for other
+   * folders (e.g. a project folder), which only get a warning when others can write to them.
+   */
+  fixFolderMode?: boolean;
+  /** Called with a one-line message when a mode was fixed or a file is unexpectedly plain. Default `console.warn`. */
+  onWarning?: (message: string) => void;
+}
+
+/**
+ * The default credentials path: `$TDAUTH_HOME/td_state.json`, else `~/.td_python_api/td_state.json`.
+ *
+ * @example
+ * ```ts
+ * defaultCredentialsPath();                          // "/home/me/.td_python_api/td_state.json"
+ * defaultCredentialsPath({ TDAUTH_HOME: "/srv/td" }); // "/srv/td/td_state.json"
+ * ```
+ */
+export function defaultCredentialsPath(env?: Record<string, string | undefined>): string {
+  const home = env !== undefined ? env.TDAUTH_HOME : readEnv("TDAUTH_HOME");
+  if (home !== undefined && home.trim() !== "") return join(expandHome(home.trim()), "td_state.json");
+  return join(homedir(), ".td_python_api", "td_state.json");
+}
+
+function expandHome(path: string): string {
+  return path === "~" || path.startsWith("~/") ? join(homedir(), path.slice(1)) : path;
+}
+
+const FIX = "delete it and run `tdauth login`";
+
+/**
+ * A {@link TokenStore} in one JSON file, in the Python `td` library's format plus tdauth's keys,
+ * so the same file works with both. Saves are atomic (temp file, fsync, rename, folder fsync):
+ * a crash leaves the old or the new file. The file is 0600 and its folder 0700.
+ *
+ * A file that cannot be read is reported as `StoreError` naming the path and the fix, and is
+ * never changed by the failed load nor replaced by a later `save` (see `overwriteCorrupt`).
+ * Unknown keys in an existing file are kept on save.
+ *
+ * @example
+ * ```ts
+ * import { FileStore } from "tdauth/stores/file";
+ * const store = new FileStore();                       // ~/.td_python_api/td_state.json
+ * const secret = new FileStore("/srv/td/state.jwe", { key: process.env.MY_KEY });
+ * await store.save(tokens);
+ * const tokens2 = await store.load();
+ * ```
+ */
+export class FileStore implements TokenStore {
+  /** Absolute path of the credentials file. */
+  readonly path: string;
+  readonly #key: Uint8Array | undefined;
+  readonly #keyName: string;
+  readonly #lifetime: number;
+  readonly #overwriteCorrupt: boolean;
+  readonly #fixFolder: boolean;
+  readonly #warn: (message: string) => void;
+  readonly #warned = new Set<string>();
+
+  constructor(path?: string, options: FileStoreOptions = {}) {
+    if (path !== undefined && (typeof path !== "string" || path.trim() === "")) {
+      throw new TypeError("path must be a non-empty string");
+    }
+    if (typeof options !== "object" || options === null) throw new TypeError("options must be an object");
+    const defaultPath = defaultCredentialsPath();
+    this.path = resolve(expandHome(path ?? defaultPath));
+    const envKey = readEnv("TDAUTH_KEY");
+    if (options.key !== undefined) {
+      this.#key = parseKey(options.key, "options.key");
+      this.#keyName = "options.key";
+    } else if (envKey !== undefined && envKey.trim() !== "") {
+      this.#key = parseKey(envKey, "TDAUTH_KEY");
+      this.#keyName = "TDAUTH_KEY";
+    } else {
+      this.#keyName = "TDAUTH_KEY";
+    }
+    const lifetime = options.refreshTokenLifetimeMs ?? DEFAULT_REFRESH_LIFETIME_MS;
+    if (typeof lifetime !== "number" || !Number.isFinite(lifetime) || lifetime <= 0) {
+      throw new TypeError("options.refreshTokenLifetimeMs must be a positive number of milliseconds");
+    }
+    this.#lifetime = lifetime;
+    this.#overwriteCorrupt = options.overwriteCorrupt === true;
+    const folder = dirname(this.path);
+    this.#fixFolder = options.fixFolderMode ??
+      (folder === dirname(resolve(defaultPath)) || basename(folder) === ".td_python_api");
+    if (options.onWarning !== undefined && typeof options.onWarning !== "function") {
+      throw new TypeError("options.onWarning must be a function");
+    }
+    this.#warn = options.onWarning ?? ((message) => console.warn(message));
+  }
+
+  /** Whether the file is written encrypted (a key was given or `TDAUTH_KEY` is set). */
+  get encrypted(): boolean {
+    return this.#key !== undefined;
+  }
+
+  /**
+   * The stored tokens; null when there is no file or it says "not logged in" (`{}`, or the
+   * Python library's `access_token: null`).
+   *
+   * @example
+   * ```ts
+   * const tokens = await new FileStore().load();
+   * if (tokens === null) console.log("run `tdauth login`");
+   * ```
+   */
+  async load(): Promise<StoredTokens | null> {
+    const text = await this.#read(this.path);
+    if (text === null) return null;
+    const tokens = await this.#decode(text, this.path);
+    if (POSIX) await this.#fixFileMode(this.path);
+    return tokens.tokens;
+  }
+
+  /**
+   * Replaces the stored record atomically.
+   *
+   * @example
+   * ```ts
+   * await store.save({ accessToken, refreshToken, tokenType: "Bearer", accessExpiresAt, authorizedAt: Date.now() });
+   * ```
+   */
+  async save(tokens: StoredTokens): Promise<void> {
+    checkTokens(tokens);
+    const target = await this.#target();
+    let extra: CredentialsJSON = {};
+    try {
+      const mode = await ensureFolder(dirname(target));
+      if (mode !== undefined) await this.#fixFolderMode(dirname(target), mode);
+    } catch (err) {
+      throw this.#ioError("create the folder of", dirname(target), err);
+    }
+    const old = await this.#read(target);
+    if (old !== null) {
+      try {
+        extra = (await this.#decode(old, target)).extra;
+      } catch (err) {
+        if (!this.#overwriteCorrupt) {
+          throw new StoreError(
+            `${(err as Error).message} Refusing to overwrite it: move it away or delete it first ` +
+              "(or create the store with overwriteCorrupt: true).",
+          );
+        }
+        this.#warn(`tdauth: replaced the unreadable credentials file ${target} (overwriteCorrupt is set)`);
+      }
+      if (POSIX) await this.#warnLooseFile(target);
+    }
+    const json = encodeCredentials(tokens, this.#lifetime, extra);
+    let text = JSON.stringify(json, null, 4);
+    if (this.#key !== undefined) text = await encryptText(text, this.#key);
+    await removeStaleTemps(target, Date.now());
+    try {
+      await writeAtomic(target, text);
+    } catch (err) {
+      throw this.#ioError("write", target, err);
+    }
+  }
+
+  /**
+   * Deletes the file (logout). A missing file is fine; an unreadable one is deleted too.
+   *
+   * @example
+   * ```ts
+   * await store.clear();
+   * ```
+   */
+  async clear(): Promise<void> {
+    try {
+      await unlink(this.path);
+    } catch (err) {
+      if ((err as { code?: string }).code === "ENOENT") return;
+      throw this.#ioError("delete", this.path, err);
+    }
+  }
+
+  // A symlinked credentials file (e.g. into a synced folder) is updated where it points, as the
+  // Python library's open(path, "w+") would, instead of being replaced by a plain file.
+  async #target(): Promise<string> {
+    try {
+      return await realpath(this.path);
+    } catch {
+      return this.path;
+    }
+  }
+
+  async #read(path: string): Promise<string | null> {
+    try {
+      return await readFile(path, "utf8");
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (code === "ENOENT" || code === "ENOTDIR") return null;
+      throw this.#ioError("read", path, err);
+    }
+  }
+
+  // Messages name the path and the fix, never the content: JSON.parse's own message quotes the
+  // text around the error, which may be a token, so it is neither used nor attached as cause.
+  async #decode(text: string, path: string): Promise<{ tokens: StoredTokens | null; extra: CredentialsJSON }> {
+    let plain = text;
+    if (text.trim() === "") throw new StoreError(`The credentials file ${path} is empty (a write was cut short?): ${FIX}.`);
+    if (looksEncrypted(text)) {
+      if (this.#key === undefined) {
+        throw new StoreError(`The credentials file ${path} is encrypted: set TDAUTH_KEY (or options.key) to the key it was written with.`);
+      }
+      try {
+        plain = await decryptText(text, this.#key);
+      } catch {
+        throw new StoreError(
+          `Cannot decrypt the credentials file ${path} with ${this.#keyName}: check ${this.#keyName} is the key it was written with, or ${FIX}.`,
+        );
+      }
+    } else if (this.#key !== undefined) {
+      this.#warnOnce(`plain:${path}`, `tdauth: ${path} is not encrypted yet; it will be encrypted with ${this.#keyName} at the next save`);
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(plain);
+    } catch {
+      throw new StoreError(`The credentials file ${path} is not valid JSON (corrupt or partly written): ${FIX}.`);
+    }
+    try {
+      return { tokens: decodeCredentials(json, this.#lifetime), extra: unknownKeys(json) };
+    } catch (err) {
+      if (!(err instanceof FormatError)) throw err;
+      throw new StoreError(`The credentials file ${path} is not a valid credentials file (${err.message}): ${FIX}.`);
+    }
+  }
+
+  #ioError(what: string, path: string, err: unknown): StoreError {
+    const code = (err as { code?: string }).code ?? "error";
+    const hint = code === "EACCES" || code === "EPERM"
+      ? `check that this user owns it and may ${what === "read" ? "read" : "write"} it`
+      : code === "EISDIR" ? "the path is a folder; pass a file path" : "check the path and the disk";
+    return new StoreError(`Cannot ${what} the credentials file ${path} (${code}): ${hint}.`, { cause: err });
+  }
+
+  #warnOnce(key: string, message: string): void {
+    if (this.#warned.has(key)) return;
+    this.#warned.add(key);
+    this.#warn(message);
+  }
+
+  async #fixFileMode(path: string): Promise<void> {
+    let mode: number;
+    try {
+      mode = (await stat(path)).mode & 0o777;
+    } catch {
+      return;
+    }
+    if ((mode & 0o077) === 0) return;
+    const fixed = await tighten(path, 0o600);
+    this.#warnOnce(`file:${path}`, fixed
+      ? `tdauth: ${path} was accessible by other users (mode ${octal(mode)}); changed it to 0600`
+      : `tdauth: ${path} is accessible by other users (mode ${octal(mode)}) and could not be changed: run chmod 600 "${path}"`);
+  }
+
+  // The old file is replaced by a new 0600 one; say so when it used to be readable by others.
+  async #warnLooseFile(path: string): Promise<void> {
+    try {
+      const mode = (await stat(path)).mode & 0o777;
+      if ((mode & 0o077) !== 0) {
+        this.#warnOnce(`file:${path}`, `tdauth: ${path} was accessible by other users (mode ${octal(mode)}); it is rewritten with mode 0600`);
+      }
+    } catch {
+      // Gone meanwhile: nothing to report.
+    }
+  }
+
+  async #fixFolderMode(dir: string, mode: number): Promise<void> {
+    if ((mode & 0o077) === 0) return;
+    if (this.#fixFolder) {
+      const fixed = await tighten(dir, 0o700);
+      this.#warnOnce(`dir:${dir}`, fixed
+        ? `tdauth: the credentials folder ${dir} was accessible by other users (mode ${octal(mode)}); changed it to 0700`
+        : `tdauth: the credentials folder ${dir} is accessible by other users (mode ${octal(mode)}) and could not be changed: run chmod 700 "${dir}"`);
+    } else if ((mode & 0o022) !== 0) {
+      // Others cannot read a 0600 file, but with write access to the folder they can replace it.
+      this.#warnOnce(`dir:${dir}`, `tdauth: other users can write to the folder ${dir} (mode ${octal(mode)}) and could replace the credentials file: run chmod go-w "${dir}" or keep the file in its own folder`);
+    }
+  }
+}
+
+function checkTokens(tokens: StoredTokens): void {
+  if (typeof tokens !== "object" || tokens === null) throw new TypeError("tokens must be an object");
+  if (typeof tokens.accessToken !== "string" || tokens.accessToken === "") throw new TypeError("tokens.accessToken must be a non-empty string");
+  for (const key of ["accessExpiresAt", "authorizedAt"] as const) {
+    if (typeof tokens[key] !== "number" || !Number.isFinite(tokens[key])) throw new TypeError(`tokens.${key} must be a number (epoch ms)`);
+  }
+  if (tokens.refreshExpiresAt !== undefined && (typeof tokens.refreshExpiresAt !== "number" || !Number.isFinite(tokens.refreshExpiresAt))) {
+    throw new TypeError("tokens.refreshExpiresAt must be a number (epoch ms)");
+  }
+  if (typeof tokens.tokenType !== "string") throw new TypeError("tokens.tokenType must be a string");
+}
