@@ -1,0 +1,56 @@
+// Every shape a pasted callback comes in, decoded exactly once.
+import { describe, expect, it } from "vitest";
+import { parseCallback } from "../../core/callback.ts";
+import { AuthorizationError } from "../../core/errors.ts";
+
+describe("parseCallback", () => {
+  it("reads code and state from a full redirect URL", () => {
+    const p = parseCallback("https://127.0.0.1:8182/?code=C0.abc.def%40&session=46b9&state=xyz");
+    expect(p).toMatchObject({ kind: "url", code: "C0.abc.def@", state: "xyz" });
+    expect(p.params.session).toBe("46b9");
+  });
+  it("finds code when it is not the first parameter (the seed took the first value)", () => {
+    expect(parseCallback("https://localhost/?state=abc&code=XYZ").code).toBe("XYZ");
+  });
+  it("decodes a percent-encoded TD code exactly once", () => {
+    expect(parseCallback("https://localhost/?code=AB%2BCD%2Fef%3D%3D").code).toBe("AB+CD/ef==");
+    // %2540 is an encoded "%40": decoding twice would wrongly give "@".
+    expect(parseCallback("https://localhost/?code=A%2540").code).toBe("A%40");
+  });
+  it("keeps a literal + as + (URLSearchParams would make it a space)", () => {
+    expect(parseCallback("https://localhost/?code=XY+Z%40AMER").code).toBe("XY+Z@AMER");
+  });
+  it("accepts a bare code, encoded or already decoded", () => {
+    expect(parseCallback("AB%2BCD").code).toBe("AB+CD");
+    expect(parseCallback("AB+CD/ef==@AMER")).toMatchObject({ kind: "code", code: "AB+CD/ef==@AMER" });
+  });
+  it("accepts a query string with or without ?", () => {
+    expect(parseCallback("?code=a&state=b")).toMatchObject({ code: "a", state: "b" });
+    expect(parseCallback("state=b&code=a")).toMatchObject({ code: "a", state: "b" });
+  });
+  it("trims white space and quotes around a paste", () => {
+    expect(parseCallback('  "https://127.0.0.1/?code=a&state=b"\n').code).toBe("a");
+  });
+  it("reports an error= callback", () => {
+    expect(parseCallback("https://127.0.0.1/?error=access_denied&error_description=User+denied&state=s")).toMatchObject({
+      error: "access_denied",
+      state: "s",
+    });
+  });
+  it("ignores a #fragment", () => {
+    expect(parseCallback("https://127.0.0.1/?code=a#frag").code).toBe("a");
+  });
+  for (const [input, message] of [
+    ["", /Nothing was pasted/],
+    ["https://127.0.0.1/?session=1", /no code parameter/],
+    ["https://127.0.0.1/?code=", /empty/],
+    ["https://127.0.0.1/?code=a&code=b", /twice/],
+    ["https://127.0.0.1/?code=%E0%A4%A", /percent-encoding/],
+    ["not a code", /spaces/],
+  ] as const) {
+    it(`rejects ${JSON.stringify(input)} with a clear message`, () => {
+      expect(() => parseCallback(input)).toThrow(AuthorizationError);
+      expect(() => parseCallback(input)).toThrow(message);
+    });
+  }
+});
