@@ -91,30 +91,47 @@ export function denoKv(kv: DenoKvLike, options: DenoKvOptions = {}): Kv {
   return {
     name: "Deno KV",
     async get(key) {
-      const entry = await kv.get(k(key));
+      const entry = await busyRetry(() => kv.get(k(key)));
       // Someone may have stored a structured value by hand; hand it back as the JSON it means.
       const value = entry.value == null ? null : typeof entry.value === "string" ? entry.value : JSON.stringify(entry.value);
       return { value, versionstamp: entry.versionstamp };
     },
     async set(key, value, opts) {
-      await kv.set(k(key), value, opts?.ttlMs === undefined ? undefined : { expireIn: opts.ttlMs });
+      await busyRetry(() => kv.set(k(key), value, opts?.ttlMs === undefined ? undefined : { expireIn: opts.ttlMs }));
     },
     async delete(key) {
-      await kv.delete(k(key));
+      await busyRetry(() => kv.delete(k(key)));
     },
     async setIf(key, expected, value, opts) {
-      const res = await kv
-        .atomic()
-        .check({ key: k(key), versionstamp: expected })
-        .set(k(key), value, opts?.ttlMs === undefined ? undefined : { expireIn: opts.ttlMs })
-        .commit();
+      const res = await busyRetry(() =>
+        kv
+          .atomic()
+          .check({ key: k(key), versionstamp: expected })
+          .set(k(key), value, opts?.ttlMs === undefined ? undefined : { expireIn: opts.ttlMs })
+          .commit(),
+      );
       return res.ok ? (res.versionstamp ?? "") : null;
     },
     async deleteIf(key, expected) {
-      const res = await kv.atomic().check({ key: k(key), versionstamp: expected }).delete(k(key)).commit();
+      const res = await busyRetry(() => kv.atomic().check({ key: k(key), versionstamp: expected }).delete(k(key)).commit());
       return res.ok;
     },
   };
+}
+
+/**
+ * Deno KV on a local SQLite file shared by several processes answers "database is locked" while
+ * another process is writing. SQLite rolled that transaction back, so trying again is safe.
+ */
+async function busyRetry<T>(op: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await op();
+    } catch (err) {
+      if (attempt >= 30 || !/database is locked|SQLITE_BUSY/i.test(String((err as Error | undefined)?.message))) throw err;
+      await new Promise((r) => setTimeout(r, Math.min(100, 2 ** attempt) * (0.5 + Math.random())));
+    }
+  }
 }
 
 /** Workers KV refuses an `expirationTtl` under 60 seconds. */
