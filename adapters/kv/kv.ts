@@ -171,17 +171,35 @@ function isObject(x: unknown): x is Record<string, unknown> {
   return (typeof x === "object" || typeof x === "function") && x !== null;
 }
 
-/** Deno.Kv is the only one of the three with `atomic()`. */
+/**
+ * Deno.Kv is the only one of the three with `atomic()`.
+ * @example
+ * ```ts
+ * isDenoKv(await Deno.openKv()); // true
+ * ```
+ */
 export function isDenoKv(x: unknown): x is DenoKvLike {
   return isObject(x) && typeof x.atomic === "function" && typeof x.get === "function" && typeof x.set === "function";
 }
 
-/** A KVNamespace writes with `put` and has no `set`. */
+/**
+ * A KVNamespace writes with `put` and has no `set`.
+ * @example
+ * ```ts
+ * isKVNamespace(env.TOKENS); // true
+ * ```
+ */
 export function isKVNamespace(x: unknown): x is KVNamespaceLike {
   return isObject(x) && typeof x.put === "function" && typeof x.get === "function" && typeof x.delete === "function" && typeof x.set !== "function";
 }
 
-/** Already wrapped (or hand-made): get/set/delete plus a name. */
+/**
+ * Already wrapped (or hand-made): get/set/delete plus a name.
+ * @example
+ * ```ts
+ * isKv(workersKv(env.TOKENS)); // true
+ * ```
+ */
 export function isKv(x: unknown): x is Kv {
   return isObject(x) && typeof x.name === "string" && typeof x.get === "function" && typeof x.set === "function" && typeof x.delete === "function" && typeof x.atomic !== "function";
 }

@@ -4,9 +4,10 @@
 /** The part of an ioredis client (`new Redis()`, or a Cluster) tdauth uses. */
 export interface IORedisLike {
   status: string;
-  call(...args: unknown[]): Promise<unknown>;
   get(key: string): Promise<unknown>;
-  set(key: string, value: string, ...args: (string | number)[]): Promise<unknown>;
+  // Two overloads, as ioredis declares them, so its typed client is assignable to this.
+  set(key: string, value: string): Promise<unknown>;
+  set(key: string, value: string, px: "PX", milliseconds: number, nx: "NX"): Promise<unknown>;
   del(key: string): Promise<unknown>;
   eval(script: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
 }
@@ -40,11 +41,24 @@ function isObject(x: unknown): x is Record<string, unknown> {
 const hasCommands = (c: Record<string, unknown>): boolean =>
   ["get", "set", "del", "eval"].every((m) => typeof c[m] === "function");
 
-/** ioredis has `call()` and a string `status`; node-redis has neither but a boolean `isOpen`. */
+/**
+ * ioredis has `call()` and a string `status`; node-redis has neither but a boolean `isOpen`.
+ * @example
+ * ```ts
+ * isIORedis(new Redis()); // true
+ * ```
+ */
 export function isIORedis(x: unknown): x is IORedisLike {
   return isObject(x) && hasCommands(x) && typeof x.call === "function" && typeof x.status === "string";
 }
 
+/**
+ * A node-redis v4+ client or cluster.
+ * @example
+ * ```ts
+ * isNodeRedis(createClient()); // true
+ * ```
+ */
 export function isNodeRedis(x: unknown): x is NodeRedisLike {
   return isObject(x) && hasCommands(x) && typeof x.isOpen === "boolean" && typeof x.call !== "function";
 }

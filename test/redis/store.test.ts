@@ -90,4 +90,13 @@ describe("RedisStore arguments", () => {
     expect(() => new RedisStore({} as never)).toThrow(/new RedisStore\(client\): client must be/);
     expect(() => new RedisStore(null as never)).toThrow(TypeError);
   });
+
+  it("recognises cluster clients of both libraries by shape (no connection made)", async () => {
+    const { Cluster } = await import("ioredis");
+    const { createCluster } = await import("redis");
+    const io = new Cluster([{ host: "127.0.0.1", port: 1 }], { lazyConnect: true });
+    expect(new RedisStore(io).key).toBe("tdauth:tokens");
+    expect(new RedisStore(createCluster({ rootNodes: [{ url: "redis://127.0.0.1:1" }] })).key).toBe("tdauth:tokens");
+    io.disconnect();
+  });
 });
