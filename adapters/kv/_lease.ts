@@ -59,7 +59,10 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
 
 /** Timers must not keep a process alive just because a lock was forgotten. */
 function unref(timer: unknown): void {
-  (timer as { unref?: () => void } | null)?.unref?.();
+  if (typeof timer === "number") {
+    // Deno's timers are numbers; feature-checked so no Deno types are needed.
+    (globalThis as { Deno?: { unrefTimer?: (id: number) => void } }).Deno?.unrefTimer?.(timer);
+  } else (timer as { unref?: () => void } | null)?.unref?.();
 }
 
 /**
