@@ -1,0 +1,36 @@
+// Serves an emulator over HTTP on 127.0.0.1 (Node, and Deno/Bun through their Node compatibility).
+
+import type { ServerType } from "@hono/node-server";
+import { createEmulator } from "./create_emulator.ts";
+import type { RunningEmulator, StartEmulatorOptions } from "./types.ts";
+
+/**
+ * Starts an emulator on the loopback address; `port: 0` (the default) picks a free port.
+ * The node server is imported lazily so that `tdauth/emulator` also loads where only `createEmulator` works (workerd).
+ *
+ * @example
+ * const running = await startEmulator({ port: 0, autoApprove: true });
+ * const res = await fetch(`${running.url}/__emulator/stats`);
+ * await running.close();
+ */
+export async function startEmulator(options: StartEmulatorOptions = {}): Promise<RunningEmulator> {
+  const { port = 0, hostname = "127.0.0.1", ...emulatorOptions } = options;
+  if (hostname !== "127.0.0.1") throw new TypeError(`hostname must be 127.0.0.1, got ${String(hostname)}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new TypeError(`port must be 0-65535, got ${port}`);
+  const emulator = createEmulator(emulatorOptions);
+  const { serve } = await import("@hono/node-server");
+  const { server, boundPort } = await new Promise<{ server: ServerType; boundPort: number }>((resolve, reject) => {
+    const server = serve({ fetch: emulator.fetch, hostname, port }, (info) => resolve({ server, boundPort: info.port }));
+    server.once("error", reject);
+  });
+  return {
+    url: `http://${hostname}:${boundPort}`,
+    emulator,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        // Keep-alive connections from fetch() would otherwise hold close() open for seconds.
+        if ("closeAllConnections" in server) server.closeAllConnections();
+      }),
+  };
+}
