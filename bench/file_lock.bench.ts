@@ -39,12 +39,16 @@ async function uncontended(acquire: Acquire, iterations: number): Promise<{ medi
   return { median: times[Math.floor(times.length / 2)]!, p95: times[Math.floor(times.length * 0.95)]! };
 }
 
-// A worker process: at `startAt` (epoch ms) it loops acquire+release for `durationMs` per
+// A worker process: once loaded it says "ready", reads a start time (epoch ms) and then loops acquire+release for `durationMs` per
 // contender, one contender after the other, and prints its counts as JSON.
-async function worker(dir: string, startAt: number, durationMs: number): Promise<void> {
+async function worker(dir: string, durationMs: number): Promise<void> {
   const counts: Record<string, number> = {};
+  const locks = contenders(dir, true);
+  process.stdout.write("ready\n");
+  const startAt = await new Promise<number>((r) => process.stdin.once("data", (d: Buffer) => r(Number(d.toString()))));
+  process.stdin.pause();
   let at = startAt;
-  for (const [name, acquire] of Object.entries(contenders(dir, true))) {
+  for (const [name, acquire] of Object.entries(locks)) {
     await new Promise((r) => setTimeout(r, Math.max(0, at - Date.now())));
     const end = at + durationMs;
     let n = 0;
@@ -61,17 +65,26 @@ async function worker(dir: string, startAt: number, durationMs: number): Promise
 
 async function contention(dir: string, processes: number, durationMs: number): Promise<Record<string, number>> {
   const script = fileURLToPath(import.meta.url);
-  const startAt = Date.now() + (process.argv.includes("--quick") ? 800 : 1500); // after the workers load
-  const runs = Array.from({ length: processes }, () => new Promise<Record<string, number>>((resolve, reject) => {
+  const children = Array.from({ length: processes }, () => {
     // execArgv carries tsx's loader, so the worker can import the .ts sources too.
-    const child = spawn(process.execPath, [...process.execArgv, script, "--worker", dir, String(startAt), String(durationMs)], {
-      stdio: ["ignore", "pipe", "inherit"],
+    const child = spawn(process.execPath, [...process.execArgv, script, "--worker", dir, String(durationMs)], {
+      stdio: ["pipe", "pipe", "inherit"],
     });
     let out = "";
-    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-    child.on("exit", (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`worker exited ${code}`))));
-  }));
-  const results = await Promise.all(runs);
+    const ready = new Promise<void>((resolve) => child.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+      if (out.includes("ready\n")) resolve();
+    }));
+    const done = new Promise<Record<string, number>>((resolve, reject) => child.on("exit", (code) => {
+      code === 0 ? resolve(JSON.parse(out.slice(out.indexOf("ready\n") + 6))) : reject(new Error(`worker exited ${code}`));
+    }));
+    return { child, ready, done };
+  });
+  // Start together once every worker has loaded, however slow the machine is.
+  await Promise.all(children.map((c) => c.ready));
+  const startAt = Date.now() + 50;
+  for (const c of children) c.child.stdin.end(String(startAt));
+  const results = await Promise.all(children.map((c) => c.done));
   const totals: Record<string, number> = {};
   for (const r of results) for (const [k, v] of Object.entries(r)) totals[k] = (totals[k] ?? 0) + v / (durationMs / 1000);
   return totals;
@@ -79,7 +92,7 @@ async function contention(dir: string, processes: number, durationMs: number): P
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  if (args[0] === "--worker") return worker(args[1]!, Number(args[2]), Number(args[3]));
+  if (args[0] === "--worker") return worker(args[1]!, Number(args[2]));
   const quick = args.includes("--quick");
   const iterations = quick ? 300 : 5000;
   const durationMs = quick ? 400 : 3000;
