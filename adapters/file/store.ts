@@ -66,7 +66,10 @@ const FIX = "delete it and run `tdauth login`";
 /**
  * A {@link TokenStore} in one JSON file, in the Python `td` library's format plus tdauth's keys,
  * so the same file works with both. Saves are atomic (temp file, fsync, rename, folder fsync):
- * a crash leaves the old or the new file. The file is 0600 and its folder 0700.
+ * a crash leaves the old or the new file. The file is 0600 and its folder 0700; a looser file
+ * found by `load` (e.g. one the Python library wrote with the umask's 0644) is tightened and
+ * reported once through `onWarning`. Temp files left by a killed writer are removed by the next
+ * save (those of a dead process of this host at once, any other after an hour).
  *
  * A file that cannot be read is reported as `StoreError` naming the path and the fix, and is
  * never changed by the failed load nor replaced by a later `save` (see `overwriteCorrupt`).
