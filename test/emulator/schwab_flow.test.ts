@@ -103,6 +103,14 @@ describe("Schwab code flow over HTTP", () => {
   });
 });
 
+describe("default Schwab app", () => {
+  it("has a 32-character key and a 16-character secret, as Schwab issues them", () => {
+    expect(DEFAULT_SCHWAB_APP.clientId).toHaveLength(32);
+    expect(DEFAULT_SCHWAB_APP.clientSecret).toHaveLength(16);
+    expect(DEFAULT_SCHWAB_APP.redirectURIs).toEqual(["https://127.0.0.1:8182", "https://127.0.0.1:8182/callback", "http://127.0.0.1:8182/callback"]);
+  });
+});
+
 describe("Schwab lifetimes on an injected clock", () => {
   it("expires codes after 30 seconds", async () => {
     const clock = manualClock();
