@@ -13,7 +13,10 @@ import { createInterface } from "node:readline";
  * ```
  */
 export function readLine(prompt: string, input: NodeJS.ReadableStream = process.stdin, output: NodeJS.WritableStream = process.stderr): Promise<string> {
-  return new Promise((resolve, reject) => {
+  // A pipe or TTY on stdin keeps the process alive after the read; hold it only while reading.
+  const handle = input as { ref?: () => void; unref?: () => void };
+  handle.ref?.();
+  return new Promise<string>((resolve, reject) => {
     const rl = createInterface({ input, output, terminal: false });
     let done = false;
     output.write(prompt);
@@ -25,5 +28,5 @@ export function readLine(prompt: string, input: NodeJS.ReadableStream = process.
     rl.once("close", () => {
       if (!done) reject(new Error("Standard input ended before a line was read: paste the redirect URL, or pipe it in."));
     });
-  });
+  }).finally(() => handle.unref?.());
 }
