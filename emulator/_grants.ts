@@ -152,6 +152,7 @@ export class GrantStore {
         if (record) record.superseded = true;
       }
     }
+    if (this.#access.size >= 10_000) this.#pruneTokens(now);
     const token = grant.flavour === "td" ? tdToken(600) : schwabToken();
     this.#access.set(token, { grantId: grant.id, expiresAt: now + lifetimeS * 1000, superseded: false });
     grant.accessTokens.push(token);
@@ -224,6 +225,17 @@ export class GrantStore {
     this.#grants.clear();
     this.#access.clear();
     this.#refresh.clear();
+  }
+
+  // A long-running demo emulator refreshes forever; dead access tokens only need to be told apart from unknown ones
+  // (both answer 401), so forgetting them is invisible to clients.
+  #pruneTokens(now: number): void {
+    for (const [token, record] of this.#access) {
+      if (record.expiresAt > now && !record.superseded) continue;
+      this.#access.delete(token);
+      const grant = this.#grants.get(record.grantId);
+      if (grant) grant.accessTokens = grant.accessTokens.filter((t) => t !== token);
+    }
   }
 
   // Old codes are kept an hour past expiry so a late replay can still revoke what the code produced.
