@@ -4,6 +4,8 @@ import type { ServerType } from "@hono/node-server";
 import { createEmulator } from "./create_emulator.ts";
 import type { RunningEmulator, StartEmulatorOptions } from "./types.ts";
 
+const NODE_SERVER = "@hono/node-server";
+
 /**
  * Starts an emulator on the loopback address; `port: 0` (the default) picks a free port.
  * The node server is imported lazily so that `tdauth/emulator` also loads where only `createEmulator` works (workerd).
@@ -18,7 +20,8 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   if (hostname !== "127.0.0.1") throw new TypeError(`hostname must be 127.0.0.1, got ${String(hostname)}`);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new TypeError(`port must be 0-65535, got ${port}`);
   const emulator = createEmulator(emulatorOptions);
-  const { serve } = await import("@hono/node-server");
+  // A specifier held in a variable keeps bundlers (esbuild, wrangler) from pulling node:http into a Worker bundle.
+  const { serve } = (await import(/* @vite-ignore */ NODE_SERVER)) as typeof import("@hono/node-server");
   const { server, boundPort } = await new Promise<{ server: ServerType; boundPort: number }>((resolve, reject) => {
     const server = serve({ fetch: emulator.fetch, hostname, port }, (info) => resolve({ server, boundPort: info.port }));
     server.once("error", reject);
