@@ -24,6 +24,12 @@ beforeEach(async () => {
   await call("/__emulator/config", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ autoApprove: true }) });
 });
 
+describe("startEmulator", () => {
+  it("refuses to bind anything but 127.0.0.1", async () => {
+    await expect(startEmulator({ hostname: "0.0.0.0" as never })).rejects.toThrow(TypeError);
+  });
+});
+
 describe("TD code flow by hand", () => {
   it("binds 127.0.0.1 and redirects with a percent-encoded code and the state", async () => {
     expect(running.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
