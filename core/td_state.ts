@@ -37,12 +37,23 @@ export interface TokenDict {
   id_token?: string;
 }
 
-/** Python's `datetime.fromtimestamp(x).isoformat()`: local time, no offset, microseconds. */
-export function naiveLocalISO(epochMs: number): string {
-  const d = new Date(epochMs);
-  const pad = (n: number, w = 2) => String(n).padStart(w, "0");
-  const micros = pad(d.getMilliseconds() * 1000, 6);
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${micros}`;
+const pad = (n: number, width = 2): string => String(n).padStart(width, "0");
+
+/**
+ * What Python's `datetime.fromtimestamp(ms / 1000).isoformat()` prints: naive local time, and
+ * microseconds only when they are not zero (Python drops a zero fraction).
+ *
+ * @example
+ * ```ts
+ * naiveLocalISO(1795870740997); // "2026-11-28T12:59:00.997000" with TZ=America/New_York
+ * ```
+ */
+export function naiveLocalISO(ms: number): string {
+  const d = new Date(Math.floor(ms));
+  const base = `${pad(d.getFullYear(), 4)}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}` +
+    `T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  const micros = Math.round((ms - Math.floor(ms / 1000) * 1000) * 1000);
+  return micros === 0 ? base : `${base}.${pad(micros, 6)}`;
 }
 
 /**

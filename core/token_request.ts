@@ -70,6 +70,10 @@ export async function requestToken(grant: TokenGrant, context: TokenRequestConte
     if (outcome.kind === "ok") return outcome.response;
     last = outcome;
     if (outcome.kind !== "transient") break;
+    // A code is single-use: if a lost reply had been processed, a retry would replay it (and a
+    // strict server revokes the grant). Retry an exchange only when the server says it did not
+    // process it.
+    if (grant.grantType === "authorization_code" && outcome.status !== 429 && outcome.status !== 503) break;
     if (attempt + 1 >= attempts) break;
     const backoff = Math.min(cap, base * 2 ** attempt) * context.random();
     const wait = Math.min(cap, Math.max(backoff, outcome.retryAfterMs ?? 0));

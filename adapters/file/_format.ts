@@ -1,4 +1,5 @@
 // Converts StoredTokens to and from the Python `td` library's credentials JSON (plus tdauth's keys).
+import { naiveLocalISO } from "../../core/td_state.ts";
 import type { StoredTokens } from "../../core/types.ts";
 
 /** Version of tdauth's additions to the file; the Python library ignores the key. */
@@ -19,28 +20,11 @@ const KNOWN_KEYS: ReadonlySet<string> = new Set([
   "expired_at", "expired_reason",
 ]);
 
+/** Shared with the seed-parity API in core, so both write the same dates. */
+export { naiveLocalISO };
+
 /** A credentials file's JSON object. */
 export type CredentialsJSON = Record<string, unknown>;
-
-const pad = (n: number, width = 2): string => String(n).padStart(width, "0");
-
-/**
- * What Python's `datetime.fromtimestamp(ms / 1000).isoformat()` prints: naive local time, and
- * microseconds only when they are not zero (Python drops a zero fraction).
- *
- * @example
- * ```ts
- * naiveLocalISO(1795870740997); // "2026-11-28T12:59:00.997000" with TZ=America/New_York
- * ```
- */
-export function naiveLocalISO(ms: number): string {
-  const whole = Math.floor(ms);
-  const d = new Date(whole);
-  const base = `${pad(d.getFullYear(), 4)}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}` +
-    `T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
-  const micros = Math.round((ms - Math.floor(ms / 1000) * 1000) * 1000);
-  return micros === 0 ? base : `${base}.${pad(micros, 6)}`;
-}
 
 /**
  * The JSON object for `tokens`, Python keys first (in the order Python writes them), then

@@ -94,6 +94,11 @@ export function tdAmeritrade(options: TDAmeritradeOptions): Provider {
         access_type: grant.renewRefreshToken ? "offline" : undefined,
       });
     },
-    refreshExpiresAt: (input) => refreshExpiryFromResponse(input, lifetime),
+    // TD states the lifetime whenever it issues a refresh token for offline access; a token it
+    // hands back on a plain refresh inherits the old deadline, and only a login starts 90 days.
+    refreshExpiresAt: (input) =>
+      input.response.refresh_token_expires_in === undefined && input.previous?.refreshExpiresAt !== undefined
+        ? input.previous.refreshExpiresAt
+        : refreshExpiryFromResponse(input, lifetime),
   };
 }
