@@ -64,6 +64,8 @@ export interface Provider {
   tokenRequest(grant: TokenGrant): Request;
   /** When the refresh token dies, given a token response. */
   refreshExpiresAt(input: RefreshExpiryInput): number | undefined;
+  /** The authorization server's issuer identifier; when set, a callback's `iss` must equal it (RFC 9207). */
+  readonly issuer?: string;
   /** Strings that only this provider's secrets match, to scrub from messages. */
   readonly secrets: ReadonlyArray<string>;
 }

@@ -126,6 +126,10 @@ export class AuthSession {
       if (!constantTimeEqual(parsed.state, pending.state)) {
         throw this.#fail("The redirect URL's state does not match this login (an old or forged link?): start the login again.");
       }
+      const iss = parsed.params.iss;
+      if (iss !== undefined && this.provider.issuer !== undefined && iss !== this.provider.issuer) {
+        throw this.#fail(`The redirect URL comes from issuer "${iss.slice(0, 100)}", not ${this.provider.issuer} (RFC 9207): start the login again.`);
+      }
     }
     let tokens: StoredTokens;
     try {

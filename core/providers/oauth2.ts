@@ -42,6 +42,8 @@ export interface OAuth2Options {
   refreshTokenLifetimeMs?: number;
   /** Access-token lifetime when the response has no `expires_in`; default 3600 s. */
   defaultAccessLifetimeMs?: number;
+  /** The server's issuer identifier: a callback whose `iss` differs is refused (RFC 9207 mix-up defence). */
+  issuer?: string;
   /** Extra authorization-request parameters (e.g. `{ access_type: "offline" }`). */
   extraAuthorizationParams?: Record<string, string>;
 }
@@ -99,6 +101,7 @@ export function oauth2(options: OAuth2Options): Provider {
     renewsRefreshToken: false,
     apiBaseURL: options.apiBaseURL ?? new URL(tokenEndpoint).origin,
     defaultAccessLifetimeMs: options.defaultAccessLifetimeMs ?? 3_600_000,
+    ...(options.issuer ? { issuer: options.issuer } : {}),
     secrets: secret ? [secret, ...(authorization ? [authorization.slice(6)] : [])] : [],
     authorizationURL({ state, codeChallenge }) {
       const url = new URL(authorizationEndpoint);
