@@ -221,7 +221,11 @@ export class AuthSession {
   }
 
   #isFresh(tokens: StoredTokens, now: number): boolean {
-    if (tokens.expired || now >= tokens.accessExpiresAt - this.refreshAheadMs) return false;
+    // Short-lived tokens (a 5-minute token with the 5-minute default) would otherwise be
+    // refreshed on every call: refresh no earlier than half-way through a token's life.
+    const issued = tokens.accessIssuedAt;
+    const ahead = issued === undefined ? this.refreshAheadMs : Math.min(this.refreshAheadMs, (tokens.accessExpiresAt - issued) / 2);
+    if (tokens.expired || now >= tokens.accessExpiresAt - ahead) return false;
     return !this.#needsRenewal(tokens, now);
   }
 

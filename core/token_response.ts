@@ -176,6 +176,7 @@ export function tokensFromResponse(
     accessToken: response.access_token,
     tokenType: response.token_type ?? "Bearer",
     accessExpiresAt: now + lifetime,
+    accessIssuedAt: now,
     authorizedAt,
     provider: provider.id,
     clientId: provider.clientId,

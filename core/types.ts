@@ -31,6 +31,8 @@ export interface StoredTokens {
   idToken?: string;
   /** When the access token dies. */
   accessExpiresAt: number;
+  /** When the access token was issued: the refresh-ahead window is capped at half its life. */
+  accessIssuedAt?: number;
   /** When the refresh token dies; absent when neither the server nor the profile says. */
   refreshExpiresAt?: number;
   /** When the interactive login that started this grant happened (Schwab's 7-day clock). */

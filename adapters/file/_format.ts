@@ -16,7 +16,7 @@ const KNOWN_KEYS: ReadonlySet<string> = new Set([
   "access_token", "refresh_token", "logged_in",
   "access_token_expires_at", "access_token_expires_at_date",
   "refresh_token_expires_at", "refresh_token_expires_at_date",
-  "token_type", "scope", "id_token", "authorized_at", "provider", "client_id", "version",
+  "token_type", "scope", "id_token", "access_token_issued_at", "authorized_at", "provider", "client_id", "version",
   "expired_at", "expired_reason",
 ]);
 
@@ -51,6 +51,7 @@ export function encodeCredentials(tokens: StoredTokens, refreshLifetimeMs: numbe
   };
   if (tokens.scope !== undefined) out.scope = tokens.scope;
   if (tokens.idToken !== undefined) out.id_token = tokens.idToken;
+  if (tokens.accessIssuedAt !== undefined) out.access_token_issued_at = tokens.accessIssuedAt / 1000;
   out.authorized_at = tokens.authorizedAt / 1000;
   if (tokens.provider !== undefined) out.provider = tokens.provider;
   if (tokens.clientId !== undefined) out.client_id = tokens.clientId;
@@ -116,6 +117,8 @@ export function decodeCredentials(json: unknown, refreshLifetimeMs: number): Sto
   if (scope !== undefined) tokens.scope = scope;
   const idToken = optionalString(obj, "id_token");
   if (idToken !== undefined) tokens.idToken = idToken;
+  const accessIssuedAt = optionalSeconds(obj, "access_token_issued_at");
+  if (accessIssuedAt !== undefined) tokens.accessIssuedAt = accessIssuedAt;
   const provider = optionalString(obj, "provider");
   if (provider !== undefined) tokens.provider = provider;
   const clientId = optionalString(obj, "client_id");

@@ -17,6 +17,7 @@ const OPTIONAL: [keyof StoredTokens, Check, string][] = [
   ["scope", str, "a string"],
   ["idToken", str, "a string"],
   ["refreshExpiresAt", num, "a number (epoch ms)"],
+  ["accessIssuedAt", num, "a number (epoch ms)"],
   ["provider", str, "a string"],
   ["clientId", str, "a string"],
   ["expired", (v) => typeof v === "object" && v !== null && num((v as { at?: unknown }).at) && str((v as { reason?: unknown }).reason), "{ at: number, reason: string }"],

@@ -324,3 +324,22 @@ describe("fetch", () => {
     expect(response.status).toBe(200);
   });
 });
+
+describe("short-lived tokens", () => {
+  it("refresh half-way through their life, not on every call, when shorter than refreshAheadMs", async () => {
+    emu.emulator.configure({ accessTokenLifetimeS: 240 });
+    try {
+      const session = td();
+      await emulatorLogin(session);
+      const first = await session.accessToken();
+      const before = emu.emulator.stats().refreshGrants;
+      clock.now += 60_000;
+      expect(await session.accessToken()).toBe(first);
+      expect(emu.emulator.stats().refreshGrants).toBe(before);
+      clock.now += 61_000;
+      expect(await session.accessToken()).not.toBe(first);
+    } finally {
+      emu.emulator.configure({ accessTokenLifetimeS: 1800 });
+    }
+  });
+});
