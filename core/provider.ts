@@ -124,6 +124,26 @@ export function formPost(url: string, body: Record<string, string | undefined>, 
   });
 }
 
+/**
+ * An authorization request URL (RFC 6749 §4.1.1): `response_type=code`, the given fields in
+ * order, then `state` and the PKCE S256 challenge when there is one (RFC 7636 §4.3).
+ */
+export function authorizationRequestURL(
+  endpoint: string,
+  fields: Record<string, string | undefined>,
+  { state, codeChallenge }: { state: string; codeChallenge?: string },
+): URL {
+  const url = new URL(endpoint);
+  url.searchParams.set("response_type", "code");
+  for (const [key, value] of Object.entries(fields)) if (value !== undefined) url.searchParams.set(key, value);
+  url.searchParams.set("state", state);
+  if (codeChallenge) {
+    url.searchParams.set("code_challenge", codeChallenge);
+    url.searchParams.set("code_challenge_method", "S256");
+  }
+  return url;
+}
+
 /** HTTP Basic client authentication; RFC 6749 §2.3.1 form-encodes id and secret first. */
 export function basicAuth(clientId: string, clientSecret: string): string {
   const encode = (s: string) => encodeURIComponent(s).replaceAll("%20", "+");

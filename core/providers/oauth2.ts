@@ -5,6 +5,7 @@
  */
 
 import {
+  authorizationRequestURL,
   basicAuth,
   checkClientId,
   checkRedirectURI,
@@ -103,20 +104,13 @@ export function oauth2(options: OAuth2Options): Provider {
     defaultAccessLifetimeMs: options.defaultAccessLifetimeMs ?? 3_600_000,
     ...(options.issuer ? { issuer: options.issuer } : {}),
     secrets: secret ? [secret, ...(authorization ? [authorization.slice(6)] : [])] : [],
-    authorizationURL({ state, codeChallenge }) {
-      const url = new URL(authorizationEndpoint);
-      url.searchParams.set("response_type", "code");
-      url.searchParams.set("client_id", clientId);
-      url.searchParams.set("redirect_uri", redirectURI);
-      if (options.scope) url.searchParams.set("scope", options.scope);
-      url.searchParams.set("state", state);
-      if (codeChallenge) {
-        url.searchParams.set("code_challenge", codeChallenge);
-        url.searchParams.set("code_challenge_method", "S256");
-      }
-      for (const [key, value] of Object.entries(options.extraAuthorizationParams ?? {})) url.searchParams.set(key, value);
-      return url;
-    },
+    authorizationURL: (pkce) =>
+      authorizationRequestURL(authorizationEndpoint, {
+        client_id: clientId,
+        redirect_uri: redirectURI,
+        scope: options.scope,
+        ...options.extraAuthorizationParams,
+      }, pkce),
     tokenRequest(grant) {
       const headers: Record<string, string> = authorization ? { authorization } : {};
       if (grant.grantType === "authorization_code") {

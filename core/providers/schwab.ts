@@ -4,7 +4,7 @@
  * @module
  */
 
-import { basicAuth, checkClientId, checkRedirectURI, DAY_MS, formPost, joinURL, type Provider } from "../provider.ts";
+import { authorizationRequestURL, basicAuth, checkClientId, checkRedirectURI, DAY_MS, formPost, joinURL, type Provider } from "../provider.ts";
 
 /**
  * Options of {@link schwab}.
@@ -58,18 +58,8 @@ export function schwab(options: SchwabOptions): Provider {
     apiBaseURL: base,
     defaultAccessLifetimeMs: 1_800_000,
     secrets: [secret, authorization.slice(6)],
-    authorizationURL({ state, codeChallenge }) {
-      const url = new URL(joinURL(base, "/v1/oauth/authorize"));
-      url.searchParams.set("response_type", "code");
-      url.searchParams.set("client_id", clientId);
-      url.searchParams.set("redirect_uri", redirectURI);
-      url.searchParams.set("state", state);
-      if (codeChallenge) {
-        url.searchParams.set("code_challenge", codeChallenge);
-        url.searchParams.set("code_challenge_method", "S256");
-      }
-      return url;
-    },
+    authorizationURL: (pkce) =>
+      authorizationRequestURL(joinURL(base, "/v1/oauth/authorize"), { client_id: clientId, redirect_uri: redirectURI }, pkce),
     tokenRequest(grant) {
       const headers = { authorization };
       if (grant.grantType === "authorization_code") {

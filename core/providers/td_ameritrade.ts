@@ -5,6 +5,7 @@
  */
 
 import {
+  authorizationRequestURL,
   checkClientId,
   checkRedirectURI,
   DAY_MS,
@@ -64,18 +65,8 @@ export function tdAmeritrade(options: TDAmeritradeOptions): Provider {
     apiBaseURL: joinURL(apiBase, "/v1"),
     defaultAccessLifetimeMs: 1_800_000,
     secrets: [],
-    authorizationURL({ state, codeChallenge }) {
-      const url = new URL(joinURL(authBase, "/auth"));
-      url.searchParams.set("response_type", "code");
-      url.searchParams.set("redirect_uri", redirectURI);
-      url.searchParams.set("client_id", oauthId);
-      url.searchParams.set("state", state);
-      if (codeChallenge) {
-        url.searchParams.set("code_challenge", codeChallenge);
-        url.searchParams.set("code_challenge_method", "S256");
-      }
-      return url;
-    },
+    authorizationURL: (pkce) =>
+      authorizationRequestURL(joinURL(authBase, "/auth"), { redirect_uri: redirectURI, client_id: oauthId }, pkce),
     tokenRequest(grant: TokenGrant) {
       if (grant.grantType === "authorization_code") {
         return formPost(tokenURL, {

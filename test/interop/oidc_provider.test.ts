@@ -6,7 +6,8 @@ import type { AddressInfo } from "node:net";
 import Provider from "oidc-provider";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { MemoryStore } from "../../core/memory_store.ts";
-import { oauth2 } from "../../core/providers/oauth2.ts";
+import type { Provider as Profile } from "../../core/provider.ts";
+import { oauth2, type OAuth2Options } from "../../core/providers/oauth2.ts";
 import { AuthSession } from "../../core/session.ts";
 
 const REDIRECT = "http://127.0.0.1:8080/callback";
@@ -73,18 +74,23 @@ async function approve(authorizationURL: string): Promise<string> {
   throw new Error("too many steps");
 }
 
+/** An oauth2() profile for the test server. */
+function profile(extra: Partial<OAuth2Options> = {}): Profile {
+  return oauth2({
+    authorizationEndpoint: `${issuer}/auth`,
+    tokenEndpoint: `${issuer}/token`,
+    clientId: "tdauth-cli",
+    redirectURI: REDIRECT,
+    scope: "openid",
+    issuer,
+    ...extra,
+  });
+}
+
 it("logs in to oidc-provider with PKCE, refreshes with rotation, and calls userinfo", async () => {
   const store = new MemoryStore();
   const session = new AuthSession({
-    provider: oauth2({
-      authorizationEndpoint: `${issuer}/auth`,
-      tokenEndpoint: `${issuer}/token`,
-      clientId: "tdauth-cli",
-      redirectURI: REDIRECT,
-      scope: "openid offline_access",
-      extraAuthorizationParams: { prompt: "consent" },
-      issuer,
-    }),
+    provider: profile({ scope: "openid offline_access", extraAuthorizationParams: { prompt: "consent" } }),
     store,
   });
   const { url } = await session.authorize();
@@ -112,16 +118,7 @@ it("logs in to oidc-provider with PKCE, refreshes with rotation, and calls useri
 });
 
 it("a callback from another issuer is refused before any token request (RFC 9207)", async () => {
-  const session = new AuthSession({
-    provider: oauth2({
-      authorizationEndpoint: `${issuer}/auth`,
-      tokenEndpoint: `${issuer}/token`,
-      clientId: "tdauth-cli",
-      redirectURI: REDIRECT,
-      scope: "openid",
-      issuer,
-    }),
-  });
+  const session = new AuthSession({ provider: profile() });
   const redirect = await approve((await session.authorize()).url);
   const mixedUp = redirect.replace(/iss=[^&]+/, `iss=${encodeURIComponent("https://attacker.example")}`);
   await expect(session.complete(mixedUp)).rejects.toThrow(/issuer "https:\/\/attacker.example"/);
@@ -129,15 +126,7 @@ it("a callback from another issuer is refused before any token request (RFC 9207
 });
 
 it("a replayed code is refused by the server and the session stays unauthenticated", async () => {
-  const session = new AuthSession({
-    provider: oauth2({
-      authorizationEndpoint: `${issuer}/auth`,
-      tokenEndpoint: `${issuer}/token`,
-      clientId: "tdauth-cli",
-      redirectURI: REDIRECT,
-      scope: "openid",
-    }),
-  });
+  const session = new AuthSession({ provider: profile({ issuer: undefined }) });
   const redirect = await approve((await session.authorize()).url);
   await session.complete(redirect);
   const code = new URL(redirect).searchParams.get("code")!;
