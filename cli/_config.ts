@@ -1,0 +1,183 @@
+// Resolves the session settings (flag, then TDAUTH_* variable, then tdauth.json in TDAUTH_HOME)
+// and opens the AuthSession on the credentials file. Loads only core + file store/lock: no Hono,
+// no jose (FileStore imports jose only when a key is configured).
+
+import { readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { AuthSession } from "../core/session.ts";
+import type { Provider } from "../core/provider.ts";
+import { schwab } from "../core/providers/schwab.ts";
+import { tdAmeritrade } from "../core/providers/td_ameritrade.ts";
+import { DEFAULT_SCHWAB_APP } from "../emulator/apps.ts";
+import { oneOf } from "./_args.ts";
+import { usageError } from "./_errors.ts";
+import type { IO } from "./_output.ts";
+
+/** The providers the CLI knows; `emulator` is the Schwab-flavoured app of a local emulator. */
+export type ProviderName = "td" | "schwab" | "emulator";
+const PROVIDERS: readonly ProviderName[] = ["td", "schwab", "emulator"];
+
+/** The default port of `tdauth emulator`, and so of `--provider emulator`. */
+export const EMULATOR_PORT = 8777;
+const SCHWAB_REDIRECT = "https://127.0.0.1:8182";
+
+/**
+ * Everything needed to open a session, with where each value came from resolved.
+ * @example
+ * ```ts
+ * const settings = resolveSettings(values, io.env);
+ * ```
+ */
+export interface Settings {
+  provider: ProviderName;
+  /** True when no flag, variable or config file chose the provider. */
+  providerDefaulted: boolean;
+  clientId?: string;
+  clientSecret?: string;
+  redirectURI?: string;
+  credentialsPath: string;
+  emulatorURL: string;
+  /** tdauth.json, whether or not it exists. */
+  configPath: string;
+  /** The config file's other keys (flow, timeout) for commands that read them. */
+  config: Record<string, unknown>;
+}
+
+const CONFIG_KEYS = new Set(["provider", "clientId", "clientSecret", "redirectURI", "credentials", "emulatorURL", "flow", "timeout"]);
+
+function homeFolder(env: Record<string, string | undefined>): string {
+  const home = env.TDAUTH_HOME?.trim();
+  if (!home) return join(homedir(), ".td_python_api");
+  return home === "~" || home.startsWith("~/") ? join(homedir(), home.slice(1)) : resolve(home);
+}
+
+function readConfig(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    if ((error as { code?: string }).code === "ENOENT") return {};
+    throw usageError(`cannot read ${path}: ${(error as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw usageError(`${path} is not valid JSON`, "fix or delete it; keys: provider, clientId, clientSecret, redirectURI, credentials, emulatorURL, flow, timeout");
+  }
+  if (typeof json !== "object" || json === null || Array.isArray(json)) throw usageError(`${path} must hold a JSON object`);
+  for (const [key, value] of Object.entries(json)) {
+    if (!CONFIG_KEYS.has(key)) throw usageError(`${path}: unknown key "${key}"`, `known keys: ${[...CONFIG_KEYS].join(", ")}`);
+    if (key !== "timeout" && typeof value !== "string") throw usageError(`${path}: "${key}" must be a string`);
+  }
+  return json as Record<string, unknown>;
+}
+
+/**
+ * Settings from flags, then environment variables, then `tdauth.json` in `TDAUTH_HOME`
+ * (default `~/.td_python_api`).
+ *
+ * @example
+ * ```ts
+ * resolveSettings({ provider: "emulator" }, { TDAUTH_HOME: "/tmp/x" }).credentialsPath; // "/tmp/x/td_state.json"
+ * ```
+ */
+export function resolveSettings(flags: Record<string, string | boolean | undefined>, env: Record<string, string | undefined>): Settings {
+  const home = homeFolder(env);
+  const configPath = join(home, "tdauth.json");
+  const config = readConfig(configPath);
+  const pick = (flag: string, variable: string, key: string): string | undefined => {
+    const value = flags[flag] ?? env[variable] ?? config[key];
+    return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
+  };
+  const providerText = pick("provider", "TDAUTH_PROVIDER", "provider");
+  const provider = oneOf("--provider", providerText, PROVIDERS) ?? "schwab";
+  const credentials = pick("credentials", "TDAUTH_CREDENTIALS", "credentials");
+  const settings: Settings = {
+    provider,
+    providerDefaulted: providerText === undefined,
+    credentialsPath: credentials ? resolve(credentials) : join(home, "td_state.json"),
+    emulatorURL: (pick("emulator-url", "TDAUTH_EMULATOR_URL", "emulatorURL") ?? `http://127.0.0.1:${EMULATOR_PORT}`).replace(/\/+$/, ""),
+    configPath,
+    config,
+  };
+  const clientId = pick("client-id", "TDAUTH_CLIENT_ID", "clientId");
+  const clientSecret = pick("client-secret", "TDAUTH_CLIENT_SECRET", "clientSecret");
+  const redirectURI = pick("redirect-uri", "TDAUTH_REDIRECT_URI", "redirectURI");
+  if (clientId !== undefined) settings.clientId = clientId;
+  if (clientSecret !== undefined) settings.clientSecret = clientSecret;
+  if (redirectURI !== undefined) settings.redirectURI = redirectURI;
+  return settings;
+}
+
+function missing(what: string, flag: string, variable: string, key: string, settings: Settings): never {
+  throw usageError(`no ${what} is configured`, `pass ${flag}, set ${variable}, or add "${key}" to ${settings.configPath}`);
+}
+
+/**
+ * The provider profile for the settings. `lenient` (status, logout: no request is made) fills a
+ * missing client id or secret from the credentials file or a placeholder instead of failing.
+ *
+ * @example
+ * ```ts
+ * const provider = makeProvider(settings);
+ * ```
+ */
+export function makeProvider(settings: Settings, options: { lenient?: boolean; storedClientId?: string } = {}): Provider {
+  const lenient = options.lenient === true;
+  try {
+    if (settings.provider === "emulator") {
+      return schwab({
+        clientId: settings.clientId ?? DEFAULT_SCHWAB_APP.clientId,
+        clientSecret: settings.clientSecret ?? DEFAULT_SCHWAB_APP.clientSecret!,
+        redirectURI: settings.redirectURI ?? SCHWAB_REDIRECT,
+        baseURL: settings.emulatorURL,
+      });
+    }
+    const clientId = settings.clientId ?? (lenient ? options.storedClientId ?? "unconfigured" : undefined);
+    if (clientId === undefined) missing("client id", "--client-id", "TDAUTH_CLIENT_ID", "clientId", settings);
+    if (settings.provider === "td") {
+      const redirectURI = settings.redirectURI ?? (lenient ? "https://127.0.0.1" : undefined);
+      if (redirectURI === undefined) missing("redirect URI", "--redirect-uri", "TDAUTH_REDIRECT_URI", "redirectURI", settings);
+      return tdAmeritrade({ clientId, redirectURI });
+    }
+    const clientSecret = settings.clientSecret ?? (lenient ? "unconfigured" : undefined);
+    if (clientSecret === undefined) missing("client secret", "--client-secret", "TDAUTH_CLIENT_SECRET", "clientSecret", settings);
+    return schwab({ clientId, clientSecret, redirectURI: settings.redirectURI ?? SCHWAB_REDIRECT });
+  } catch (error) {
+    // The providers check ids and redirect URIs up front with a TypeError naming the value.
+    if (error instanceof TypeError) throw usageError(error.message);
+    throw error;
+  }
+}
+
+/**
+ * An AuthSession on the credentials file, with a FileLock beside it (the same lock file
+ * `TDClient({ multiprocessingSafe: true })` uses, so both cooperate).
+ *
+ * @example
+ * ```ts
+ * const session = await openSession(settings, io);
+ * console.log(await session.accessToken());
+ * ```
+ */
+export async function openSession(settings: Settings, io: IO, options: { lenient?: boolean } = {}): Promise<AuthSession> {
+  const [{ FileStore }, { FileLock }] = await Promise.all([import("../adapters/file/store.ts"), import("../adapters/file/lock.ts")]);
+  const onWarning = (message: string): void => io.err(`${io.yellow("warning:")} ${message}`);
+  const store = new FileStore(settings.credentialsPath, { onWarning });
+  let storedClientId: string | undefined;
+  if (options.lenient && settings.provider !== "emulator" && settings.clientId === undefined) {
+    const stored = await store.load();
+    storedClientId = stored?.clientId;
+    // A file written by `tdauth login --provider td` says so; use it when nothing else chose.
+    if (settings.providerDefaulted && stored?.provider === "td-ameritrade") settings = { ...settings, provider: "td" };
+  }
+  const provider = makeProvider(settings, storedClientId === undefined ? options : { ...options, storedClientId });
+  return new AuthSession({ provider, store, lock: new FileLock(`${settings.credentialsPath}.lock`, { onWarning }) });
+}
+
+/** The folder that holds the credentials file (for messages). */
+export function credentialsFolder(settings: Settings): string {
+  return dirname(settings.credentialsPath);
+}

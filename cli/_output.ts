@@ -1,0 +1,139 @@
+// Where the CLI writes and how it looks: results on stdout, prompts/progress/errors on stderr,
+// colour only on a terminal without NO_COLOR, and expiry times in local + relative form.
+
+import process from "node:process";
+
+/** A place to write lines, with what it can display. */
+export interface Stream {
+  write(text: string): unknown;
+  isTTY?: boolean;
+}
+
+/**
+ * How a command talks to the user. Tests and embedders may pass their own streams.
+ * @example
+ * ```ts
+ * const io = terminal();
+ * io.out(io.bold("Logged in"));
+ * ```
+ */
+export interface IO {
+  stdout: Stream;
+  stderr: Stream;
+  env: Record<string, string | undefined>;
+  /** Writes a line to stdout. */
+  out(line: string): void;
+  /** Writes a line to stderr. */
+  err(line: string): void;
+  /** Whether stderr is a terminal that may show colour (no NO_COLOR, TERM not dumb). */
+  color: boolean;
+  bold(text: string): string;
+  dim(text: string): string;
+  green(text: string): string;
+  yellow(text: string): string;
+  red(text: string): string;
+}
+
+/**
+ * The process's own streams and environment.
+ * @example
+ * ```ts
+ * const io = terminal();
+ * ```
+ */
+export function terminal(
+  stdout: Stream = process.stdout,
+  stderr: Stream = process.stderr,
+  env: Record<string, string | undefined> = process.env,
+): IO {
+  // https://no-color.org: any non-empty NO_COLOR turns colour off.
+  const color = stderr.isTTY === true && !(env.NO_COLOR ?? "") && env.TERM !== "dumb";
+  const paint = (code: number, reset: number) => (text: string) => color ? `\x1b[${code}m${text}\x1b[${reset}m` : text;
+  return {
+    stdout,
+    stderr,
+    env,
+    out: (line) => void stdout.write(`${line}\n`),
+    err: (line) => void stderr.write(`${line}\n`),
+    color,
+    bold: paint(1, 22),
+    dim: paint(2, 22),
+    green: paint(32, 39),
+    yellow: paint(33, 39),
+    red: paint(31, 39),
+  };
+}
+
+const UNITS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
+  ["day", 86_400_000],
+  ["hour", 3_600_000],
+  ["minute", 60_000],
+  ["second", 1000],
+];
+
+/**
+ * "in 6 days", "29 minutes ago", "now". Hours up to 48 before switching to days, so the
+ * 48-hour warning reads in hours.
+ * @example
+ * ```ts
+ * relativeTime(Date.now() + 6 * 86_400_000); // "in 6 days"
+ * ```
+ */
+export function relativeTime(at: number, now: number = Date.now()): string {
+  const diff = at - now;
+  const abs = Math.abs(diff);
+  if (abs < 1000) return "now";
+  const format = new Intl.RelativeTimeFormat("en", { numeric: "always" });
+  for (const [unit, size] of UNITS) {
+    if (unit === "day" && abs < 2 * 86_400_000) continue;
+    if (abs >= size) return format.format(Math.trunc(diff / size), unit);
+  }
+  return format.format(Math.trunc(diff / 1000), "second");
+}
+
+/**
+ * Local wall-clock time with the zone, e.g. "2026-12-05 18:00 UTC".
+ * @example
+ * ```ts
+ * localTime(Date.now());
+ * ```
+ */
+export function localTime(at: number): string {
+  const d = new Date(at);
+  const pad = (n: number) => String(n).padStart(2, "0");
+  const zone = new Intl.DateTimeFormat("en-US", { timeZoneName: "short" }).formatToParts(d).find((p) => p.type === "timeZoneName")?.value ?? "";
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}${zone ? ` ${zone}` : ""}`;
+}
+
+/**
+ * "2026-12-05 18:00 UTC (in 6 days)", or "unknown".
+ * @example
+ * ```ts
+ * when(status.refreshExpiresAt);
+ * ```
+ */
+export function when(at: number | undefined, now: number = Date.now()): string {
+  return at === undefined ? "unknown" : `${localTime(at)} (${relativeTime(at, now)})`;
+}
+
+/**
+ * An epoch-ms time as ISO 8601 UTC for `--json`, or null.
+ * @example
+ * ```ts
+ * iso(1_800_000_000_000); // "2027-01-15T08:00:00.000Z"
+ * ```
+ */
+export function iso(at: number | undefined): string | null {
+  return at === undefined ? null : new Date(at).toISOString();
+}
+
+/**
+ * Writes a value as one line of JSON on stdout (stable keys, documented in `tdauth help`).
+ * @example
+ * ```ts
+ * printJSON(io, { state: "authenticated" });
+ * ```
+ */
+export function printJSON(io: IO, value: unknown): void {
+  io.out(JSON.stringify(value, null, 2));
+}

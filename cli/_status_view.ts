@@ -1,0 +1,84 @@
+// The status report shared by `status`, `refresh` and `login`: text for people, JSON for scripts.
+
+import type { SessionStatus } from "../core/session_types.ts";
+import { type IO, iso, when } from "./_output.ts";
+
+/**
+ * The stable `--json` shape of a status (times are ISO 8601 UTC, or null).
+ * @example
+ * ```ts
+ * const json: StatusJSON = statusJSON(await session.status(), path);
+ * ```
+ */
+export interface StatusJSON {
+  state: SessionStatus["state"];
+  provider: string;
+  clientId: string;
+  credentials: string;
+  accessExpiresAt: string | null;
+  refreshExpiresAt: string | null;
+  authorizedAt: string | null;
+  reason: string | null;
+  refreshExpiresSoon: boolean;
+}
+
+/**
+ * The JSON form of a status.
+ * @example
+ * ```ts
+ * printJSON(io, statusJSON(status, settings.credentialsPath));
+ * ```
+ */
+export function statusJSON(status: SessionStatus, credentials: string): StatusJSON {
+  return {
+    state: status.state,
+    provider: status.provider,
+    clientId: status.clientId,
+    credentials,
+    accessExpiresAt: iso(status.accessExpiresAt),
+    refreshExpiresAt: iso(status.refreshExpiresAt),
+    authorizedAt: iso(status.authorizedAt),
+    reason: status.reason ?? null,
+    refreshExpiresSoon: status.refreshExpiresSoon,
+  };
+}
+
+/**
+ * Prints the status as aligned lines, with the 48-hour warning on stderr.
+ * @example
+ * ```ts
+ * printStatus(io, await session.status(), settings.credentialsPath);
+ * ```
+ */
+export function printStatus(io: IO, status: SessionStatus, credentials: string, now: number = Date.now()): void {
+  const state = status.state === "authenticated" ? io.green(status.state) : io.yellow(status.state);
+  const rows: Array<[string, string]> = [
+    ["state", state],
+    ["provider", status.provider],
+    ["client id", status.clientId],
+    ["credentials", credentials],
+  ];
+  if (status.accessExpiresAt !== undefined) {
+    rows.push(["access token", `${status.accessExpiresAt > now ? "expires" : "expired"} ${when(status.accessExpiresAt, now)}`]);
+  }
+  if (status.refreshExpiresAt !== undefined) {
+    rows.push(["refresh token", `${status.refreshExpiresAt > now ? "expires" : "expired"} ${when(status.refreshExpiresAt, now)}`]);
+  }
+  if (status.authorizedAt !== undefined) rows.push(["logged in", when(status.authorizedAt, now)]);
+  if (status.reason) rows.push(["reason", status.reason]);
+  for (const [label, value] of rows) io.out(`${`${label}:`.padEnd(15)}${value}`);
+  warnIfEndingSoon(io, status, now);
+  if (status.state === "unauthenticated" || status.state === "expired") io.err(`${io.dim("hint:")} run \`tdauth login\``);
+}
+
+/**
+ * The 48-hour warning (Schwab's refresh tokens die 7 days after the login, whatever happens).
+ * @example
+ * ```ts
+ * warnIfEndingSoon(io, status);
+ * ```
+ */
+export function warnIfEndingSoon(io: IO, status: SessionStatus, now: number = Date.now()): void {
+  if (!status.refreshExpiresSoon || status.refreshExpiresAt === undefined) return;
+  io.err(`${io.yellow("warning:")} the refresh token dies ${when(status.refreshExpiresAt, now)}: run \`tdauth login\` before then`);
+}

@@ -1,0 +1,79 @@
+// `tdauth emulator`: runs the local TD Ameritrade / Schwab emulator on 127.0.0.1 until Ctrl-C.
+
+import process from "node:process";
+import { integer, oneOf, parseFlags } from "../_args.ts";
+import { EMULATOR_PORT } from "../_config.ts";
+import { CLIError, EXIT } from "../_errors.ts";
+import type { IO } from "../_output.ts";
+
+/** `tdauth emulator --help`. */
+export const help: string = `Usage: tdauth emulator [--provider td|schwab] [--port N] [--auto-approve] [--json]
+
+Runs a local stand-in for the TD Ameritrade and Schwab OAuth and market-data servers on
+127.0.0.1 (both apps are registered), until Ctrl-C. Log in to it from another terminal with
+\`tdauth login --provider emulator\` (the Schwab app; TDAUTH_EMULATOR_URL if the port differs).
+
+  --provider td|schwab   which app's login details to print (default schwab)
+  --port N               default ${EMULATOR_PORT}; 0 picks a free port
+  --auto-approve         approve logins without showing the consent page (for --flow auto)
+  --json                 print one line {url, port, autoApprove, apps: [{flavour, clientId,
+                         redirectURIs}]} once listening
+
+Exit: 0 after Ctrl-C, 1 error (e.g. port in use), 2 usage.`;
+
+/**
+ * Runs `tdauth emulator`.
+ * @example
+ * ```ts
+ * const code = await run(["--port", "0"], terminal());
+ * ```
+ */
+export async function run(args: string[], io: IO): Promise<number> {
+  const { values } = parseFlags("emulator", args, {
+    provider: { type: "string" },
+    port: { type: "string" },
+    "auto-approve": { type: "boolean" },
+    json: { type: "boolean" },
+  });
+  const flavour = oneOf("--provider", values.provider as string | undefined, ["td", "schwab"] as const) ?? "schwab";
+  const port = integer("--port", values.port as string | undefined, 0, 65_535) ?? EMULATOR_PORT;
+  const autoApprove = values["auto-approve"] === true;
+  const { startEmulator, DEFAULT_SCHWAB_APP, DEFAULT_TD_APP } = await import("../../emulator/mod.ts");
+  let running;
+  try {
+    running = await startEmulator({ port, autoApprove });
+  } catch (error) {
+    if ((error as { code?: string }).code === "EADDRINUSE") {
+      throw new CLIError(`port ${port} on 127.0.0.1 is in use`, { hint: "pass --port 0 for a free port, or stop the other server" });
+    }
+    throw error;
+  }
+  const apps = [DEFAULT_SCHWAB_APP, DEFAULT_TD_APP];
+  if (values.json) {
+    io.out(JSON.stringify({
+      url: running.url,
+      port: Number(new URL(running.url).port),
+      autoApprove,
+      apps: apps.map((a) => ({ flavour: a.flavour, clientId: a.clientId, redirectURIs: a.redirectURIs })),
+    }));
+  } else {
+    const app = flavour === "td" ? DEFAULT_TD_APP : DEFAULT_SCHWAB_APP;
+    io.out(`Emulator listening on ${io.bold(running.url)} (${autoApprove ? "auto-approve" : "consent page"}; Ctrl-C to stop)`);
+    io.out(`${flavour === "td" ? "TD Ameritrade" : "Schwab"} app: client id ${app.clientId}, redirect URIs ${app.redirectURIs.join(", ")}`);
+    const env = port === EMULATOR_PORT ? "" : `TDAUTH_EMULATOR_URL=${running.url} `;
+    if (flavour === "schwab") io.out(`Log in to it with: ${env}tdauth login --provider emulator${autoApprove ? " --flow auto" : ""}`);
+    else io.out(`Point tdAmeritrade({ clientId: "${app.clientId}", redirectURI: "${app.redirectURIs[0]}", baseURL: "${running.url}" }) at it.`);
+  }
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      resolve();
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+  });
+  await running.close();
+  if (!values.json) io.err("Emulator stopped.");
+  return EXIT.OK;
+}

@@ -1,0 +1,82 @@
+// `tdauth login`: an interactive login through the browser (local callback), a pasted redirect
+// URL (headless/SSH, stdin may be a pipe), or an auto-approving emulator.
+
+import process from "node:process";
+import { integer, oneOf, parseFlags, SESSION_OPTIONS, SESSION_OPTIONS_HELP } from "../_args.ts";
+import { openSession, resolveSettings, type Settings } from "../_config.ts";
+import { EXIT } from "../_errors.ts";
+import { type IO, printJSON, when } from "../_output.ts";
+import { statusJSON, warnIfEndingSoon } from "../_status_view.ts";
+import type { SessionStatus } from "../../core/session_types.ts";
+
+/** `tdauth login --help`. */
+export const help: string = `Usage: tdauth login [--flow browser|manual|auto] [--no-browser] [--timeout S] [--json] [session options]
+
+Logs in and stores the tokens in the credentials file (replacing any there).
+
+  --flow browser   serve the redirect URI on 127.0.0.1, open the browser, wait (spinner with
+                   the time left); the redirect URI must be a loopback URL with a port
+  --flow manual    print the URL; you paste the address the browser lands on (works over SSH
+                   and with a pipe: echo "$URL" | tdauth login --flow manual). A bad paste is
+                   explained and you can paste again; the end of input stops with exit 2
+  --flow auto      for the emulator with auto-approve: no browser, no paste
+                   default: browser on a desktop terminal; manual when stdin is not a terminal,
+                   over SSH, or without a display (also TDAUTH flow in tdauth.json: "flow")
+  --no-browser     browser flow without launching the browser (open the printed URL yourself)
+  --timeout S      give up after S seconds (default 300)
+  --json           print the status afterwards (the \`tdauth status --json\` shape)
+
+Exit: 0 logged in, 1 error (refused, network), 2 usage (bad flag, no usable paste), 3 never.
+
+${SESSION_OPTIONS_HELP}`;
+
+type Flow = "browser" | "manual" | "auto";
+
+function defaultFlow(io: IO, settings: Settings): Flow {
+  const configured = oneOf(`"flow" in ${settings.configPath}`, settings.config.flow as string | undefined, ["browser", "manual", "auto"] as const);
+  if (configured) return configured;
+  const env = io.env;
+  if (!process.stdin.isTTY || env.SSH_CONNECTION || env.SSH_TTY) return "manual";
+  if (process.platform === "linux" && !env.DISPLAY && !env.WAYLAND_DISPLAY) return "manual";
+  return "browser";
+}
+
+/**
+ * Runs `tdauth login`.
+ * @example
+ * ```ts
+ * const code = await run(["--flow", "manual"], terminal());
+ * ```
+ */
+export async function run(args: string[], io: IO): Promise<number> {
+  const { values } = parseFlags("login", args, {
+    ...SESSION_OPTIONS,
+    flow: { type: "string" },
+    "no-browser": { type: "boolean" },
+    timeout: { type: "string" },
+    json: { type: "boolean" },
+  });
+  const settings = resolveSettings(values, io.env);
+  const chosen = oneOf("--flow", values.flow as string | undefined, ["browser", "manual", "auto"] as const);
+  const configTimeout = settings.config.timeout === undefined ? undefined : String(settings.config.timeout);
+  const timeoutS = integer("--timeout", (values.timeout as string | undefined) ?? configTimeout, 1, 86_400) ?? 300;
+  const flow = chosen ?? (values["no-browser"] ? "browser" : defaultFlow(io, settings));
+  const session = await openSession(settings, io);
+  const timeoutMs = timeoutS * 1000;
+  let status: SessionStatus;
+  if (flow === "manual") {
+    status = await (await import("../_manual_login.ts")).manualLogin(session, io, { timeoutMs });
+  } else if (flow === "auto") {
+    status = await (await import("../_auto_login.ts")).autoLogin(session);
+  } else {
+    status = await (await import("../_browser_login.ts")).browserFlow(session, io, { timeoutMs, openBrowser: values["no-browser"] !== true });
+  }
+  if (values.json) {
+    printJSON(io, statusJSON(status, settings.credentialsPath));
+  } else {
+    const refresh = status.refreshExpiresAt === undefined ? "" : `; refresh token until ${when(status.refreshExpiresAt)}`;
+    io.out(`${io.green("✓")} Logged in to ${session.provider.name} (${status.clientId}). Access token until ${when(status.accessExpiresAt)}${refresh}.`);
+  }
+  warnIfEndingSoon(io, status);
+  return EXIT.OK;
+}

@@ -1,0 +1,75 @@
+/**
+ * The `tdauth` command line: `tdauth <command> [options]`. Runs on Node (through bin/tdauth.mjs),
+ * Deno (`deno run -A cli/main.ts`) and Bun (`bun cli/main.ts`). Commands load lazily.
+ *
+ * @example
+ * ```ts
+ * import { main } from "tdauth/cli";
+ * const code = await main(["status", "--json"]);
+ * ```
+ * @module
+ */
+
+import process from "node:process";
+import { COMMANDS } from "./_commands.ts";
+import { CLIError, EXIT, usageError } from "./_errors.ts";
+import { type IO, terminal } from "./_output.ts";
+import { report } from "./_report.ts";
+import { VERSION } from "./_version.ts";
+
+export { EXIT } from "./_errors.ts";
+
+/**
+ * Runs one command line (without the program name) and resolves with its exit code; never
+ * throws and never exits the process.
+ *
+ * @example
+ * ```ts
+ * process.exitCode = await main(process.argv.slice(2));
+ * ```
+ */
+export async function main(argv: string[], io: IO = terminal()): Promise<number> {
+  try {
+    const [first, ...rest] = argv;
+    if (first === "--version" || first === "-v" || first === "version") {
+      io.out(`tdauth ${VERSION}`);
+      return EXIT.OK;
+    }
+    if (first === undefined || first === "--help" || first === "-h") return await (await COMMANDS.help!.load()).run([], io);
+    if (first.startsWith("-")) throw usageError(`unknown option ${first} (a command comes first)`, "run `tdauth help` for the commands");
+    const entry = Object.hasOwn(COMMANDS, first) ? COMMANDS[first] : undefined;
+    if (!entry) {
+      const close = Object.keys(COMMANDS).find((name) => name.startsWith(first.slice(0, 3)));
+      throw usageError(`unknown command "${first}"${close ? ` (did you mean "${close}"?)` : ""}`, "run `tdauth help` for the commands");
+    }
+    const command = await entry.load();
+    const end = rest.indexOf("--");
+    const flags = end < 0 ? rest : rest.slice(0, end);
+    if (flags.includes("--help") || flags.includes("-h")) {
+      io.out(command.help);
+      return EXIT.OK;
+    }
+    return await command.run(rest, io);
+  } catch (error) {
+    return report(io, error);
+  }
+}
+
+/**
+ * Runs `main` on this process's arguments and exits with its code once stdout has drained.
+ * bin/tdauth.mjs calls this; Deno and Bun run it through `import.meta.main`.
+ *
+ * @example
+ * ```ts
+ * await runMain();
+ * ```
+ */
+export async function runMain(argv: string[] = process.argv.slice(2)): Promise<never> {
+  const code = await main(argv);
+  await new Promise<void>((resolve) => process.stdout.write("", () => resolve()));
+  process.exit(code);
+}
+
+if ((import.meta as { main?: boolean }).main) await runMain();
+
+export { CLIError };
