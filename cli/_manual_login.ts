@@ -39,7 +39,8 @@ function showURL(io: IO, url: string): void {
 export async function manualLogin(session: AuthSession, io: IO, options: ManualLoginOptions): Promise<SessionStatus> {
   let { url, state } = await session.authorize();
   showURL(io, url);
-  const lines = new LineReader(options.input ?? process.stdin);
+  const input = options.input ?? process.stdin;
+  const lines = new LineReader(input);
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timedOut = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new CLIError(`no redirect URL was pasted within ${Math.round(options.timeoutMs / 1000)} s`, {
@@ -52,8 +53,9 @@ export async function manualLogin(session: AuthSession, io: IO, options: ManualL
     for (;;) {
       io.stderr.write("Paste the redirect URL here: ");
       const line = await Promise.race([lines.next(), timedOut]);
+      // A terminal echoes the paste and its Enter; a pipe does not, so end the prompt's line here.
+      if (!(input as { isTTY?: boolean }).isTTY || line === null) io.err("");
       if (line === null) {
-        if (io.stdout.isTTY) io.err("");
         throw new CLIError(lastProblem ? `the last paste was not usable: ${lastProblem}` : "standard input ended before a redirect URL was pasted", {
           exitCode: EXIT.USAGE,
           hint: "paste the whole redirect URL, or pipe it in: echo \"$URL\" | tdauth login --flow manual",
