@@ -1,0 +1,47 @@
+// `tdauth token` is the hot path of scripts ($(tdauth token)): it must not load Hono, the
+// emulator's server, or jose (unless the credentials file is encrypted).
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FileStore } from "../../adapters/file/store.ts";
+import { cleanEnv, runTdauth } from "./_run.ts";
+
+let home: string;
+
+beforeAll(async () => {
+  home = mkdtempSync(join(tmpdir(), "tdauth-lazy-"));
+  const now = Date.now();
+  await new FileStore(join(home, "td_state.json"), { onWarning: () => {} }).save({
+    accessToken: "LAZY-ACCESS-TOKEN", refreshToken: "LAZY-REFRESH", tokenType: "Bearer",
+    accessExpiresAt: now + 1_800_000, refreshExpiresAt: now + 6 * 86_400_000, authorizedAt: now,
+    provider: "schwab", clientId: "TdauthEmulatorSchwabAppKey000001",
+  });
+});
+
+afterAll(() => rmSync(home, { recursive: true, force: true }));
+
+async function loadedBy(args: string[]): Promise<{ modules: string[]; stdout: string; code: number | null }> {
+  const trace = join(home, `trace-${args[0]}.txt`);
+  const env = cleanEnv({ TDAUTH_HOME: home, TDAUTH_PROVIDER: "emulator", TDAUTH_TRACE_FILE: trace });
+  const result = await runTdauth(args, env, "", ["node", "--import", "./test/cli/_trace_imports.mjs", "bin/tdauth.mjs"]);
+  return { modules: readFileSync(trace, "utf8").split("\n").filter(Boolean), stdout: result.stdout, code: result.code };
+}
+
+describe("lazy loading", () => {
+  it("token loads core and the file store/lock, not hono, jose or the emulator server", async () => {
+    const { modules, stdout, code } = await loadedBy(["token"]);
+    expect(code).toBe(0);
+    expect(stdout).toBe("LAZY-ACCESS-TOKEN\n");
+    expect(modules.some((m) => m.endsWith("/adapters/file/store.ts"))).toBe(true);
+    expect(modules.some((m) => m.endsWith("/core/session.ts"))).toBe(true);
+    const heavy = modules.filter((m) => /node_modules\/(hono|@hono|jose)\/|\/adapters\/hono\/|\/emulator\/(mod|serve|create_emulator)\.ts|\/cli\/commands\/(?!token)/.test(m));
+    expect(heavy).toEqual([]);
+  });
+
+  it("the demo does load the emulator (the check above can see it)", async () => {
+    const { modules, code } = await loadedBy(["demo"]);
+    expect(code).toBe(0);
+    expect(modules.some((m) => /node_modules\/hono\//.test(m))).toBe(true);
+  });
+});
