@@ -2,7 +2,6 @@
 // from stdin (terminal or pipe), explain a bad paste and ask again, start over if the server
 // refuses the code, and stop cleanly when the input ends.
 
-import process from "node:process";
 import { parseCallback } from "../core/callback.ts";
 import { AuthorizationError, TokenRequestError, TokenResponseError } from "../core/errors.ts";
 import type { AuthSession } from "../core/session.ts";

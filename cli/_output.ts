@@ -1,7 +1,7 @@
 // Where the CLI writes and how it looks: results on stdout, prompts/progress/errors on stderr,
 // colour only on a terminal without NO_COLOR, and expiry times in local + relative form.
 
-import process from "node:process";
+import { writeSync } from "node:fs";
 
 /** A place to write lines, with what it can display. */
 export interface Stream {
@@ -35,6 +35,50 @@ export interface IO {
 }
 
 /**
+ * Fd 1 or 2, written with writeSync: touching process.stdout would build a stream (and, on a
+ * pipe as in `$(tdauth token)`, load node:net), a start-up cost `token` cannot afford.
+ */
+class FdStream implements Stream {
+  #fd: 1 | 2;
+  #fallback: NodeJS.WriteStream | undefined;
+  constructor(fd: 1 | 2) {
+    this.#fd = fd;
+  }
+  get isTTY(): boolean {
+    return (this.#fd === 1 ? process.stdout : process.stderr).isTTY === true;
+  }
+  write(text: string): boolean {
+    if (this.#fallback) return this.#fallback.write(text);
+    let bytes = new TextEncoder().encode(text);
+    while (bytes.length > 0) {
+      try {
+        bytes = bytes.subarray(writeSync(this.#fd, bytes));
+      } catch (error) {
+        // A non-blocking pipe that is full: let the stream queue the rest (runMain drains it).
+        if ((error as { code?: string }).code !== "EAGAIN") throw error;
+        this.#fallback = this.#fd === 1 ? process.stdout : process.stderr;
+        usedStreams = true;
+        return this.#fallback.write(bytes);
+      }
+    }
+    return true;
+  }
+}
+
+let usedStreams = false;
+
+/**
+ * Whether output went through process.stdout/stderr streams that may still hold data.
+ * @example
+ * ```ts
+ * if (outputQueued()) await new Promise((r) => process.stdout.write("", r));
+ * ```
+ */
+export function outputQueued(): boolean {
+  return usedStreams;
+}
+
+/**
  * The process's own streams and environment.
  * @example
  * ```ts
@@ -42,20 +86,23 @@ export interface IO {
  * ```
  */
 export function terminal(
-  stdout: Stream = process.stdout,
-  stderr: Stream = process.stderr,
+  stdout: Stream = new FdStream(1),
+  stderr: Stream = new FdStream(2),
   env: Record<string, string | undefined> = process.env,
 ): IO {
-  // https://no-color.org: any non-empty NO_COLOR turns colour off.
-  const color = stderr.isTTY === true && !(env.NO_COLOR ?? "") && env.TERM !== "dumb";
-  const paint = (code: number, reset: number) => (text: string) => color ? `\x1b[${code}m${text}\x1b[${reset}m` : text;
+  let color: boolean | undefined;
+  // https://no-color.org: any non-empty NO_COLOR turns colour off. Decided on first use only.
+  const useColor = (): boolean => (color ??= stderr.isTTY === true && !(env.NO_COLOR ?? "") && env.TERM !== "dumb");
+  const paint = (code: number, reset: number) => (text: string) => useColor() ? `\x1b[${code}m${text}\x1b[${reset}m` : text;
   return {
     stdout,
     stderr,
     env,
     out: (line) => void stdout.write(`${line}\n`),
     err: (line) => void stderr.write(`${line}\n`),
-    color,
+    get color() {
+      return useColor();
+    },
     bold: paint(1, 22),
     dim: paint(2, 22),
     green: paint(32, 39),

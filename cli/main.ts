@@ -10,10 +10,9 @@
  * @module
  */
 
-import process from "node:process";
 import { COMMANDS } from "./_commands.ts";
 import { CLIError, EXIT, usageError } from "./_errors.ts";
-import { type IO, terminal } from "./_output.ts";
+import { type IO, outputQueued, terminal } from "./_output.ts";
 import { report } from "./_report.ts";
 import { VERSION } from "./_version.ts";
 
@@ -66,7 +65,10 @@ export async function main(argv: string[], io: IO = terminal()): Promise<number>
  */
 export async function runMain(argv: string[] = process.argv.slice(2)): Promise<never> {
   const code = await main(argv);
-  await new Promise<void>((resolve) => process.stdout.write("", () => resolve()));
+  if (outputQueued()) {
+    await new Promise<void>((resolve) => process.stdout.write("", () => resolve()));
+    await new Promise<void>((resolve) => process.stderr.write("", () => resolve()));
+  }
   process.exit(code);
 }
 

@@ -1,6 +1,5 @@
 // `tdauth emulator`: runs the local TD Ameritrade / Schwab emulator on 127.0.0.1 until Ctrl-C.
 
-import process from "node:process";
 import { integer, oneOf, parseFlags } from "../_args.ts";
 import { EMULATOR_PORT } from "../_config.ts";
 import { CLIError, EXIT } from "../_errors.ts";

@@ -1,7 +1,6 @@
 // `tdauth login`: an interactive login through the browser (local callback), a pasted redirect
 // URL (headless/SSH, stdin may be a pipe), or an auto-approving emulator.
 
-import process from "node:process";
 import { integer, oneOf, parseFlags, SESSION_OPTIONS, SESSION_OPTIONS_HELP } from "../_args.ts";
 import { openSession, resolveSettings, type Settings } from "../_config.ts";
 import { EXIT } from "../_errors.ts";

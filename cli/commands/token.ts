@@ -29,6 +29,8 @@ ${SESSION_OPTIONS_HELP}`;
 export async function run(args: string[], io: IO): Promise<number> {
   const { values } = parseFlags("token", args, { ...SESSION_OPTIONS, json: { type: "boolean" } });
   const session = await openSession(resolveSettings(values, io.env), io);
+  // A plain read first: a fresh token then costs no lock file (the common case in scripts).
+  await session.status();
   const token = await session.accessToken();
   if (values.json) {
     const tokens = await session.store.load();
