@@ -4,7 +4,7 @@
 
 import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { AuthSession } from "../core/session.ts";
 import type { Provider } from "../core/provider.ts";
 import { schwab } from "../core/providers/schwab.ts";
@@ -175,9 +175,4 @@ export async function openSession(settings: Settings, io: IO, options: { lenient
   }
   const provider = makeProvider(settings, storedClientId === undefined ? options : { ...options, storedClientId });
   return new AuthSession({ provider, store, lock: new FileLock(`${settings.credentialsPath}.lock`, { onWarning }) });
-}
-
-/** The folder that holds the credentials file (for messages). */
-export function credentialsFolder(settings: Settings): string {
-  return dirname(settings.credentialsPath);
 }

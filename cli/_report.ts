@@ -38,8 +38,8 @@ export function report(io: IO, error: unknown): number {
     message = error.message;
     hint = error.hint;
     code = error.exitCode;
-  } else if (error instanceof Error && typeof tdCode === "string" && tdCode in HINTS || tdCode === "AUTHORIZATION_FAILED") {
-    message = (error as Error).message;
+  } else if (error instanceof Error && typeof tdCode === "string" && (tdCode in HINTS || tdCode === "AUTHORIZATION_FAILED")) {
+    message = error.message;
     hint = HINTS[tdCode as string];
     if (tdCode === "TOKEN_EXPIRED") code = EXIT.LOGIN_NEEDED;
   } else if (networkCause(error)) {

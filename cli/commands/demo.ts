@@ -11,7 +11,13 @@ import { EXIT } from "../_errors.ts";
 import { type IO, when } from "../_output.ts";
 import { printStatus } from "../_status_view.ts";
 
-/** `tdauth demo --help`. */
+/**
+ * The text of `tdauth demo --help`.
+ * @example
+ * ```ts
+ * console.log(help);
+ * ```
+ */
 export const help: string = `Usage: tdauth demo
 
 Starts the emulator on 127.0.0.1 (a free port), logs in to its Schwab app with auto-approve,

@@ -5,7 +5,13 @@ import { EMULATOR_PORT } from "../_config.ts";
 import { CLIError, EXIT } from "../_errors.ts";
 import type { IO } from "../_output.ts";
 
-/** `tdauth emulator --help`. */
+/**
+ * The text of `tdauth emulator --help`.
+ * @example
+ * ```ts
+ * console.log(help);
+ * ```
+ */
 export const help: string = `Usage: tdauth emulator [--provider td|schwab] [--port N] [--auto-approve] [--json]
 
 Runs a local stand-in for the TD Ameritrade and Schwab OAuth and market-data servers on

@@ -6,7 +6,13 @@ import { EXIT, usageError } from "../_errors.ts";
 import type { IO } from "../_output.ts";
 import { VERSION } from "../_version.ts";
 
-/** `tdauth help --help`. */
+/**
+ * The text of `tdauth help --help`.
+ * @example
+ * ```ts
+ * console.log(help);
+ * ```
+ */
 export const help: string = "Usage: tdauth help [command]\n\nShows the overview, or the full help of one command (same as `tdauth <command> --help`).";
 
 function overview(): string {

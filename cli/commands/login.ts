@@ -8,7 +8,13 @@ import { type IO, printJSON, when } from "../_output.ts";
 import { statusJSON, warnIfEndingSoon } from "../_status_view.ts";
 import type { SessionStatus } from "../../core/session_types.ts";
 
-/** `tdauth login --help`. */
+/**
+ * The text of `tdauth login --help`.
+ * @example
+ * ```ts
+ * console.log(help);
+ * ```
+ */
 export const help: string = `Usage: tdauth login [--flow browser|manual|auto] [--no-browser] [--timeout S] [--json] [session options]
 
 Logs in and stores the tokens in the credentials file (replacing any there).

@@ -5,7 +5,13 @@ import { openSession, resolveSettings } from "../_config.ts";
 import { EXIT } from "../_errors.ts";
 import { type IO, printJSON } from "../_output.ts";
 
-/** `tdauth logout --help`. */
+/**
+ * The text of `tdauth logout --help`.
+ * @example
+ * ```ts
+ * console.log(help);
+ * ```
+ */
 export const help: string = `Usage: tdauth logout [--json] [session options]
 
 Deletes the tokens from the credentials file. The server-side grant is not revoked (neither TD

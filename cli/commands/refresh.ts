@@ -6,7 +6,13 @@ import { EXIT } from "../_errors.ts";
 import { type IO, printJSON, when } from "../_output.ts";
 import { statusJSON, warnIfEndingSoon } from "../_status_view.ts";
 
-/** `tdauth refresh --help`. */
+/**
+ * The text of `tdauth refresh --help`.
+ * @example
+ * ```ts
+ * console.log(help);
+ * ```
+ */
 export const help: string = `Usage: tdauth refresh [--new-refresh-token] [--json] [session options]
 
 Asks the server for a new access token now, even if the current one is still valid.

@@ -5,7 +5,13 @@ import { openSession, resolveSettings } from "../_config.ts";
 import { CLIError, EXIT } from "../_errors.ts";
 import type { IO } from "../_output.ts";
 
-/** `tdauth serve --help`. */
+/**
+ * The text of `tdauth serve --help`.
+ * @example
+ * ```ts
+ * console.log(help);
+ * ```
+ */
 export const help: string = `Usage: tdauth serve [--port N] [--close-after] [--timeout S] [session options]
 
 Serves the callback app on 127.0.0.1 (the port of the redirect URI unless --port): open /login

@@ -6,7 +6,13 @@ import { EXIT } from "../_errors.ts";
 import { type IO, printJSON } from "../_output.ts";
 import { printStatus, statusJSON } from "../_status_view.ts";
 
-/** `tdauth status --help`. */
+/**
+ * The text of `tdauth status --help`.
+ * @example
+ * ```ts
+ * console.log(help);
+ * ```
+ */
 export const help: string = `Usage: tdauth status [--json] [session options]
 
 Shows the state (authenticated, expired, unauthenticated), the provider, the masked client id,

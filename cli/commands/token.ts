@@ -6,7 +6,13 @@ import { openSession, resolveSettings } from "../_config.ts";
 import { EXIT } from "../_errors.ts";
 import { type IO, iso, printJSON } from "../_output.ts";
 
-/** `tdauth token --help`. */
+/**
+ * The text of `tdauth token --help`.
+ * @example
+ * ```ts
+ * console.log(help);
+ * ```
+ */
 export const help: string = `Usage: tdauth token [--json] [session options]
 
 Prints a valid access token and nothing else (refreshing it first when it is within 5 minutes

@@ -257,3 +257,21 @@ describe("npm run demo", () => {
     expect(result.stdout).not.toContain(ESC);
   });
 });
+
+describe("tdauth emulator", () => {
+  it("serves on 127.0.0.1, reports itself as one JSON line, and stops on SIGTERM with exit 0", async () => {
+    const child = tdauth(["emulator", "--port", "0", "--auto-approve", "--json"], env);
+    const deadline = Date.now() + 20_000;
+    while (!child.stdout.includes("\n") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const info = JSON.parse(child.stdout.split("\n")[0]!);
+    expect(info.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(info.autoApprove).toBe(true);
+    expect(info.apps.map((a: { flavour: string }) => a.flavour)).toEqual(["schwab", "td"]);
+    expect(JSON.stringify(info)).not.toContain("Secret");
+    // The CLI itself can log in to it without a browser.
+    const login = await runTdauth(["login", "--flow", "auto", "--emulator-url", info.url, "--credentials", join(home, "other.json")], env);
+    expect(login.code, login.stderr).toBe(0);
+    child.process.kill("SIGTERM");
+    expect((await child.done).code).toBe(0);
+  });
+});
