@@ -3,7 +3,7 @@
 
 import { parseFlags, SESSION_OPTIONS, SESSION_OPTIONS_HELP } from "../_args.ts";
 import { openSession, resolveSettings } from "../_config.ts";
-import { EXIT } from "../_errors.ts";
+import { CLIError, EXIT } from "../_errors.ts";
 import { type IO, iso, printJSON } from "../_output.ts";
 
 /**
@@ -34,10 +34,25 @@ ${SESSION_OPTIONS_HELP}`;
  */
 export async function run(args: string[], io: IO): Promise<number> {
   const { values } = parseFlags("token", args, { ...SESSION_OPTIONS, json: { type: "boolean" } });
-  const session = await openSession(resolveSettings(values, io.env), io);
+  const settings = resolveSettings(values, io.env);
+  let session;
+  let token: string;
+  try {
+    session = await openSession(settings, io);
+  } catch (error) {
+    // Without the app's settings a stored token can still be handed out while it lives; a
+    // refresh with made-up credentials would be refused and end the session, so none is tried.
+    if (!(error instanceof CLIError) || error.exitCode !== EXIT.USAGE) throw error;
+    session = await openSession(settings, io, { lenient: true });
+    const stored = await session.store.load();
+    if (!stored || stored.expired || stored.accessExpiresAt - Date.now() < 60_000) {
+      throw new CLIError(`the access token needs a refresh, and ${error.message}`, { exitCode: EXIT.USAGE, ...(error.hint ? { hint: error.hint } : {}) });
+    }
+    token = stored.accessToken;
+  }
   // A plain read first: a fresh token then costs no lock file (the common case in scripts).
   await session.status();
-  const token = await session.accessToken();
+  token ??= await session.accessToken();
   if (values.json) {
     const tokens = await session.store.load();
     printJSON(io, { accessToken: token, tokenType: tokens?.tokenType ?? "Bearer", expiresAt: iso(tokens?.accessExpiresAt) });

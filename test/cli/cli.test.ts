@@ -194,7 +194,7 @@ describe("usage errors", () => {
   });
 
   it("a missing client id for schwab names the three places to set it", async () => {
-    const result = await runTdauth(["token", "--provider", "schwab"], env);
+    const result = await runTdauth(["refresh", "--provider", "schwab"], env);
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(`error: no client id is configured\nhint: pass --client-id, set TDAUTH_CLIENT_ID, or add "clientId" to ${join(home, "tdauth.json")}\n`);
   });
@@ -273,5 +273,31 @@ describe("tdauth emulator", () => {
     expect(login.code, login.stderr).toBe(0);
     child.process.kill("SIGTERM");
     expect((await child.done).code).toBe(0);
+  });
+});
+
+describe("token without the app's settings", () => {
+  it("hands out a stored token that still lives, and refuses (exit 2) when it would need a refresh", async () => {
+    const { FileStore } = await import("../../adapters/file/store.ts");
+    const dir = mkdtempSync(join(tmpdir(), "tdauth-noconf-"));
+    try {
+      const store = new FileStore(join(dir, "td_state.json"), { onWarning: () => {} });
+      const now = Date.now();
+      const tokens = { accessToken: "STORED-ACCESS", refreshToken: "STORED-REFRESH", tokenType: "Bearer", accessExpiresAt: now + 1_800_000, refreshExpiresAt: now + 86_400_000, authorizedAt: now, provider: "schwab", clientId: "SOMEAPPKEY0000000000000000000001" };
+      await store.save(tokens);
+      const bare = cleanEnv({ TDAUTH_HOME: dir });
+      const ok = await runTdauth(["token"], bare);
+      expect(ok.code, ok.stderr).toBe(0);
+      expect(ok.stdout).toBe("STORED-ACCESS\n");
+      const status = JSON.parse((await runTdauth(["status", "--json"], bare)).stdout);
+      expect(status.clientId).toBe("SOME…0001");
+      await store.save({ ...tokens, accessExpiresAt: now + 30_000 });
+      const stale = await runTdauth(["token"], bare);
+      expect(stale.code).toBe(2);
+      expect(stale.stderr).toMatch(/^error: the access token needs a refresh, and no client id is configured\nhint: pass --client-id/);
+      expect((await store.load())?.expired).toBeUndefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
