@@ -44,13 +44,24 @@ if (existsSync(dist)) {
 } else {
   const { build } = await import("esbuild");
   writeFileSync(join(work, "entry.ts"), `import { runMain } from ${JSON.stringify(join(root, "cli/main.ts"))};\nawait runMain();\n`);
-  await build({
-    entryPoints: [join(work, "entry.ts")], outdir: join(work, "out"), bundle: true, splitting: true, format: "esm",
-    platform: "node", target: "node20", packages: "external", logLevel: "silent", outExtension: { ".js": ".mjs" },
-    // The Hono adapter may not exist yet; it is only reached by the browser flow, never by token.
-    plugins: [{ name: "hono-adapter-external", setup(b) { b.onResolve({ filter: /adapters\/hono\// }, (a) => ({ path: a.path, external: true })); } }],
-  });
-  entries.push({ label: "node <esbuild bundle of cli/main.ts> token (no dist/ yet)", args: [join(work, "out", "entry.mjs"), "token"] });
+  const bundle = async (out, plugins) => {
+    await build({
+      entryPoints: [join(work, "entry.ts")], outdir: join(work, out), bundle: true, splitting: true, format: "esm",
+      platform: "node", target: "node20", packages: "external", logLevel: "silent", outExtension: { ".js": ".mjs" },
+      plugins: [
+        // The Hono adapter may not exist yet; it is only reached by the browser flow, never by token.
+        { name: "hono-adapter-external", setup(b) { b.onResolve({ filter: /adapters\/hono\// }, (a) => ({ path: a.path, external: true })); } },
+        ...plugins,
+      ],
+    });
+    return join(work, out, "entry.mjs");
+  };
+  entries.push({ label: "node <esbuild bundle of cli/main.ts> token (no dist/ yet)", args: [await bundle("out", []), "token"] });
+  // For information: ESM `import process from "node:process"` (adapters/file) makes Node build
+  // the stdin/stdout/stderr streams at load time; the same bundle with the global instead.
+  writeFileSync(join(work, "process_global.mjs"), "export default globalThis.process;\n");
+  const alias = { name: "process-global", setup(b) { b.onResolve({ filter: /^(node:)?process$/ }, () => ({ path: join(work, "process_global.mjs") })); } };
+  entries.push({ label: "  same, node:process imports → global process", args: [await bundle("out-global", [alias]), "token"] });
 }
 entries.push({ label: "node bin/tdauth.mjs token (source through tsx)", args: ["bin/tdauth.mjs", "token"], env: { TDAUTH_FROM_SOURCE: "1" } });
 

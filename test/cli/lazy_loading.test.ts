@@ -35,6 +35,8 @@ describe("lazy loading", () => {
     expect(stdout).toBe("LAZY-ACCESS-TOKEN\n");
     expect(modules.some((m) => m.endsWith("/adapters/file/store.ts"))).toBe(true);
     expect(modules.some((m) => m.endsWith("/core/session.ts"))).toBe(true);
+    // A fresh token needs no lock.
+    expect(modules.filter((m) => m.endsWith("/adapters/file/lock.ts"))).toEqual([]);
     const heavy = modules.filter((m) => /node_modules\/(hono|@hono|jose)\/|\/adapters\/hono\/|\/emulator\/(mod|serve|create_emulator)\.ts|\/cli\/commands\/(?!token)/.test(m));
     expect(heavy).toEqual([]);
   });
