@@ -3,14 +3,26 @@
 import { parseArgs } from "node:util";
 import { usageError } from "./_errors.ts";
 
-/** One option, as node:util parseArgs takes it. */
+/**
+ * One option, as node:util parseArgs takes it.
+ * @example
+ * ```ts
+ * const port: OptionSpec = { type: "string" };
+ * ```
+ */
 export interface OptionSpec {
   type: "string" | "boolean";
   short?: string;
   default?: string | boolean;
 }
 
-/** Options every command that opens the session accepts. */
+/**
+ * Options every command that opens the session accepts.
+ * @example
+ * ```ts
+ * parseFlags("token", args, { ...SESSION_OPTIONS, json: { type: "boolean" } });
+ * ```
+ */
 export const SESSION_OPTIONS: Record<string, OptionSpec> = {
   provider: { type: "string" },
   "client-id": { type: "string" },
@@ -20,7 +32,13 @@ export const SESSION_OPTIONS: Record<string, OptionSpec> = {
   "emulator-url": { type: "string" },
 };
 
-/** The help text of the options in {@link SESSION_OPTIONS}. */
+/**
+ * The help text of the options in {@link SESSION_OPTIONS}.
+ * @example
+ * ```ts
+ * const help = `Usage: tdauth token\n\n${SESSION_OPTIONS_HELP}`;
+ * ```
+ */
 export const SESSION_OPTIONS_HELP = `Session options (flag, else environment, else tdauth.json in TDAUTH_HOME):
   --provider td|schwab|emulator   TDAUTH_PROVIDER       default: schwab (or what the credentials file says)
   --client-id ID                  TDAUTH_CLIENT_ID      app key / consumer key

@@ -7,7 +7,13 @@ import { CLIError } from "./_errors.ts";
 import type { IO } from "./_output.ts";
 import { type Spinner, startSpinner } from "./_spinner.ts";
 
-/** Options of {@link browserFlow}. */
+/**
+ * Options of {@link browserFlow}.
+ * @example
+ * ```ts
+ * const options: BrowserFlowOptions = { timeoutMs: 300_000, openBrowser: false };
+ * ```
+ */
 export interface BrowserFlowOptions {
   timeoutMs: number;
   /** False for `--no-browser`: serve the callback but let the user open the URL. */

@@ -3,7 +3,13 @@
 
 import type { IO } from "./_output.ts";
 
-/** What every file under cli/commands/ exports. */
+/**
+ * What every file under cli/commands/ exports.
+ * @example
+ * ```ts
+ * const command: Command = await import("./commands/status.ts");
+ * ```
+ */
 export interface Command {
   /** The full `tdauth <command> --help` text. */
   help: string;
@@ -11,7 +17,13 @@ export interface Command {
   run(args: string[], io: IO): Promise<number>;
 }
 
-/** One row of the command table. */
+/**
+ * One row of the command table.
+ * @example
+ * ```ts
+ * const entry: CommandEntry = { summary: "…", load: () => import("./commands/token.ts") };
+ * ```
+ */
 export interface CommandEntry {
   summary: string;
   load(): Promise<Command>;

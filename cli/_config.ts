@@ -15,11 +15,23 @@ import { oneOf } from "./_args.ts";
 import { usageError } from "./_errors.ts";
 import type { IO } from "./_output.ts";
 
-/** The providers the CLI knows; `emulator` is the Schwab-flavoured app of a local emulator. */
+/**
+ * The providers the CLI knows; `emulator` is the Schwab-flavoured app of a local emulator.
+ * @example
+ * ```ts
+ * const name: ProviderName = "emulator";
+ * ```
+ */
 export type ProviderName = "td" | "schwab" | "emulator";
 const PROVIDERS: readonly ProviderName[] = ["td", "schwab", "emulator"];
 
-/** The default port of `tdauth emulator`, and so of `--provider emulator`. */
+/**
+ * The default port of `tdauth emulator`, and so of `--provider emulator`.
+ * @example
+ * ```ts
+ * const url = `http://127.0.0.1:${EMULATOR_PORT}`;
+ * ```
+ */
 export const EMULATOR_PORT = 8777;
 const SCHWAB_REDIRECT = "https://127.0.0.1:8182";
 

@@ -10,7 +10,13 @@ import { CLIError, EXIT } from "./_errors.ts";
 import { LineReader } from "./_lines.ts";
 import type { IO } from "./_output.ts";
 
-/** Options of {@link manualLogin}. */
+/**
+ * Options of {@link manualLogin}.
+ * @example
+ * ```ts
+ * const options: ManualLoginOptions = { timeoutMs: 300_000 };
+ * ```
+ */
 export interface ManualLoginOptions {
   /** Give up after this long (ms). */
   timeoutMs: number;

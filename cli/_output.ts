@@ -3,7 +3,13 @@
 
 import { writeSync } from "node:fs";
 
-/** A place to write lines, with what it can display. */
+/**
+ * A place to write lines, with what it can display.
+ * @example
+ * ```ts
+ * const stream: Stream = { isTTY: false, write: (text) => chunks.push(text) };
+ * ```
+ */
 export interface Stream {
   write(text: string): unknown;
   isTTY?: boolean;

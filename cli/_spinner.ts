@@ -6,7 +6,14 @@ import type { IO } from "./_output.ts";
 const FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 const ASCII = ["|", "/", "-", "\\"];
 
-/** A running spinner. */
+/**
+ * A running spinner.
+ * @example
+ * ```ts
+ * const spinner: Spinner = startSpinner(io, "Waiting…", deadline);
+ * spinner.stop();
+ * ```
+ */
 export interface Spinner {
   /** Clears the line, writes `line` on stderr, and carries on below it. */
   log(line: string): void;
