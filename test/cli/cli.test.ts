@@ -301,3 +301,25 @@ describe("token without the app's settings", () => {
     }
   });
 });
+
+describe("the 48-hour warning", () => {
+  it("status warns on stderr and says refreshExpiresSoon when the refresh token dies within 48 h", async () => {
+    const { FileStore } = await import("../../adapters/file/store.ts");
+    const dir = mkdtempSync(join(tmpdir(), "tdauth-48h-"));
+    try {
+      const now = Date.now();
+      await new FileStore(join(dir, "td_state.json"), { onWarning: () => {} }).save({
+        accessToken: "AT-48H", refreshToken: "RT-48H", tokenType: "Bearer", accessExpiresAt: now + 1_800_000,
+        refreshExpiresAt: now + 30 * 3_600_000, authorizedAt: now - 6 * 86_400_000 + 6 * 3_600_000, provider: "schwab",
+      });
+      const e = cleanEnv({ TDAUTH_HOME: dir, TDAUTH_PROVIDER: "emulator", TDAUTH_EMULATOR_URL: emu.url });
+      const text = await runTdauth(["status"], e);
+      expect(text.code).toBe(0);
+      expect(text.stdout).toMatch(/^refresh token: +expires .* \(in (29|30) hours\)$/m);
+      expect(text.stderr).toMatch(/^warning: the refresh token dies .* \(in (29|30) hours\): run `tdauth login` before then\n$/);
+      expect(JSON.parse((await runTdauth(["status", "--json"], e)).stdout).refreshExpiresSoon).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
