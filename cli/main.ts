@@ -72,6 +72,7 @@ export async function runMain(argv: string[] = process.argv.slice(2)): Promise<n
   process.exit(code);
 }
 
-if ((import.meta as { main?: boolean }).main) await runMain();
+// No top-level await: a CommonJS build of this file must stay possible. runMain exits the process.
+if ((import.meta as { main?: boolean }).main) void runMain();
 
 export { CLIError };
