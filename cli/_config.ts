@@ -105,7 +105,8 @@ export function resolveSettings(flags: Record<string, string | boolean | undefin
     return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
   };
   const providerText = pick("provider", "TDAUTH_PROVIDER", "provider");
-  const provider = oneOf("--provider", providerText, PROVIDERS) ?? "schwab";
+  const providerSource = flags.provider !== undefined ? "--provider" : env.TDAUTH_PROVIDER ? "TDAUTH_PROVIDER" : `"provider" in ${configPath}`;
+  const provider = oneOf(providerSource, providerText, PROVIDERS) ?? "schwab";
   const credentials = pick("credentials", "TDAUTH_CREDENTIALS", "credentials");
   const settings: Settings = {
     provider,
