@@ -1,0 +1,56 @@
+// Loopback protections for the callback app: the Host must be the loopback address we serve
+// (DNS rebinding), state-changing routes need the per-run token, and every page is no-store,
+// no-referrer (the callback URL carries the code) and unframeable.
+
+import type { MiddlewareHandler } from "hono";
+
+const LOOPBACK_NAMES = new Set(["127.0.0.1", "localhost", "[::1]"]);
+
+/** Compares two strings in time that depends only on their lengths. */
+export function sameSecret(a: string, b: string): boolean {
+  const x = new TextEncoder().encode(a);
+  const y = new TextEncoder().encode(b);
+  let diff = x.length ^ y.length;
+  for (let i = 0; i < Math.max(x.length, y.length); i++) diff |= (x[i] ?? 0) ^ (y[i] ?? 0);
+  return diff === 0;
+}
+
+/**
+ * Refuses (421) a request whose Host header is not a loopback name on the port we serve; with
+ * no port known yet, any loopback name passes.
+ */
+export function loopbackHostOnly(port: () => number | undefined): MiddlewareHandler {
+  return async (c, next) => {
+    // HTTP/2 (Deno over TLS) has no Host header: its :authority becomes the request URL's host.
+    const host = c.req.header("host") ?? new URL(c.req.url).host;
+    const match = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(host);
+    const expected = port();
+    const ok = match !== null && LOOPBACK_NAMES.has(match[1]!.toLowerCase()) &&
+      (expected === undefined || Number(match[2] ?? (new URL(c.req.url).protocol === "https:" ? 443 : 80)) === expected);
+    if (!ok) {
+      return c.text("Misdirected request: this login server answers only to its loopback address.", 421);
+    }
+    await next();
+  };
+}
+
+/** A random base64url string of `bytes` bytes (per-run tokens, CSP nonces). */
+export function randomToken(bytes = 32): string {
+  const raw = crypto.getRandomValues(new Uint8Array(bytes));
+  return btoa(String.fromCharCode(...raw)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+}
+
+/** Sets a fresh CSP nonce (`c.get("nonce")`) and the headers every response carries. */
+export const securityHeaders: MiddlewareHandler<{ Variables: { nonce: string } }> = async (c, next) => {
+  const nonce = randomToken(16);
+  c.set("nonce", nonce);
+  await next();
+  c.header("Cache-Control", "no-store");
+  c.header("Referrer-Policy", "no-referrer");
+  c.header("X-Frame-Options", "DENY");
+  c.header("X-Content-Type-Options", "nosniff");
+  c.header(
+    "Content-Security-Policy",
+    `default-src 'none'; style-src 'unsafe-inline'; script-src 'nonce-${nonce}'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
+  );
+};

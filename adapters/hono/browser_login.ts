@@ -1,0 +1,68 @@
+// The browser login: serve the callback on the redirect URI's loopback address, open the
+// provider's login page, and resolve when the callback has exchanged the code.
+
+import type { AuthSession } from "../../core/session.ts";
+import type { SessionStatus } from "../../core/session_types.ts";
+import { createAuthApp } from "./app.ts";
+import type { TLSFiles } from "./_listen.ts";
+import { run } from "./run.ts";
+
+/**
+ * Options of {@link browserLogin}.
+ * @example
+ * ```ts
+ * const options: BrowserLoginOptions = { openBrowser: false, onURL: (url) => console.log(url) };
+ * ```
+ */
+export interface BrowserLoginOptions {
+  /** Open the default browser; default true. */
+  openBrowser?: boolean;
+  log?: (line: string) => void;
+  /** Default 300 000 (5 min). */
+  timeoutMs?: number;
+  port?: number;
+  hostname?: string;
+  tls?: TLSFiles;
+  certDir?: string;
+  signal?: AbortSignal;
+  /** Called with the provider's login URL once the callback server listens. */
+  onURL?: (url: string) => void;
+}
+
+/**
+ * Logs in through the browser. The callback server closes when the login completes, fails or
+ * times out.
+ *
+ * @example
+ * ```ts
+ * import { browserLogin } from "tdauth/hono";
+ * const status = await browserLogin(session);
+ * ```
+ */
+export async function browserLogin(session: AuthSession, options: BrowserLoginOptions = {}): Promise<SessionStatus> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const app = createAuthApp({ session });
+  const { status } = await run(app, {
+    closeAfter: true,
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    ...(options.port !== undefined ? { port: options.port } : {}),
+    ...(options.hostname !== undefined ? { hostname: options.hostname } : {}),
+    ...(options.tls ? { tls: options.tls } : {}),
+    ...(options.certDir ? { certDir: options.certDir } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+    onListen: async (origin) => {
+      // The provider's page directly: the self-signed warning then appears only on the callback.
+      const { url } = await session.authorize();
+      options.onURL?.(url);
+      log(`Waiting for the login on ${origin} ...`);
+      if (options.openBrowser === false) {
+        log(`Open this URL in a browser to log in: ${url}`);
+        return;
+      }
+      const { openBrowser } = await import("./_open_browser.ts");
+      if (await openBrowser(url)) log(`Opened the browser. If nothing appeared, open: ${url}`);
+      else log(`Could not open a browser; open this URL to log in: ${url}`);
+    },
+  });
+  return status;
+}

@@ -1,0 +1,91 @@
+// A self-signed certificate for the HTTPS loopback callback (Schwab only accepts https redirect
+// URIs), made once with WebCrypto and kept 0600 beside the credentials.
+
+import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import type { TLSFiles } from "./_listen.ts";
+
+const CERT_FILE = "loopback-cert.pem";
+const KEY_FILE = "loopback-key.pem";
+const DAY = 86_400_000;
+
+/** Where the certificate lives by default: `TDAUTH_HOME`, else `~/.td_python_api`. */
+export function defaultCertDir(env: Record<string, string | undefined> = process.env): string {
+  return env.TDAUTH_HOME || join(homedir(), ".td_python_api");
+}
+
+function pem(label: string, der: ArrayBuffer): string {
+  const base64 = btoa(String.fromCharCode(...new Uint8Array(der))).replace(/.{64}/g, "$&\n");
+  return `-----BEGIN ${label}-----\n${base64.trimEnd()}\n-----END ${label}-----\n`;
+}
+
+/**
+ * Makes a self-signed ECDSA P-256 certificate for 127.0.0.1 and localhost, valid `days` days,
+ * with the extensions browsers and curl accept for a server certificate.
+ *
+ * @example
+ * ```ts
+ * const { cert, key } = await createLoopbackCertificate();
+ * ```
+ */
+export async function createLoopbackCertificate(days = 365, now: number = Date.now()): Promise<TLSFiles> {
+  // @peculiar/x509 needs reflect-metadata loaded first; both are big, so only here.
+  await import("reflect-metadata");
+  const x509 = await import("@peculiar/x509");
+  const algorithm = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" };
+  const keys = await crypto.subtle.generateKey(algorithm, true, ["sign", "verify"]);
+  const certificate = await x509.X509CertificateGenerator.createSelfSigned({
+    name: "CN=127.0.0.1, O=tdauth loopback callback",
+    notBefore: new Date(now - DAY),
+    notAfter: new Date(now + days * DAY),
+    signingAlgorithm: algorithm,
+    keys,
+    extensions: [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
+      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
+      new x509.SubjectAlternativeNameExtension([{ type: "ip", value: "127.0.0.1" }, { type: "dns", value: "localhost" }]),
+      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+    ],
+  });
+  return { cert: certificate.toString("pem"), key: pem("PRIVATE KEY", await crypto.subtle.exportKey("pkcs8", keys.privateKey)) };
+}
+
+async function stillValid(certPEM: string, now: number): Promise<boolean> {
+  await import("reflect-metadata");
+  const { X509Certificate } = await import("@peculiar/x509");
+  try {
+    // Renew a week early so a login never meets an expired certificate.
+    return new X509Certificate(certPEM).notAfter.getTime() - 7 * DAY > now;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The loopback certificate kept in `dir`: read when present and valid, else made and written
+ * (files 0600, folder 0700).
+ *
+ * @example
+ * ```ts
+ * const tls = await loopbackCertificate();  // ~/.td_python_api/loopback-{cert,key}.pem
+ * ```
+ */
+export async function loopbackCertificate(dir: string = defaultCertDir(), now: number = Date.now()): Promise<TLSFiles> {
+  const certPath = join(dir, CERT_FILE);
+  const keyPath = join(dir, KEY_FILE);
+  try {
+    const [cert, key] = await Promise.all([readFile(certPath, "utf8"), readFile(keyPath, "utf8")]);
+    if (await stillValid(cert, now)) return { cert, key };
+  } catch {
+    // Missing or unreadable: make a new one below.
+  }
+  const files = await createLoopbackCertificate(365, now);
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await writeFile(keyPath, files.key, { mode: 0o600 });
+  await writeFile(certPath, files.cert, { mode: 0o600 });
+  // writeFile's mode applies only to new files; an old key file may have been looser.
+  await Promise.all([chmod(keyPath, 0o600), chmod(certPath, 0o600)]);
+  return files;
+}
