@@ -88,11 +88,11 @@ ${message}${warn}${reason}
   <dt>Refresh token expires</dt><dd id="refresh-expires">${when(status.refreshExpiresAt, now)}</dd>
 </dl>
 ${schwab}
-<p>
+<div class="actions">
   <a class="button" href="/login">Log in</a>
   <form method="post" action="/login/refresh"><input type="hidden" name="token" value="${token}"><button type="submit" class="secondary">Refresh now</button></form>
   <form method="post" action="/shutdown"><input type="hidden" name="token" value="${token}"><button type="submit" class="secondary">Shut down server</button></form>
-</p>`, view.nonce, COUNTDOWN);
+</div>`, view.nonce, COUNTDOWN);
 }
 
 /** After a successful callback. Explains the certificate warning on https. */
