@@ -1,8 +1,6 @@
 // Launches Debian's headless Chromium through playwright-core (never a downloaded browser), with
 // the flags that work on these machines. Locally without chromium, tests skip; in CI they fail.
-import { existsSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { existsSync } from "node:fs";
 import { type Browser, chromium } from "playwright-core";
 
 export const CHROMIUM = process.env.TDAUTH_CHROMIUM ?? "/usr/bin/chromium";
@@ -15,7 +13,7 @@ export function haveChromium(): boolean {
   return false;
 }
 
-/** A headless Chromium; `trustSPKI` makes it accept exactly one self-signed certificate. */
+/** A headless Chromium (playwright gives it a fresh profile); `trustSPKI` makes it accept exactly one self-signed certificate. */
 export async function launchChromium(options: { trustSPKI?: string } = {}): Promise<Browser> {
   return await chromium.launch({
     executablePath: CHROMIUM,
@@ -28,7 +26,6 @@ export async function launchChromium(options: { trustSPKI?: string } = {}): Prom
       "--disable-background-networking",
       "--disable-component-update",
       "--disable-sync",
-      `--user-data-dir=${mkdtempSync(join(tmpdir(), "tdauth-chromium-"))}`,
       ...(options.trustSPKI ? [`--ignore-certificate-errors-spki-list=${options.trustSPKI}`] : []),
     ],
   });
