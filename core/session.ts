@@ -50,6 +50,8 @@ export class AuthSession {
   #snap: AuthSnapshot;
   #listeners = new Set<(event: SessionEvent) => void>();
   #inflight: Promise<StoredTokens> | undefined;
+  #freshFor: StoredTokens | null = null;
+  #freshUntil = -Infinity;
 
   constructor(options: AuthSessionOptions) {
     if (!options?.provider || typeof options.provider.tokenRequest !== "function") {
@@ -155,7 +157,12 @@ export class AuthSession {
    */
   async accessToken(): Promise<string> {
     const tokens = this.#snap.tokens;
-    if (tokens && this.#isFresh(tokens, this.#now())) return tokens.accessToken;
+    // The deadline is worked out once per token record, so a fresh token costs one comparison.
+    if (tokens !== this.#freshFor) {
+      this.#freshFor = tokens;
+      this.#freshUntil = tokens ? this.#freshDeadline(tokens) : -Infinity;
+    }
+    if (this.#now() < this.#freshUntil) return tokens!.accessToken;
     return (await this.#refreshShared({ seen: tokens?.accessToken })).accessToken;
   }
 
@@ -221,12 +228,19 @@ export class AuthSession {
   }
 
   #isFresh(tokens: StoredTokens, now: number): boolean {
+    return now < this.#freshDeadline(tokens);
+  }
+
+  /** Until when a record needs no refresh: refresh-ahead before the access token dies, and
+   *  (TD) the renewal window before the refresh token dies. */
+  #freshDeadline(tokens: StoredTokens): number {
+    if (tokens.expired) return -Infinity;
     // Short-lived tokens (a 5-minute token with the 5-minute default) would otherwise be
     // refreshed on every call: refresh no earlier than half-way through a token's life.
     const issued = tokens.accessIssuedAt;
     const ahead = issued === undefined ? this.refreshAheadMs : Math.min(this.refreshAheadMs, (tokens.accessExpiresAt - issued) / 2);
-    if (tokens.expired || now >= tokens.accessExpiresAt - ahead) return false;
-    return !this.#needsRenewal(tokens, now);
+    const renewable = this.provider.renewsRefreshToken && tokens.refreshToken !== undefined && tokens.refreshExpiresAt !== undefined;
+    return Math.min(tokens.accessExpiresAt - ahead, renewable ? tokens.refreshExpiresAt! - this.#renewAheadMs : Infinity);
   }
 
   #needsRenewal(tokens: StoredTokens, now: number): boolean {

@@ -1,0 +1,101 @@
+// Issue 7.1: accessToken() with a fresh token against the floor, an `async () => cached`
+// function, measured side by side in interleaved rounds (medians of ops/s). Again with a
+// FileStore + FileLock configured, counting their disk operations during the run (must be 0).
+// Run: node_modules/.bin/tsx bench/hot_path.bench.ts [--quick]
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { FileLock } from "../adapters/file/lock.ts";
+import { FileStore } from "../adapters/file/store.ts";
+import { MemoryStore } from "../core/memory_store.ts";
+import { schwab } from "../core/providers/schwab.ts";
+import { AuthSession } from "../core/session.ts";
+import type { Lock, StoredTokens, TokenStore } from "../core/types.ts";
+import { fmt, median } from "./_stats.ts";
+
+const quick = process.argv.includes("--quick");
+const ROUNDS = quick ? 5 : 21;
+const CALLS = quick ? 50_000 : 500_000;
+const now = Date.now();
+const tokens: StoredTokens = {
+  accessToken: "BENCH-ACCESS",
+  refreshToken: "BENCH-REFRESH",
+  tokenType: "Bearer",
+  accessExpiresAt: now + 1_800_000,
+  refreshExpiresAt: now + 6 * 86_400_000,
+  authorizedAt: now,
+};
+const provider = schwab({ clientId: "K".repeat(32), clientSecret: "S".repeat(16), redirectURI: "https://127.0.0.1:8182" });
+// No request may happen: the fetch throws so a bug shows instead of a quiet slow number.
+const noFetch = (() => Promise.reject(new Error("the hot path made a request"))) as typeof fetch;
+
+async function opsPerSecond(fn: () => Promise<string>): Promise<number> {
+  const start = performance.now();
+  for (let i = 0; i < CALLS; i++) await fn();
+  return CALLS / ((performance.now() - start) / 1000);
+}
+
+async function compare(label: string, session: AuthSession): Promise<{ label: string; floor: number; ours: number }> {
+  await session.accessToken(); // the first call reads the store
+  const cached = tokens.accessToken;
+  const floor = async () => cached;
+  const floors: number[] = [];
+  const ours: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    floors.push(await opsPerSecond(floor));
+    ours.push(await opsPerSecond(() => session.accessToken()));
+  }
+  return { label, floor: median(floors), ours: median(ours) };
+}
+
+/** Wraps a store and a lock to count what the fresh path does to them. */
+function counting(store: TokenStore, lock: Lock): { store: TokenStore; lock: Lock; ops: () => number } {
+  let ops = 0;
+  return {
+    store: { load: () => (ops++, store.load()), save: (t) => (ops++, store.save(t)), clear: () => (ops++, store.clear()) },
+    lock: { acquire: (o) => (ops++, lock.acquire(o)) },
+    ops: () => ops,
+  };
+}
+
+// Each configuration runs in a process of its own: two sessions in one process would make the
+// shared call sites polymorphic and slow both down, which no real program sees.
+const mode = process.argv.find((a) => a.startsWith("--config="))?.slice(9);
+if (mode === undefined) {
+  const { spawnSync } = await import("node:child_process");
+  const run = (config: string) => {
+    const r = spawnSync(process.execPath, [...process.execArgv, new URL(import.meta.url).pathname, `--config=${config}`, ...(quick ? ["--quick"] : [])], { encoding: "utf8" });
+    if (r.status !== 0) throw new Error(r.stderr);
+    return JSON.parse(r.stdout.trim().split("\n").pop()!) as { label: string; floor: number; ours: number; diskOps?: number };
+  };
+  const memory = run("memory");
+  const file = run("file");
+  const rows = [memory, file].map((r) => {
+    const ratio = r.floor / r.ours;
+    return `| ${r.label} | ${fmt(r.floor)} | ${fmt(r.ours)} | ${ratio.toFixed(2)}x | ≤ 2x: ${ratio <= 2 ? "met" : "missed"} |`;
+  });
+  console.log(`### Hot path: accessToken() with a fresh token (${ROUNDS} interleaved rounds of ${fmt(CALLS)} calls, medians, one process per configuration)
+
+| configuration | floor \`async () => cached\` ops/s | accessToken() ops/s | slowdown | goal |
+|---|---|---|---|---|
+${rows.join("\n")}
+
+Store/lock operations during the FileStore + FileLock run: **${file.diskOps}** (the fresh path touches no disk).`);
+  console.log(`RESULT ${JSON.stringify({ bench: "hot_path", memoryRatio: memory.floor / memory.ours, fileRatio: file.floor / file.ours, diskOps: file.diskOps })}`);
+} else if (mode === "memory") {
+  console.log(JSON.stringify(await compare("MemoryStore (default)", new AuthSession({ provider, store: new MemoryStore(tokens), fetch: noFetch }))));
+} else {
+  const dir = mkdtempSync(join(tmpdir(), "tdauth-bench-hot-"));
+  try {
+    const fileStore = new FileStore(join(dir, "td_state.json"), { onWarning() {} });
+    await fileStore.save(tokens);
+    const wrapped = counting(fileStore, new FileLock(join(dir, "td_state.json.lock")));
+    const session = new AuthSession({ provider, store: wrapped.store, lock: wrapped.lock, fetch: noFetch });
+    await session.accessToken();
+    const before = wrapped.ops();
+    const result = await compare("FileStore + FileLock", session);
+    console.log(JSON.stringify({ ...result, diskOps: wrapped.ops() - before }));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
