@@ -1,0 +1,38 @@
+// Each benchmark once in quick mode, so none of them rots. No timing is asserted; the facts the
+// benches rest on are (one token request per storm, no disk on the fresh path, no errors).
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { expect, it } from "vitest";
+
+const root = new URL("../..", import.meta.url).pathname;
+
+function runBench(file: string): Record<string, unknown> {
+  const r = spawnSync(join(root, "node_modules/.bin/tsx"), [file, "--quick"], { cwd: root, encoding: "utf8", timeout: 120_000 });
+  expect(r.status, r.stderr).toBe(0);
+  const line = r.stdout.split("\n").find((l) => l.startsWith("RESULT "));
+  expect(line, r.stdout).toBeDefined();
+  return JSON.parse(line!.slice(7));
+}
+
+it("hot path: the fresh path touches neither store nor lock", () => {
+  const result = runBench("bench/hot_path.bench.ts");
+  expect(result.diskOps).toBe(0);
+  expect(result.memoryRatio).toEqual(expect.any(Number));
+});
+
+it("refresh storm: 10,000 callers cause exactly one token request per storm", () => {
+  const result = runBench("bench/refresh_storm.bench.ts") as { requests: number[] };
+  expect(result.requests.every((n) => n === 1)).toBe(true);
+});
+
+it("multi-process: 8 processes, no errors, about one refresh per window", () => {
+  const result = runBench("bench/multi_process.bench.ts") as { errors: number; perWindow: number };
+  expect(result.errors).toBe(0);
+  expect(result.perWindow).toBeGreaterThan(0);
+});
+
+it("login latency: both paths complete", () => {
+  const result = runBench("bench/login_latency.bench.ts");
+  expect(result.coreP50).toEqual(expect.any(Number));
+  expect(result.serverP50).toEqual(expect.any(Number));
+});
