@@ -3,17 +3,11 @@
 // no-referrer (the callback URL carries the code) and unframeable.
 
 import type { MiddlewareHandler } from "hono";
+import { cryptoRandom, randomString } from "../../core/_random.ts";
+
+export { constantTimeEqual as sameSecret } from "../../core/_random.ts";
 
 const LOOPBACK_NAMES = new Set(["127.0.0.1", "localhost", "[::1]"]);
-
-/** Compares two strings in time that depends only on their lengths. */
-export function sameSecret(a: string, b: string): boolean {
-  const x = new TextEncoder().encode(a);
-  const y = new TextEncoder().encode(b);
-  let diff = x.length ^ y.length;
-  for (let i = 0; i < Math.max(x.length, y.length); i++) diff |= (x[i] ?? 0) ^ (y[i] ?? 0);
-  return diff === 0;
-}
 
 /**
  * Refuses (421) a request whose Host header is not a loopback name on the port we serve; with
@@ -36,8 +30,7 @@ export function loopbackHostOnly(port: () => number | undefined): MiddlewareHand
 
 /** A random base64url string of `bytes` bytes (per-run tokens, CSP nonces). */
 export function randomToken(bytes = 32): string {
-  const raw = crypto.getRandomValues(new Uint8Array(bytes));
-  return btoa(String.fromCharCode(...raw)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+  return randomString(cryptoRandom, bytes);
 }
 
 /** Sets a fresh CSP nonce (`c.get("nonce")`) and the headers every response carries. */

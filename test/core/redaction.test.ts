@@ -3,9 +3,8 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { DEFAULT_SCHWAB_APP, startEmulator } from "../../emulator/mod.ts";
 import { MemoryStore } from "../../core/memory_store.ts";
-import { schwab } from "../../core/providers/schwab.ts";
 import { AuthSession } from "../../core/session.ts";
-import { approvedRedirect } from "../helpers/login.ts";
+import { approvedRedirect, emulatorSchwab } from "../helpers/login.ts";
 
 type Running = Awaited<ReturnType<typeof startEmulator>>;
 let emu: Running;
@@ -24,13 +23,7 @@ function texts(error: unknown): string {
 it("keeps every secret out of every error and out of status()", async () => {
   const store = new MemoryStore();
   const session = new AuthSession({
-    provider: schwab({
-      clientId: DEFAULT_SCHWAB_APP.clientId,
-      clientSecret: DEFAULT_SCHWAB_APP.clientSecret!,
-      redirectURI: DEFAULT_SCHWAB_APP.redirectURIs[0]!,
-      baseURL: emu.url,
-      pkce: true,
-    }),
+    provider: emulatorSchwab(emu.url, { pkce: true }),
     store,
     sleep: () => Promise.resolve(),
     retry: { attempts: 2 },

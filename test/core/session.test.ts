@@ -1,14 +1,12 @@
 // AuthSession against the emulator on 127.0.0.1: logins, refreshes, single flight, bad
 // callbacks, 401 handling, expiry. The emulator and the session share one injected clock.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_SCHWAB_APP, DEFAULT_TD_APP, startEmulator } from "../../emulator/mod.ts";
+import { DEFAULT_SCHWAB_APP, startEmulator } from "../../emulator/mod.ts";
 import { AuthorizationError, TknExpError, TokenResponseError } from "../../core/errors.ts";
 import { MemoryStore } from "../../core/memory_store.ts";
-import { schwab } from "../../core/providers/schwab.ts";
-import { tdAmeritrade } from "../../core/providers/td_ameritrade.ts";
 import { AuthSession, type AuthSessionOptions, type SessionEvent } from "../../core/session.ts";
 import type { StoredTokens } from "../../core/types.ts";
-import { approvedRedirect, emulatorLogin } from "../helpers/login.ts";
+import { approvedRedirect, emulatorLogin, emulatorSchwab, emulatorTD } from "../helpers/login.ts";
 
 type Running = Awaited<ReturnType<typeof startEmulator>>;
 const clock = { now: Date.now() };
@@ -27,7 +25,7 @@ afterEach(() => {
 
 function td(options: Partial<AuthSessionOptions> = {}): AuthSession {
   return new AuthSession({
-    provider: tdAmeritrade({ clientId: DEFAULT_TD_APP.clientId, redirectURI: DEFAULT_TD_APP.redirectURIs[0]!, baseURL: emu.url }),
+    provider: emulatorTD(emu.url),
     now: () => clock.now,
     sleep: () => Promise.resolve(),
     ...options,
@@ -36,12 +34,7 @@ function td(options: Partial<AuthSessionOptions> = {}): AuthSession {
 
 function sw(options: Partial<AuthSessionOptions> = {}): AuthSession {
   return new AuthSession({
-    provider: schwab({
-      clientId: DEFAULT_SCHWAB_APP.clientId,
-      clientSecret: DEFAULT_SCHWAB_APP.clientSecret!,
-      redirectURI: DEFAULT_SCHWAB_APP.redirectURIs[0]!,
-      baseURL: emu.url,
-    }),
+    provider: emulatorSchwab(emu.url),
     now: () => clock.now,
     sleep: () => Promise.resolve(),
     ...options,

@@ -3,15 +3,14 @@
 import { mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { DEFAULT_SCHWAB_APP, startEmulator } from "../../emulator/mod.ts";
-import { schwab } from "../../core/providers/schwab.ts";
+import { startEmulator } from "../../emulator/mod.ts";
 import { AuthSession } from "../../core/session.ts";
 import { createAuthApp } from "../../adapters/hono/app.ts";
 import { run, shutdownServer } from "../../adapters/hono/run.ts";
 import { createLoopbackCertificate } from "../../adapters/hono/cert.ts";
 import type { TLSFiles } from "../../adapters/hono/_listen.ts";
 import { haveChromium, launchChromium, spkiHash } from "../helpers/browser.ts";
-import { emulatorLogin } from "../helpers/login.ts";
+import { emulatorLogin, emulatorSchwab } from "../helpers/login.ts";
 
 const enabled = haveChromium();
 const artifacts = new URL("../artifacts", import.meta.url).pathname;
@@ -24,12 +23,7 @@ beforeAll(async () => {
   if (!enabled) return;
   emu = await startEmulator({ port: 0, autoApprove: true });
   const session = new AuthSession({
-    provider: schwab({
-      clientId: DEFAULT_SCHWAB_APP.clientId,
-      clientSecret: DEFAULT_SCHWAB_APP.clientSecret!,
-      redirectURI: DEFAULT_SCHWAB_APP.redirectURIs[0]!,
-      baseURL: emu.url,
-    }),
+    provider: emulatorSchwab(emu.url),
   });
   await emulatorLogin(session);
   let listening!: () => void;
