@@ -60,9 +60,11 @@ try {
 
 | run | wall time | expiry windows | refreshes | refreshes per window | errors | goal |
 |---|---|---|---|---|---|---|
-| ${PROCESSES} processes × ${CALLS} | ${(many.ms / 1000).toFixed(2)} s | ${many.windows} | ${many.refreshes} | ${perWindow(many).toFixed(2)} | ${many.errors} | 1.00 per window: ${Math.abs(perWindow(many) - 1) <= 0.25 && many.errors === 0 ? "met" : "missed"} |
+| ${PROCESSES} processes × ${CALLS} | ${(many.ms / 1000).toFixed(2)} s | ${many.windows} | ${many.refreshes} | ${perWindow(many).toFixed(2)} | ${many.errors} | 1.00 per window (±1 refresh at the run's edges): ${Math.abs(many.refreshes - many.windows) <= 1 && many.errors === 0 ? "met" : "missed"} |
 | 1 process × ${PROCESSES * CALLS} | ${(one.ms / 1000).toFixed(2)} s | ${one.windows} | ${one.refreshes} | ${perWindow(one).toFixed(2)} | ${one.errors} | — |
 
+Windows are counted from the login token's issue time; a refresh landing just before or after the
+run's first or last boundary moves the count by one, so the figure is exact only to ±1 refresh.
 Wall time, ${PROCESSES} processes vs 1: ${(many.ms / one.ms).toFixed(2)}x (2 cores; each call includes an API request to the emulator).`);
   console.log(`RESULT ${JSON.stringify({ bench: "multi_process", perWindow: perWindow(many), errors: many.errors, ratio: many.ms / one.ms })}`);
 } finally {
