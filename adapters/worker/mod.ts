@@ -1,0 +1,242 @@
+/**
+ * `tdauth/worker`: a Cloudflare Worker that logs in, keeps the tokens in Workers KV, refreshes
+ * them from a Cron Trigger, and hands a valid access token to trusted backends.
+ *
+ * Routes: `GET /login` (a form asking for the admin secret) → `POST /login` (checks it, keeps the
+ * pending state and PKCE verifier in an encrypted HttpOnly cookie, redirects to the provider) →
+ * the callback (the redirect URI's path and `/login/callback`: checks the cookie, exchanges,
+ * stores). `GET /`, `GET /token` and `POST /login/refresh` need `Authorization: Bearer <secret>`.
+ *
+ * Workers KV is eventually consistent and has no compare-and-set, so no lock can live there: let
+ * the cron (one invocation at a time) do the refreshing, or put the tokens in Redis or a Durable
+ * Object when several Workers refresh.
+ *
+ * @example
+ * ```ts
+ * import { createWorker } from "tdauth/worker";
+ * import { schwab } from "tdauth";
+ * export default createWorker({
+ *   provider: (env) => schwab({ clientId: env.APP_KEY as string, clientSecret: env.APP_SECRET as string, redirectURI: "https://auth.example.workers.dev/callback" }),
+ * });
+ * ```
+ * @module
+ */
+
+import { AuthorizationError, TDError, TokenRequestError } from "../../core/errors.ts";
+import { constantTimeEqual } from "../../core/_random.ts";
+import type { Provider } from "../../core/provider.ts";
+import { AuthSession } from "../../core/session.ts";
+import type { PendingAuthorization } from "../../core/state_machine.ts";
+import { KvStore } from "../kv/store.ts";
+import type { KVNamespaceLike } from "../kv/kv.ts";
+import { decryptText, encryptText, parseKey } from "../file/_crypto.ts";
+import { errorPage, successPage } from "../hono/_pages.ts";
+import { loginFormPage } from "./_login_form.ts";
+
+/** A Worker's bindings: KV namespaces, secrets, variables. */
+export type WorkerEnv = Record<string, unknown>;
+
+/** The parts of `ExecutionContext` the Worker uses. */
+export interface WorkerContext {
+  waitUntil(promise: Promise<unknown>): void;
+}
+
+/**
+ * Options of {@link createWorker}.
+ * @example
+ * ```ts
+ * const options: CreateWorkerOptions = { provider: (env) => schwab({ ... }), kvBinding: "TOKENS" };
+ * ```
+ */
+export interface CreateWorkerOptions {
+  /** The provider, or a function of the Worker's env (to read the app secret from a Worker secret). */
+  provider: Provider | ((env: WorkerEnv) => Provider);
+  /** Workers KV binding holding the tokens; default "TOKENS". */
+  kvBinding?: string;
+  /** Secret binding with the admin bearer secret; default "ADMIN_SECRET". */
+  secretBinding?: string;
+  /** Secret binding with the 32-byte cookie key (base64 or hex); default "TDAUTH_KEY". */
+  keyBinding?: string;
+  /** KV key of the tokens; default "tdauth:tokens". */
+  tokenKey?: string;
+  /** How long before expiry the cron refreshes; default 10 minutes (a 5-minute cron never lets a token lapse). */
+  refreshAheadMs?: number;
+  /** For tests: the session's fetch. */
+  fetch?: typeof fetch;
+}
+
+/**
+ * The Worker's handlers.
+ * @example
+ * ```ts
+ * export default createWorker({ provider }) satisfies TDAuthWorker;
+ * ```
+ */
+export interface TDAuthWorker {
+  fetch(request: Request, env: WorkerEnv, ctx?: WorkerContext): Promise<Response>;
+  scheduled(event: unknown, env: WorkerEnv, ctx?: WorkerContext): Promise<void>;
+}
+
+const COOKIE = "tdauth_login";
+const PENDING_MAX_AGE_S = 600;
+const HEADERS = { "cache-control": "no-store", "referrer-policy": "no-referrer", "x-frame-options": "DENY", "x-content-type-options": "nosniff" };
+
+function binding<T>(env: WorkerEnv, name: string, what: string): T {
+  const value = env[name];
+  if (value === undefined || value === null || value === "") {
+    throw new TypeError(`The Worker has no ${what} binding "${name}": add it to wrangler.toml (or \`wrangler secret put ${name}\`).`);
+  }
+  return value as T;
+}
+
+function html(body: string, status = 200, headers: Record<string, string> = {}): Response {
+  return new Response(body, { status, headers: { ...HEADERS, "content-type": "text/html; charset=utf-8", ...headers } });
+}
+
+function json(body: unknown, status = 200): Response {
+  return new Response(JSON.stringify(body), { status, headers: { ...HEADERS, "content-type": "application/json" } });
+}
+
+function readCookie(request: Request, name: string): string | undefined {
+  for (const part of (request.headers.get("cookie") ?? "").split(";")) {
+    const [key, ...value] = part.trim().split("=");
+    if (key === name) return value.join("=");
+  }
+  return undefined;
+}
+
+/** A hash of the state, so KV keys never hold the value itself. */
+async function digest(text: string): Promise<string> {
+  const bytes = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
+  return Array.from(bytes.subarray(0, 16), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+function cookie(value: string, maxAge: number): string {
+  return `${COOKIE}=${value}; Path=/; HttpOnly; Secure; SameSite=Lax; Max-Age=${maxAge}`;
+}
+
+/**
+ * Makes the Worker.
+ *
+ * @example
+ * ```ts
+ * export default createWorker({ provider: tdAmeritrade({ clientId: "APPKEY", redirectURI: "https://auth.example.workers.dev/callback" }) });
+ * ```
+ */
+export function createWorker(options: CreateWorkerOptions): TDAuthWorker {
+  if (!options?.provider) throw new TypeError("createWorker needs { provider }: a provider, or (env) => provider.");
+  const kvBinding = options.kvBinding ?? "TOKENS";
+  const secretBinding = options.secretBinding ?? "ADMIN_SECRET";
+  const keyBinding = options.keyBinding ?? "TDAUTH_KEY";
+  const sessions = new WeakMap<object, AuthSession>();
+
+  // One session per KV namespace object, so the in-process lock is shared within an isolate.
+  const sessionFor = (env: WorkerEnv): AuthSession => {
+    const kv = binding<KVNamespaceLike>(env, kvBinding, "KV namespace");
+    let session = sessions.get(kv);
+    if (!session) {
+      const provider = typeof options.provider === "function" ? options.provider(env) : options.provider;
+      session = new AuthSession({
+        provider,
+        store: new KvStore(kv, { key: options.tokenKey ?? "tdauth:tokens" }),
+        refreshAheadMs: options.refreshAheadMs ?? 600_000,
+        ...(options.fetch ? { fetch: options.fetch } : {}),
+      });
+      sessions.set(kv, session);
+    }
+    return session;
+  };
+  const isAdmin = (request: Request, env: WorkerEnv, formSecret?: string): boolean => {
+    const secret = binding<string>(env, secretBinding, "secret");
+    const header = request.headers.get("authorization") ?? "";
+    const given = formSecret ?? (header.startsWith("Bearer ") ? header.slice(7) : "");
+    return given !== "" && constantTimeEqual(given, secret);
+  };
+  const unauthorized = (): Response =>
+    new Response("Unauthorized: send Authorization: Bearer <ADMIN_SECRET>.", { status: 401, headers: { ...HEADERS, "www-authenticate": 'Bearer realm="tdauth"' } });
+  const key = (env: WorkerEnv): Uint8Array => parseKey(binding<string>(env, keyBinding, "secret"), keyBinding);
+
+  const callback = async (request: Request, env: WorkerEnv): Promise<Response> => {
+    const sealed = readCookie(request, COOKIE);
+    const clear = { "set-cookie": cookie("", 0) };
+    if (!sealed) {
+      return html(errorPage("Login failed", "No login was started in this browser (or it expired): open /login and start again.", ""), 400, clear);
+    }
+    let pending: PendingAuthorization;
+    try {
+      pending = JSON.parse(await decryptText(sealed, key(env))) as PendingAuthorization;
+    } catch {
+      return html(errorPage("Login failed", "The login cookie could not be read: open /login and start again.", ""), 400, clear);
+    }
+    const session = sessionFor(env);
+    // A pending login is single-use: a replayed callback with a copied cookie would present a
+    // spent code, and a strict server answers that by revoking the tokens it gave for it.
+    const kv = binding<KVNamespaceLike>(env, kvBinding, "KV namespace");
+    const usedKey = `tdauth:login-used:${await digest(pending.state)}`;
+    if (await kv.get(usedKey, "text") !== null) {
+      return html(errorPage("Login failed", "This login was already completed: open /login to start a new one.", ""), 400, clear);
+    }
+    try {
+      const status = await session.complete(request.url, { pending });
+      await kv.put(usedKey, "1", { expirationTtl: PENDING_MAX_AGE_S });
+      return html(successPage(status, session.provider.name, false, Date.now(), ""), 200, clear);
+    } catch (error) {
+      // The server refusing the code (e.g. invalid_grant) is the caller's problem too: 400.
+      const code = error instanceof AuthorizationError || (error instanceof TokenRequestError && error.error !== undefined)
+        ? 400
+        : error instanceof TDError
+        ? 502
+        : 500;
+      const message = error instanceof TDError ? error.message : "The login failed unexpectedly.";
+      return html(errorPage("Login failed", message, ""), code, clear);
+    }
+  };
+
+  const startLogin = async (request: Request, env: WorkerEnv): Promise<Response> => {
+    const form = await request.formData().catch(() => undefined);
+    const secret = form?.get("secret");
+    if (!isAdmin(request, env, typeof secret === "string" ? secret : undefined)) {
+      return html(loginFormPage("Wrong admin secret."), 401, { "www-authenticate": 'Bearer realm="tdauth"' });
+    }
+    const session = sessionFor(env);
+    const { url } = await session.authorize();
+    const sealed = await encryptText(JSON.stringify(session.pendingAuthorization()), key(env));
+    return new Response(null, { status: 303, headers: { ...HEADERS, location: url, "set-cookie": cookie(sealed, PENDING_MAX_AGE_S) } });
+  };
+
+  return {
+    async fetch(request, env) {
+      const url = new URL(request.url);
+      const session = sessionFor(env);
+      const callbackPath = new URL(session.provider.redirectURI).pathname;
+      if (request.method === "GET" && (url.pathname === callbackPath || url.pathname === "/login/callback") &&
+        (url.searchParams.has("code") || url.searchParams.has("error"))) {
+        return await callback(request, env);
+      }
+      if (url.pathname === "/login") {
+        if (request.method === "GET") return html(loginFormPage());
+        if (request.method === "POST") return await startLogin(request, env);
+        return new Response("Method not allowed.", { status: 405, headers: { ...HEADERS, allow: "GET, POST" } });
+      }
+      if (!["/", "/token", "/login/refresh"].includes(url.pathname)) return new Response("Not found.", { status: 404, headers: HEADERS });
+      if (!isAdmin(request, env)) return unauthorized();
+      try {
+        if (url.pathname === "/") return json(await session.status());
+        if (url.pathname === "/token") {
+          const token = await session.accessToken();
+          const stored = await session.store.load();
+          return json({ accessToken: token, tokenType: stored?.tokenType ?? "Bearer", expiresAt: stored?.accessExpiresAt });
+        }
+        if (request.method !== "POST") return new Response("Method not allowed: POST.", { status: 405, headers: { ...HEADERS, allow: "POST" } });
+        return json(await session.refresh({ force: true }));
+      } catch (error) {
+        if (error instanceof TDError) return json({ error: error.code, message: error.message }, error.code === "TOKEN_EXPIRED" ? 409 : 502);
+        throw error;
+      }
+    },
+    async scheduled(_event, env) {
+      const session = sessionFor(env);
+      if ((await session.status()).state === "authenticated") await session.accessToken();
+    },
+  };
+}

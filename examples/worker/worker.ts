@@ -1,0 +1,22 @@
+// A Cloudflare Worker that holds a Schwab session: log in once at https://<worker>/login, then
+// trusted backends GET /token with `Authorization: Bearer <ADMIN_SECRET>`; the cron refreshes.
+//
+//   wrangler kv namespace create TOKENS          # put the id in wrangler.toml
+//   wrangler secret put APP_KEY                   # Schwab app key
+//   wrangler secret put APP_SECRET                # Schwab app secret
+//   wrangler secret put ADMIN_SECRET              # any long random string
+//   wrangler secret put TDAUTH_KEY                # openssl rand -base64 32 (encrypts the login cookie)
+//   wrangler deploy
+//
+// Register https://<worker>/callback as the app's callback URL at developer.schwab.com, exactly.
+import { schwab } from "tdauth";
+import { createWorker } from "tdauth/worker";
+
+export default createWorker({
+  provider: (env) =>
+    schwab({
+      clientId: env.APP_KEY as string,
+      clientSecret: env.APP_SECRET as string,
+      redirectURI: env.REDIRECT_URI as string,
+    }),
+});
