@@ -105,9 +105,9 @@ export async function run(app: AuthApp, options: RunOptions = {}): Promise<RunRe
         void close().then(() => reject(error));
         return;
       }
-      // Let the success page go out before the server stops.
+      // Let the success page (and what the browser fetches with it) go out before the server stops.
       const done = async () => resolve({ status: status!, tokens: await session.store.load(), origin, close });
-      if (options.closeAfter) setTimeout(() => void close().then(done), 0);
+      if (options.closeAfter) setTimeout(() => void close().then(done), 250);
       else void done();
     };
     const onAbort = () => finish(options.signal!.reason ?? new AuthorizationError("The login was cancelled."));

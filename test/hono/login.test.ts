@@ -63,6 +63,15 @@ async function approveInBrowser(url: string): Promise<string> {
   }
 }
 
+/** Starts an approval in the browser and keeps its promise, so the test awaits it. */
+function approver(): { onURL: (url: string) => void; page: () => Promise<string> } {
+  let approval: Promise<string> | undefined;
+  return {
+    onURL: (url) => void (approval ??= approveInBrowser(url)),
+    page: () => approval ?? Promise.reject(new Error("the login URL was never announced")),
+  };
+}
+
 async function refused(origin: string): Promise<boolean> {
   return await fetch(origin).then(() => false, () => true);
 }
@@ -75,11 +84,12 @@ describe.runIf(enabled)("browserLogin on Node with headless Chromium", () => {
       provider: tdAmeritrade({ clientId: `TDLOGIN${new URL(redirectURI).port}`, redirectURI, baseURL: emu.url }),
       store,
     });
-    let page = "";
-    const status = await browserLogin(session, { openBrowser: false, log: () => {}, onURL: (url) => void approveInBrowser(url).then((t) => (page = t)) });
+    const browserSide = approver();
+    const status = await browserLogin(session, { openBrowser: false, log: () => {}, onURL: browserSide.onURL });
     expect(status.state).toBe("authenticated");
     expect((await store.load())?.accessToken).toEqual(expect.any(String));
-    await expect.poll(() => page).toMatch(/Logged in to TD Ameritrade/);
+    const page = await browserSide.page();
+    expect(page).toMatch(/Logged in to TD Ameritrade/);
     expect(page).not.toContain((await store.load())!.accessToken);
     expect(await refused(new URL(redirectURI).origin)).toBe(true);
   });
@@ -92,10 +102,10 @@ describe.runIf(enabled)("browserLogin on Node with headless Chromium", () => {
       provider: schwab({ clientId: `SchwabLoginTest${port}`.padEnd(32, "0"), clientSecret: "LoginTestSecret1", redirectURI, baseURL: emu.url }),
       store,
     });
-    let page = "";
-    const status = await browserLogin(session, { openBrowser: false, certDir, log: () => {}, onURL: (url) => void approveInBrowser(url).then((t) => (page = t)) });
+    const browserSide = approver();
+    const status = await browserLogin(session, { openBrowser: false, certDir, log: () => {}, onURL: browserSide.onURL });
     expect(status).toMatchObject({ state: "authenticated", provider: "schwab" });
-    await expect.poll(() => page).toMatch(/self-signed certificate/);
+    expect(await browserSide.page()).toMatch(/self-signed certificate/);
     // The certificate was kept, private, beside the credentials.
     const { statSync } = await import("node:fs");
     expect(statSync(join(certDir, "loopback-key.pem")).mode & 0o777).toBe(0o600);
@@ -106,6 +116,7 @@ describe.runIf(enabled)("browserLogin on Node with headless Chromium", () => {
     const session = new AuthSession({
       provider: tdAmeritrade({ clientId: `TDLOGIN${new URL(redirectURI).port}`, redirectURI, baseURL: emu.url }),
     });
+    let denial: Promise<void> | undefined;
     const deny = async (url: string) => {
       const page = await browser.newPage();
       await page.goto(url);
@@ -113,8 +124,9 @@ describe.runIf(enabled)("browserLogin on Node with headless Chromium", () => {
       await page.waitForURL(/error=access_denied/);
       await page.close();
     };
-    await expect(browserLogin(session, { openBrowser: false, log: () => {}, onURL: (url) => void deny(url) }))
+    await expect(browserLogin(session, { openBrowser: false, log: () => {}, onURL: (url) => void (denial = deny(url)) }))
       .rejects.toThrow(/access_denied/);
+    await denial;
     expect(session.state).toBe("unauthenticated");
   });
 
@@ -132,6 +144,7 @@ describe.runIf(enabled)("browserLogin on Node with headless Chromium", () => {
   it("TDClient({ authFlow: \"flask\" }) logs in through the same server", async () => {
     const redirectURI = await register("http", "td");
     const lines: string[] = [];
+    const browserSide = approver();
     const client = new TDClient({
       provider: tdAmeritrade({ clientId: `TDLOGIN${new URL(redirectURI).port}`, redirectURI, baseURL: emu.url }),
       store: new MemoryStore(),
@@ -140,10 +153,11 @@ describe.runIf(enabled)("browserLogin on Node with headless Chromium", () => {
       log: (line) => {
         lines.push(line);
         const url = /log in: (\S+)/.exec(line)?.[1];
-        if (url) void approveInBrowser(url);
+        if (url) browserSide.onURL(url);
       },
     });
     expect(await client.login()).toBe(true);
+    expect(await browserSide.page()).toMatch(/Logged in/);
     expect(lines.join("\n")).toMatch(/Waiting for the login on http:\/\/127\.0\.0\.1:/);
     expect(await client.getQuotes(["MSFT"])).toHaveProperty("MSFT");
   });
@@ -172,6 +186,7 @@ describe.runIf(enabled)("browserLogin on Deno and Bun (server in a subprocess, C
         },
         stdio: ["ignore", "pipe", "pipe"],
       });
+      const browserSide = approver();
       let out = "";
       let err = "";
       child.stderr.on("data", (d) => (err += d));
@@ -179,13 +194,11 @@ describe.runIf(enabled)("browserLogin on Deno and Bun (server in a subprocess, C
       child.stdout.on("data", (d) => {
         out += d;
         const url = /"url":"([^"]+)"/.exec(out)?.[1];
-        if (url && !out.includes("clicked")) {
-          out += "clicked";
-          void approveInBrowser(JSON.parse(`"${url}"`));
-        }
+        if (url) browserSide.onURL(JSON.parse(`"${url}"`));
       });
       expect(await exited, err).toBe(0);
       expect(out).toContain('{"state":"authenticated"}');
+      expect(await browserSide.page()).toMatch(/Logged in/);
       expect(JSON.parse(readFileSync(credentials, "utf8"))).toMatchObject({ logged_in: true, provider: "schwab" });
     }, 60_000);
   }
