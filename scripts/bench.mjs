@@ -15,7 +15,7 @@ const benches = [
   ["Multi-process (issue 7.3)", tsx, "bench/multi_process.bench.ts"],
   ["Locks: FileLock vs proper-lockfile (issues 3, 7.4)", tsx, "bench/file_lock.bench.ts"],
   ["Locks: RedisLock (issue 7.4)", tsx, "bench/redis_lock.bench.mjs"],
-  ["Size (issues 6, 7.5)", process.execPath, "bench/size.bench.mjs"],
+  ["Size (issues 6, 7.5)", process.execPath, "bench/bundle_size.bench.mjs"],
   ["Startup: tdauth token vs node -e 0 (issues 5, 7.6)", process.execPath, "bench/cli_startup.bench.mjs"],
   ["Login latency (issue 7.7)", tsx, "bench/login_latency.bench.ts"],
 ];
@@ -48,6 +48,8 @@ const machine = [
   `- node ${process.version}, ${version(join(root, "node_modules/.bin/deno"), ["--version"])}, bun ${version(join(root, "node_modules/.bin/bun"), ["--version"])}`,
   `- command: \`npm run bench${quick ? " -- --quick" : ""}\` (each section names its own command)`,
 ].join("\n");
+const notesPath = join(root, "bench/notes.md");
+const notes = existsSync(notesPath) ? `\n${(await import("node:fs")).readFileSync(notesPath, "utf8").trim()}\n` : "";
 const report = `# Benchmarks
 
 Every figure is measured side by side with its reference in the same run, because these machines
@@ -57,6 +59,6 @@ Written by \`scripts/bench.mjs\`.
 ${machine}
 
 ${sections.join("\n\n")}
-`;
+${notes}`;
 if (!quick) writeFileSync(join(root, "bench/BENCHMARKS.md"), report);
 process.exit(failed > 0 ? 1 : 0);
