@@ -4,7 +4,11 @@
 export type RandomSource = (bytes: Uint8Array) => Uint8Array;
 
 /** The platform's CSPRNG. */
-export const cryptoRandom: RandomSource = (bytes) => crypto.getRandomValues(bytes);
+export const cryptoRandom: RandomSource = (bytes) => {
+  // The cast satisfies newer lib typings, which want a buffer that is not shared.
+  crypto.getRandomValues(bytes as Uint8Array<ArrayBuffer>);
+  return bytes;
+};
 
 /** base64url without padding (RFC 4648 §5), as PKCE and `state` use it. */
 export function base64url(bytes: Uint8Array): string {

@@ -1,0 +1,124 @@
+// Package checks: publint, attw, the JSR dry run, the two export maps agreeing, a core free of
+// runtime-specific imports; then the npm tarball installed into a fresh project, every export
+// path imported and a full login run from it with Node ESM and CommonJS.
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const root = new URL("../..", import.meta.url).pathname;
+const bin = (name: string) => join(root, "node_modules/.bin", name);
+const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+const jsr = JSON.parse(readFileSync(join(root, "jsr.json"), "utf8"));
+let work: string;
+let tarball: string;
+
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), "tdauth-pack-"));
+  // dist is built by `npm test`'s pretest (and by prepare on install).
+  // --ignore-scripts: prepare would rebuild dist while other suites are using it.
+  execFileSync("npm", ["pack", "--ignore-scripts", "--pack-destination", work], { cwd: root, stdio: "pipe" });
+  tarball = join(work, readdirSync(work).find((f) => f.endsWith(".tgz"))!);
+}, 120_000);
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function run(command: string, args: string[], cwd = root): { status: number | null; out: string } {
+  const r = spawnSync(command, args, { cwd, encoding: "utf8", timeout: 120_000 });
+  return { status: r.status, out: `${r.stdout}\n${r.stderr}` };
+}
+
+describe("package checks", () => {
+  it("publint finds nothing", () => {
+    const r = run(bin("publint"), []);
+    expect(r.status, r.out).toBe(0);
+    expect(r.out).toContain("All good!");
+  });
+
+  it("attw finds no type problems (node16 profile; the CLI export is ESM-only by design)", () => {
+    // node10 cannot see subpath exports at all, and `tdauth/cli` is a command, not a library to require().
+    const r = run(bin("attw"), [tarball, "--profile", "node16", "--exclude-entrypoints", "cli", "--format", "ascii"]);
+    expect(r.status, r.out).toBe(0);
+  });
+
+  it("deno publish --dry-run --config jsr.json succeeds (no slow types)", () => {
+    const r = run(bin("deno"), ["publish", "--dry-run", "--allow-dirty", "--config", "jsr.json"]);
+    expect(r.status, r.out).toBe(0);
+    expect(r.out).toContain("Success");
+  });
+
+  it("package.json and jsr.json export the same keys", () => {
+    const npmKeys = Object.keys(pkg.exports).filter((k) => k !== "./package.json").sort();
+    expect(npmKeys).toEqual(Object.keys(jsr.exports).sort());
+    expect(jsr.version).toBe(pkg.version);
+  });
+
+  it("core/ imports nothing runtime-specific", () => {
+    const offenders: string[] = [];
+    for (const file of readdirSync(join(root, "core"), { recursive: true }) as string[]) {
+      if (!file.endsWith(".ts")) continue;
+      const text = readFileSync(join(root, "core", file), "utf8");
+      if (/from "node:|Deno\.|Bun\./.test(text)) offenders.push(file);
+    }
+    expect(offenders).toEqual([]);
+  });
+});
+
+describe("the npm tarball in a fresh project", () => {
+  let project: string;
+  beforeAll(() => {
+    project = join(work, "project");
+    mkdirSync(project);
+    writeFileSync(join(project, "package.json"), JSON.stringify({ name: "tdauth-consumer", private: true }));
+    // Dependencies come from the local npm cache; hono is the adapters' peer dependency.
+    const r = run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", tarball, `hono@${pkg.devDependencies.hono}`], project);
+    expect(r.status, r.out).toBe(0);
+  }, 180_000);
+
+  const login = (importer: string) => `
+    const { AuthSession, schwab, MemoryStore } = ${importer("tdauth")};
+    const { startEmulator, DEFAULT_SCHWAB_APP: app } = ${importer("tdauth/emulator")};
+    const emu = await startEmulator({ port: 0, autoApprove: true });
+    try {
+      const session = new AuthSession({
+        provider: schwab({ clientId: app.clientId, clientSecret: app.clientSecret, redirectURI: app.redirectURIs[0], baseURL: emu.url }),
+        store: new MemoryStore(),
+      });
+      const { url } = await session.authorize();
+      const redirect = (await fetch(url, { redirect: "manual" })).headers.get("location");
+      await session.complete(redirect);
+      const quotes = await (await session.fetch("/marketdata/v1/quotes?symbols=AAPL")).json();
+      console.log(JSON.stringify({ state: (await session.status()).state, quotes: Object.keys(quotes) }));
+    } finally { await emu.close(); }`;
+
+  it("imports every export path and logs in with Node ESM", () => {
+    const paths = Object.keys(pkg.exports).filter((k) => k !== "./package.json").map((k) => k.replace(/^\./, "tdauth"));
+    writeFileSync(join(project, "esm.mjs"), `
+      for (const path of ${JSON.stringify(paths)}) {
+        const mod = await import(path);
+        if (Object.keys(mod).length === 0) throw new Error(path + " exports nothing");
+      }
+      ${login((p) => `await import(${JSON.stringify(p)})`)}`);
+    const r = run(process.execPath, ["esm.mjs"], project);
+    expect(r.status, r.out).toBe(0);
+    expect(r.out).toContain('{"state":"authenticated","quotes":["AAPL"]}');
+  }, 60_000);
+
+  it("requires every CommonJS export path and logs in with Node CJS", () => {
+    const paths = Object.keys(pkg.exports).filter((k) => k !== "./package.json" && k !== "./cli").map((k) => k.replace(/^\./, "tdauth"));
+    writeFileSync(join(project, "cjs.cjs"), `
+      for (const path of ${JSON.stringify(paths)}) {
+        if (Object.keys(require(path)).length === 0) throw new Error(path + " exports nothing");
+      }
+      (async () => { ${login((p) => `require(${JSON.stringify(p)})`)} })().catch((e) => { console.error(e); process.exit(1); });`);
+    const r = run(process.execPath, ["cjs.cjs"], project);
+    expect(r.status, r.out).toBe(0);
+    expect(r.out).toContain('{"state":"authenticated","quotes":["AAPL"]}');
+  }, 60_000);
+
+  it("runs the installed tdauth binary", () => {
+    const r = run(join(project, "node_modules/.bin/tdauth"), ["--version"], project);
+    expect(r.status, r.out).toBe(0);
+    expect(r.out).toContain(pkg.version);
+  });
+});

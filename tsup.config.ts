@@ -1,0 +1,39 @@
+// The npm build: one ESM (.js) and one CJS (.cjs) file per export path, mirroring the source
+// tree under dist/, with .d.ts / .d.cts beside them. jsr.json's exports are the single list of
+// entry points, so the npm and JSR packages cannot drift apart.
+import { existsSync, readFileSync } from "node:fs";
+import { defineConfig } from "tsup";
+
+const jsr = JSON.parse(readFileSync(new URL("./jsr.json", import.meta.url), "utf8")) as { exports: Record<string, string> };
+
+const entry: Record<string, string> = {};
+for (const [key, source] of Object.entries(jsr.exports)) {
+  const path = source.replace(/^\.\//, "");
+  // An adapter still being written must not break `npm install` (prepare) for everyone else;
+  // the package tests report the missing export instead.
+  if (!existsSync(path)) {
+    console.warn(`tsup: skipping ${key} (${path} does not exist yet)`);
+    continue;
+  }
+  entry[path.replace(/\.ts$/, "")] = path;
+}
+
+export default defineConfig({
+  entry,
+  format: ["esm", "cjs"],
+  // Node 20.19 is the floor (require(esm) of jose from the CJS build); Workers, Deno 2 and Bun 1 run ES2022.
+  target: "es2022",
+  platform: "neutral",
+  // Shared chunks keep one copy of each class (instanceof TDError holds across export paths), and
+  // core's lazy import() of the file store, lock, terminal prompt and browser login stays lazy.
+  splitting: true,
+  dts: true,
+  clean: true,
+  sourcemap: false,
+  treeshake: false,
+  minify: false,
+  outDir: "dist",
+  // Dependencies and peers load from node_modules at run time; node: built-ins are never bundled.
+  external: [/^node:/, "jose", "hono", /^hono\//, "@hono/node-server", "@peculiar/x509", "reflect-metadata"],
+  outExtension: ({ format }) => ({ js: format === "cjs" ? ".cjs" : ".js" }),
+});
