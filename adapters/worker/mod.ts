@@ -29,8 +29,8 @@ import { AuthSession } from "../../core/session.ts";
 import type { PendingAuthorization } from "../../core/state_machine.ts";
 import { KvStore } from "../kv/store.ts";
 import type { KVNamespaceLike } from "../kv/kv.ts";
-import { decryptText, encryptText, parseKey } from "../file/_crypto.ts";
 import { errorPage, successPage } from "../hono/_pages.ts";
+import { cookieKey, openPending, readCookie, sealPending, setCookie } from "./_cookie.ts";
 import { loginFormPage } from "./_login_form.ts";
 
 /** A Worker's bindings: KV namespaces, secrets, variables. */
@@ -77,7 +77,6 @@ export interface TDAuthWorker {
   scheduled(event: unknown, env: WorkerEnv, ctx?: WorkerContext): Promise<void>;
 }
 
-const COOKIE = "tdauth_login";
 const PENDING_MAX_AGE_S = 600;
 const HEADERS = { "cache-control": "no-store", "referrer-policy": "no-referrer", "x-frame-options": "DENY", "x-content-type-options": "nosniff" };
 
@@ -97,22 +96,10 @@ function json(body: unknown, status = 200): Response {
   return new Response(JSON.stringify(body), { status, headers: { ...HEADERS, "content-type": "application/json" } });
 }
 
-function readCookie(request: Request, name: string): string | undefined {
-  for (const part of (request.headers.get("cookie") ?? "").split(";")) {
-    const [key, ...value] = part.trim().split("=");
-    if (key === name) return value.join("=");
-  }
-  return undefined;
-}
-
 /** A hash of the state, so KV keys never hold the value itself. */
 async function digest(text: string): Promise<string> {
   const bytes = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
   return Array.from(bytes.subarray(0, 16), (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
-function cookie(value: string, maxAge: number): string {
-  return `${COOKIE}=${value}; Path=/; HttpOnly; Secure; SameSite=Lax; Max-Age=${maxAge}`;
 }
 
 /**
@@ -154,17 +141,17 @@ export function createWorker(options: CreateWorkerOptions): TDAuthWorker {
   };
   const unauthorized = (): Response =>
     new Response("Unauthorized: send Authorization: Bearer <ADMIN_SECRET>.", { status: 401, headers: { ...HEADERS, "www-authenticate": 'Bearer realm="tdauth"' } });
-  const key = (env: WorkerEnv): Uint8Array => parseKey(binding<string>(env, keyBinding, "secret"), keyBinding);
+  const key = (env: WorkerEnv): Uint8Array => cookieKey(binding<string>(env, keyBinding, "secret"), keyBinding);
 
   const callback = async (request: Request, env: WorkerEnv): Promise<Response> => {
-    const sealed = readCookie(request, COOKIE);
-    const clear = { "set-cookie": cookie("", 0) };
+    const sealed = readCookie(request);
+    const clear = { "set-cookie": setCookie("", 0) };
     if (!sealed) {
       return html(errorPage("Login failed", "No login was started in this browser (or it expired): open /login and start again.", ""), 400, clear);
     }
     let pending: PendingAuthorization;
     try {
-      pending = JSON.parse(await decryptText(sealed, key(env))) as PendingAuthorization;
+      pending = await openPending(sealed, key(env), Date.now());
     } catch {
       return html(errorPage("Login failed", "The login cookie could not be read: open /login and start again.", ""), 400, clear);
     }
@@ -200,8 +187,8 @@ export function createWorker(options: CreateWorkerOptions): TDAuthWorker {
     }
     const session = sessionFor(env);
     const { url } = await session.authorize();
-    const sealed = await encryptText(JSON.stringify(session.pendingAuthorization()), key(env));
-    return new Response(null, { status: 303, headers: { ...HEADERS, location: url, "set-cookie": cookie(sealed, PENDING_MAX_AGE_S) } });
+    const sealed = await sealPending(session.pendingAuthorization()!, key(env), PENDING_MAX_AGE_S, Date.now());
+    return new Response(null, { status: 303, headers: { ...HEADERS, location: url, "set-cookie": setCookie(sealed, PENDING_MAX_AGE_S) } });
   };
 
   return {

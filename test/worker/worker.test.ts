@@ -120,6 +120,21 @@ describe("tdauth/worker in workerd", () => {
     expect(emu.emulator.stats().tokenRequests).toBe(requests);
   });
 
+  it("refuses a callback whose cookie was tampered with: 400, no token request, KV unchanged", async () => {
+    const before = await stored();
+    const requests = emu.emulator.stats().tokenRequests;
+    const { cookie, url } = await startLogin();
+    const state = new URL(url).searchParams.get("state")!;
+    const [name, value] = cookie.split("=");
+    const parts = value!.split(".");
+    parts[3] = parts[3]!.startsWith("A") ? `B${parts[3]!.slice(1)}` : `A${parts[3]!.slice(1)}`;
+    const response = await fetch(`${origin}/callback?code=C0.forged%40&state=${state}`, { headers: { cookie: `${name}=${parts.join(".")}` } });
+    expect(response.status).toBe(400);
+    expect(response.headers.get("set-cookie")).toMatch(/Max-Age=0/);
+    expect(await stored()).toBe(before);
+    expect(emu.emulator.stats().tokenRequests).toBe(requests);
+  });
+
   it("refuses a replayed callback (same URL, copied cookie) without presenting the spent code again", async () => {
     emu.emulator.configure({ autoApprove: true });
     try {
