@@ -3,7 +3,7 @@
 
 import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { TLSFiles } from "./_listen.ts";
 
 const CERT_FILE = "loopback-cert.pem";
@@ -13,6 +13,19 @@ const DAY = 86_400_000;
 /** Where the certificate lives by default: `TDAUTH_HOME`, else `~/.td_python_api`. */
 export function defaultCertDir(env: Record<string, string | undefined> = process.env): string {
   return env.TDAUTH_HOME || join(homedir(), ".td_python_api");
+}
+
+/**
+ * Where the certificate goes for a session: beside its credentials file when the store is a file
+ * (FileStore's `path`), else {@link defaultCertDir}.
+ * @example
+ * ```ts
+ * certDirFor(new FileStore("/srv/app/td_state.json")); // "/srv/app"
+ * ```
+ */
+export function certDirFor(store: unknown): string {
+  const path = (store as { path?: unknown } | null)?.path;
+  return typeof path === "string" && path !== "" ? dirname(path) : defaultCertDir();
 }
 
 function pem(label: string, der: ArrayBuffer): string {

@@ -29,7 +29,7 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Certificate and key (PEM) for https; default a self-signed one when the redirect URI is https. */
   tls?: TLSFiles;
-  /** Where the self-signed certificate is kept; default `TDAUTH_HOME` or `~/.td_python_api`. */
+  /** Where the self-signed certificate is kept; default beside the credentials file (FileStore), else `TDAUTH_HOME` or `~/.td_python_api`. */
   certDir?: string;
   signal?: AbortSignal;
   /** Called once the server listens, with its origin (e.g. "https://127.0.0.1:8182"). */
@@ -76,7 +76,10 @@ export async function run(app: AuthApp, options: RunOptions = {}): Promise<RunRe
   }
   const port = options.port ?? (redirect.port ? Number(redirect.port) : https ? 443 : 80);
   let tls = options.tls;
-  if (!tls && https) tls = await (await import("./cert.ts")).loopbackCertificate(options.certDir);
+  if (!tls && https) {
+    const cert = await import("./cert.ts");
+    tls = await cert.loopbackCertificate(options.certDir ?? cert.certDirFor(session.store));
+  }
   const server = await listen({
     fetch: app.fetch,
     hostname: hostname === "localhost" ? "127.0.0.1" : hostname.replace(/^\[|\]$/g, ""),

@@ -4,10 +4,11 @@
 // generated certificate; Host checks, POST-only routes, timeout and abort. The browser half of
 // these logins is in login.test.ts (Chromium drives servers started on all three runtimes).
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { FileStore } from "../../adapters/file/store.ts";
 import { AuthorizationError } from "../../core/errors.ts";
 import { MemoryStore } from "../../core/memory_store.ts";
 import { schwab } from "../../core/providers/schwab.ts";
@@ -15,7 +16,6 @@ import { tdAmeritrade } from "../../core/providers/td_ameritrade.ts";
 import { AuthSession } from "../../core/session.ts";
 import { createEmulator } from "../../emulator/mod.ts";
 import { createAuthApp } from "../../adapters/hono/app.ts";
-import { loopbackCertificate } from "../../adapters/hono/cert.ts";
 import { listen } from "../../adapters/hono/_listen.ts";
 import { run } from "../../adapters/hono/run.ts";
 
@@ -124,14 +124,18 @@ async function loginCase(scheme: "http" | "https"): Promise<void> {
   const emu = await emulatorFor(scheme === "https" ? "schwab" : "td", redirectURI);
   const dir = mkdtempSync(join(tmpdir(), `tdauth-${runtime}-hono-`));
   try {
-    const store = new MemoryStore();
+    // Over https the credentials are a file: the generated certificate must be kept beside it.
+    const store = scheme === "https" ? new FileStore(join(dir, "td_state.json"), { onWarning: () => {} }) : new MemoryStore();
     const session = new AuthSession({ provider: emu.provider, store });
-    const get = scheme === "https" ? await trustingGet((await loopbackCertificate(dir)).cert) : plainGet;
     let page: Promise<Reply> | undefined;
     const result = await run(createAuthApp({ session }), {
       closeAfter: true,
-      certDir: dir,
-      onListen: (origin) => void (page = loginThrough(origin, get)),
+      onListen: (origin) => {
+        page = (async () => {
+          const get = scheme === "https" ? await trustingGet(readFileSync(join(dir, "loopback-cert.pem"), "utf8")) : plainGet;
+          return await loginThrough(origin, get);
+        })();
+      },
     });
     const success = await page!;
     assert.equal(success.status, 200, success.text.slice(0, 300));
@@ -144,7 +148,10 @@ async function loginCase(scheme: "http" | "https"): Promise<void> {
     assert.ok(!success.text.includes(tokens.accessToken), "the page shows no token");
     assert.equal(emu.emulator.stats().authorizationCodeGrants, 1);
     assert.ok(await refused(`http://127.0.0.1:${port}/`), "the server closed");
-    if (scheme === "https") assert.equal(statSync(join(dir, "loopback-key.pem")).mode & 0o777, 0o600);
+    if (scheme === "https") {
+      assert.equal(statSync(join(dir, "loopback-key.pem")).mode & 0o777, 0o600);
+      assert.equal(statSync(join(dir, "loopback-cert.pem")).mode & 0o777, 0o600);
+    }
   } finally {
     await emu.close();
     rmSync(dir, { recursive: true, force: true });
@@ -210,7 +217,7 @@ async function timeoutCase(): Promise<void> {
 /** Every case, for the runtime's own test runner. */
 export const cases: Case[] = [
   { name: `${runtime}: run() over http — /login → provider → callback, tokens stored, server closed`, fn: () => loginCase("http") },
-  { name: `${runtime}: run() over https with the generated 127.0.0.1 certificate (Schwab)`, fn: () => loginCase("https") },
+  { name: `${runtime}: run() over https with a generated 127.0.0.1 certificate kept 0600 beside the credentials file (Schwab)`, fn: () => loginCase("https") },
   { name: `${runtime}: wrong Host → 421, GET /shutdown → 405, POST without the token → 403, 127.0.0.1 only`, fn: securityCase },
   { name: `${runtime}: a login nobody completes times out, and an abort stops the server`, fn: timeoutCase },
 ];
