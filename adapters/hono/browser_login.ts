@@ -25,7 +25,10 @@ export interface BrowserLoginOptions {
   tls?: TLSFiles;
   certDir?: string;
   signal?: AbortSignal;
-  /** Called with the provider's login URL once the callback server listens. */
+  /**
+   * Called once the callback server listens with the URL to open: the provider's login page, or
+   * over https this server's `/login` (which redirects there after the certificate warning).
+   */
   onURL?: (url: string) => void;
 }
 
@@ -51,10 +54,16 @@ export async function browserLogin(session: AuthSession, options: BrowserLoginOp
     ...(options.certDir ? { certDir: options.certDir } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     onListen: async (origin) => {
-      // The provider's page directly: the self-signed warning then appears only on the callback.
-      const { url } = await session.authorize();
+      // Over https the browser first meets our self-signed certificate. Sending it to our own
+      // /login makes that warning come before the provider's login, not at the callback, where
+      // a Schwab code dies within ~30 s while the user reads the warning.
+      const https = origin.startsWith("https:");
+      const url = https ? `${origin}/login` : (await session.authorize()).url;
       options.onURL?.(url);
       log(`Waiting for the login on ${origin} ...`);
+      if (https) {
+        log("The browser will warn that the certificate of 127.0.0.1 is not trusted: tdauth made it for this computer only; continue to 127.0.0.1 to reach the login.");
+      }
       if (options.openBrowser === false) {
         log(`Open this URL in a browser to log in: ${url}`);
         return;

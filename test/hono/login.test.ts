@@ -103,8 +103,19 @@ describe.runIf(enabled)("browserLogin on Node with headless Chromium", () => {
       store,
     });
     const browserSide = approver();
-    const status = await browserLogin(session, { openBrowser: false, certDir, log: () => {}, onURL: browserSide.onURL });
+    const announced: string[] = [];
+    const lines: string[] = [];
+    const status = await browserLogin(session, {
+      openBrowser: false,
+      certDir,
+      log: (line) => lines.push(line),
+      onURL: (url) => (announced.push(url), browserSide.onURL(url)),
+    });
     expect(status).toMatchObject({ state: "authenticated", provider: "schwab" });
+    // The browser is sent to our own /login first, so the certificate warning comes before the
+    // provider's login and not while a ~30 s Schwab code waits at the callback.
+    expect(announced).toEqual([`https://127.0.0.1:${port}/login`]);
+    expect(lines.join("\n")).toMatch(/warn that the certificate of 127\.0\.0\.1 is not trusted/);
     expect(await browserSide.page()).toMatch(/self-signed certificate/);
     // The certificate was kept, private, beside the credentials.
     const { statSync } = await import("node:fs");
