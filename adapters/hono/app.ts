@@ -83,6 +83,14 @@ export function createAuthApp(options: AuthAppOptions): AuthApp {
   const callback = async (c: Ctx): Promise<Response> => {
     const session = await getSession();
     const wasPending = session.state === "authorizing";
+    // Any page the user visits can make the browser GET this URL. A callback that does not carry
+    // the pending login's state is refused here, so a forged one cannot end the real login.
+    const pending = session.pendingAuthorization();
+    const state = new URL(c.req.url).searchParams.get("state");
+    if (wasPending && pending && (state === null || !sameSecret(state, pending.state))) {
+      const message = "This callback does not belong to the login in progress (wrong or missing state); that login is still waiting.";
+      return c.html(errorPage("Login refused", message, c.get("nonce")), 400);
+    }
     try {
       const status = await session.complete(c.req.url);
       for (const listener of login) listener(status);

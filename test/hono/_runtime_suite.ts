@@ -158,6 +158,40 @@ async function loginCase(scheme: "http" | "https"): Promise<void> {
   }
 }
 
+async function forgedCallbackCase(): Promise<void> {
+  const port = await freePort();
+  const emu = await emulatorFor("td", `http://127.0.0.1:${port}/callback`);
+  try {
+    const store = new MemoryStore();
+    const session = new AuthSession({ provider: emu.provider, store });
+    let page: Promise<Reply> | undefined;
+    const result = await run(createAuthApp({ session }), {
+      closeAfter: true,
+      onListen: (origin) => {
+        page = (async () => {
+          const { url } = await session.authorize();
+          // What a hostile page could make the browser fetch while the user is logging in.
+          for (const query of ["code=C0.forged&state=wrong", "code=C0.forged", "error=access_denied&state=wrong"]) {
+            const forged = await plainGet(`${origin}/callback?${query}`);
+            assert.equal(forged.status, 400, query);
+            assert.match(forged.text, /does not belong to the login in progress/);
+          }
+          assert.equal(session.state, "authorizing", "the real login is still pending");
+          assert.equal(emu.emulator.stats().tokenRequests, 0, "no token request was made");
+          const approved = await plainGet(url);
+          return await plainGet(approved.location!);
+        })();
+      },
+    });
+    assert.equal((await page!).status, 200);
+    assert.equal(result.status.state, "authenticated");
+    assert.equal(emu.emulator.stats().authorizationCodeGrants, 1);
+    assert.ok((await store.load())?.accessToken);
+  } finally {
+    await emu.close();
+  }
+}
+
 async function securityCase(): Promise<void> {
   const port = await freePort();
   const emu = await emulatorFor("td", `http://127.0.0.1:${port}/callback`);
@@ -218,6 +252,7 @@ async function timeoutCase(): Promise<void> {
 export const cases: Case[] = [
   { name: `${runtime}: run() over http — /login → provider → callback, tokens stored, server closed`, fn: () => loginCase("http") },
   { name: `${runtime}: run() over https with a generated 127.0.0.1 certificate kept 0600 beside the credentials file (Schwab)`, fn: () => loginCase("https") },
+  { name: `${runtime}: forged callbacks (wrong or no state) are refused without a token request and the real login still completes`, fn: forgedCallbackCase },
   { name: `${runtime}: wrong Host → 421, GET /shutdown → 405, POST without the token → 403, 127.0.0.1 only`, fn: securityCase },
   { name: `${runtime}: a login nobody completes times out, and an abort stops the server`, fn: timeoutCase },
 ];
