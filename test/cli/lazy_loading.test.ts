@@ -23,7 +23,8 @@ afterAll(() => rmSync(home, { recursive: true, force: true }));
 
 async function loadedBy(args: string[]): Promise<{ modules: string[]; stdout: string; code: number | null }> {
   const trace = join(home, `trace-${args[0]}.txt`);
-  const env = cleanEnv({ TDAUTH_HOME: home, TDAUTH_PROVIDER: "emulator", TDAUTH_TRACE_FILE: trace });
+  // The source, not dist: module names must be readable (dist chunks are hashed).
+  const env = cleanEnv({ TDAUTH_HOME: home, TDAUTH_PROVIDER: "emulator", TDAUTH_TRACE_FILE: trace, TDAUTH_FROM_SOURCE: "1" });
   const result = await runTdauth(args, env, "", ["node", "--import", "./test/cli/_trace_imports.mjs", "bin/tdauth.mjs"]);
   return { modules: readFileSync(trace, "utf8").split("\n").filter(Boolean), stdout: result.stdout, code: result.code };
 }
