@@ -193,31 +193,14 @@ export function createWorker(options: CreateWorkerOptions): TDAuthWorker {
 
   return {
     async fetch(request, env) {
-      const url = new URL(request.url);
-      const session = sessionFor(env);
-      const callbackPath = new URL(session.provider.redirectURI).pathname;
-      if (request.method === "GET" && (url.pathname === callbackPath || url.pathname === "/login/callback") &&
-        (url.searchParams.has("code") || url.searchParams.has("error"))) {
-        return await callback(request, env);
-      }
-      if (url.pathname === "/login") {
-        if (request.method === "GET") return html(loginFormPage());
-        if (request.method === "POST") return await startLogin(request, env);
-        return new Response("Method not allowed.", { status: 405, headers: { ...HEADERS, allow: "GET, POST" } });
-      }
-      if (!["/", "/token", "/login/refresh"].includes(url.pathname)) return new Response("Not found.", { status: 404, headers: HEADERS });
-      if (!isAdmin(request, env)) return unauthorized();
       try {
-        if (url.pathname === "/") return json(await session.status());
-        if (url.pathname === "/token") {
-          const token = await session.accessToken();
-          const stored = await session.store.load();
-          return json({ accessToken: token, tokenType: stored?.tokenType ?? "Bearer", expiresAt: stored?.accessExpiresAt });
-        }
-        if (request.method !== "POST") return new Response("Method not allowed: POST.", { status: 405, headers: { ...HEADERS, allow: "POST" } });
-        return json(await session.refresh({ force: true }));
+        return await route(request, env);
       } catch (error) {
-        if (error instanceof TDError) return json({ error: error.code, message: error.message }, error.code === "TOKEN_EXPIRED" ? 409 : 502);
+        // A missing binding must fail closed; its name goes to the Worker's log, not to a stranger.
+        if (error instanceof TypeError && /binding/.test(error.message)) {
+          console.error(`tdauth: ${error.message}`);
+          return new Response("The login Worker is not configured; see its log.", { status: 500, headers: HEADERS });
+        }
         throw error;
       }
     },
@@ -226,4 +209,35 @@ export function createWorker(options: CreateWorkerOptions): TDAuthWorker {
       if ((await session.status()).state === "authenticated") await session.accessToken();
     },
   };
+
+  // Hoisted, so the handler object above can call it.
+  async function route(request: Request, env: WorkerEnv): Promise<Response> {
+    const url = new URL(request.url);
+    const session = sessionFor(env);
+    const callbackPath = new URL(session.provider.redirectURI).pathname;
+    if (request.method === "GET" && (url.pathname === callbackPath || url.pathname === "/login/callback") &&
+      (url.searchParams.has("code") || url.searchParams.has("error"))) {
+      return await callback(request, env);
+    }
+    if (url.pathname === "/login") {
+      if (request.method === "GET") return html(loginFormPage());
+      if (request.method === "POST") return await startLogin(request, env);
+      return new Response("Method not allowed.", { status: 405, headers: { ...HEADERS, allow: "GET, POST" } });
+    }
+    if (!["/", "/token", "/login/refresh"].includes(url.pathname)) return new Response("Not found.", { status: 404, headers: HEADERS });
+    if (!isAdmin(request, env)) return unauthorized();
+    try {
+      if (url.pathname === "/") return json(await session.status());
+      if (url.pathname === "/token") {
+        const token = await session.accessToken();
+        const stored = await session.store.load();
+        return json({ accessToken: token, tokenType: stored?.tokenType ?? "Bearer", expiresAt: stored?.accessExpiresAt });
+      }
+      if (request.method !== "POST") return new Response("Method not allowed: POST.", { status: 405, headers: { ...HEADERS, allow: "POST" } });
+      return json(await session.refresh({ force: true }));
+    } catch (error) {
+      if (error instanceof TDError) return json({ error: error.code, message: error.message }, error.code === "TOKEN_EXPIRED" ? 409 : 502);
+      throw error;
+    }
+  }
 }

@@ -1,6 +1,6 @@
 // The Worker's cron on a TD session, in-process with a Map as Workers KV: it refreshes an access
 // token about to die, renews a TD refresh token before its 90 days end, and leaves a fresh
-// session alone (no token request).
+// session alone (no token request); without its secret binding fetch fails closed.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createWorker } from "../../adapters/worker/mod.ts";
 import { KvStore } from "../../adapters/kv/store.ts";
@@ -78,5 +78,23 @@ describe("createWorker().scheduled on a TD session", () => {
     const before = emu.emulator.stats().tokenRequests;
     await expect(worker.scheduled({}, env)).resolves.toBeUndefined();
     expect(emu.emulator.stats().tokenRequests).toBe(before);
+  });
+});
+
+describe("createWorker().fetch without its bindings", () => {
+  it("fails closed with a 500 that names no binding, and logs which one is missing", async () => {
+    const errors: string[] = [];
+    const original = console.error;
+    console.error = (line: string) => void errors.push(line);
+    try {
+      const provider = tdAmeritrade({ clientId: "X", redirectURI: "https://w.example/cb", baseURL: emu.url });
+      const env = { TOKENS: memoryKV(), TDAUTH_KEY: btoa("k".repeat(32)), provider };
+      const response = await worker.fetch(new Request("https://w.example/token", { headers: { authorization: "Bearer anything" } }), env);
+      expect(response.status).toBe(500);
+      expect(await response.text()).not.toMatch(/ADMIN_SECRET/);
+      expect(errors.join("\n")).toMatch(/ADMIN_SECRET/);
+    } finally {
+      console.error = original;
+    }
   });
 });
