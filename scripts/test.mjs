@@ -73,19 +73,21 @@ if (only.has("deno") && args.length === 0) {
 }
 
 if (only.has("bun") && args.length === 0) {
-  const files = filesUnder(join(root, "test", "bun"), ".bun.ts");
-  if (files.length > 0) {
-    const r = spawnSync(bin("bun"), ["test", ...files.map((f) => `./${f.slice(root.length)}`)], {
+  // One bun process per file: bun runs every file of a `bun test` in one process, and a file
+  // that loads @hono/node-server (which swaps the global Response) breaks Bun.serve for the rest.
+  for (const file of filesUnder(join(root, "test", "bun"), ".bun.ts")) {
+    const rel = `./${file.slice(root.length)}`;
+    const r = spawnSync(bin("bun"), ["test", rel], {
       cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 256 * 1024 * 1024,
     });
-    console.log(`\n=== bun: bun test (${files.length} files)`);
+    console.log(`\n=== bun: bun test ${rel}`);
     // bun test reports on stderr.
     process.stdout.write(r.stdout ?? "");
     process.stdout.write(r.stderr ?? "");
     const text = `${r.stdout}\n${r.stderr}`;
     const p = /^\s*(\d+) pass$/m.exec(text);
     const f = /^\s*(\d+) fail$/m.exec(text);
-    count("bun", p ? Number(p[1]) : 0, f ? Number(f[1]) : 0, r.status ?? 1);
+    count(`bun ${rel}`, p ? Number(p[1]) : 0, f ? Number(f[1]) : 0, r.status ?? 1);
   }
 }
 
