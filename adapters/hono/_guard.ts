@@ -12,6 +12,10 @@ const LOOPBACK_NAMES = new Set(["127.0.0.1", "localhost", "[::1]"]);
 /**
  * Refuses (421) a request whose Host header is not a loopback name on the port we serve; with
  * no port known yet, any loopback name passes.
+ * @example
+ * ```ts
+ * app.use("*", loopbackHostOnly(() => 8182)); // Host: evil.example:8182 → 421
+ * ```
  */
 export function loopbackHostOnly(port: () => number | undefined): MiddlewareHandler {
   return async (c, next) => {
@@ -28,12 +32,24 @@ export function loopbackHostOnly(port: () => number | undefined): MiddlewareHand
   };
 }
 
-/** A random base64url string of `bytes` bytes (per-run tokens, CSP nonces). */
+/**
+ * A random base64url string of `bytes` bytes (per-run tokens, CSP nonces).
+ * @example
+ * ```ts
+ * const runToken = randomToken(); // 43 characters, 256 bits
+ * ```
+ */
 export function randomToken(bytes = 32): string {
   return randomString(cryptoRandom, bytes);
 }
 
-/** Sets a fresh CSP nonce (`c.get("nonce")`) and the headers every response carries. */
+/**
+ * Sets a fresh CSP nonce (`c.get("nonce")`) and the headers every response carries.
+ * @example
+ * ```ts
+ * app.use("*", securityHeaders);
+ * ```
+ */
 export const securityHeaders: MiddlewareHandler<{ Variables: { nonce: string } }> = async (c, next) => {
   const nonce = randomToken(16);
   c.set("nonce", nonce);

@@ -1,13 +1,25 @@
 // Serves a fetch handler on 127.0.0.1 with whatever runtime runs us: Node (@hono/node-server),
 // Deno (Deno.serve) or Bun (Bun.serve). The only place the choice is made.
 
-/** PEM-encoded certificate and private key for HTTPS. */
+/**
+ * PEM-encoded certificate and private key for HTTPS.
+ * @example
+ * ```ts
+ * const tls: TLSFiles = { cert: readFileSync("cert.pem", "utf8"), key: readFileSync("key.pem", "utf8") };
+ * ```
+ */
 export interface TLSFiles {
   cert: string;
   key: string;
 }
 
-/** A listening server. */
+/**
+ * A listening server.
+ * @example
+ * ```ts
+ * const server: Listening = await listen({ fetch, hostname: "127.0.0.1", port: 0 });
+ * ```
+ */
 export interface Listening {
   /** The port actually bound (useful with port 0). */
   port: number;
@@ -15,7 +27,13 @@ export interface Listening {
   close(): Promise<void>;
 }
 
-/** What {@link listen} needs. */
+/**
+ * What {@link listen} needs.
+ * @example
+ * ```ts
+ * const options: ListenOptions = { fetch: app.fetch, hostname: "127.0.0.1", port: 8182, tls };
+ * ```
+ */
 export interface ListenOptions {
   fetch: (request: Request) => Response | Promise<Response>;
   hostname: string;

@@ -3,7 +3,13 @@
 
 import type { SessionStatus } from "../../core/session_types.ts";
 
-/** Escapes text for HTML content and attribute values. */
+/**
+ * Escapes text for HTML content and attribute values.
+ * @example
+ * ```ts
+ * escapeHTML('<b title="x">'); // "&#60;b title=&#34;x&#34;&#62;"
+ * ```
+ */
 export function escapeHTML(text: string): string {
   return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }
@@ -53,7 +59,13 @@ const COUNTDOWN = `
   const tick = () => document.querySelectorAll("time[data-expires]").forEach((el) => { el.querySelector(".left").textContent = fmt(Number(el.dataset.expires) - Date.now()); });
   tick(); setInterval(tick, 1000);`;
 
-/** What the status page shows. */
+/**
+ * What the status page shows.
+ * @example
+ * ```ts
+ * const view: StatusView = { status, providerName: "Charles Schwab", now: Date.now(), runToken, nonce };
+ * ```
+ */
 export interface StatusView {
   status: SessionStatus;
   providerName: string;
@@ -67,6 +79,10 @@ export interface StatusView {
 /**
  * The status page: state, both expiries with a live countdown, the Schwab 7-day deadline, and
  * buttons to log in, refresh and shut down.
+ * @example
+ * ```ts
+ * c.html(statusPage({ status: await session.status(), providerName, now: Date.now(), runToken, nonce }));
+ * ```
  */
 export function statusPage(view: StatusView): string {
   const { status, now } = view;
@@ -95,7 +111,13 @@ ${schwab}
 </div>`, view.nonce, COUNTDOWN);
 }
 
-/** After a successful callback. Explains the certificate warning on https. */
+/**
+ * After a successful callback. Explains the certificate warning on https.
+ * @example
+ * ```ts
+ * c.html(successPage(status, "Charles Schwab", true, Date.now(), nonce));
+ * ```
+ */
 export function successPage(status: SessionStatus, providerName: string, https: boolean, now: number, nonce: string): string {
   const cert = https
     ? `<p class="note">Your browser warned about this page's certificate: it is a self-signed certificate tdauth made for 127.0.0.1, because ${escapeHTML(providerName)} requires an https callback. The page never leaves your computer.</p>`
@@ -110,7 +132,13 @@ export function successPage(status: SessionStatus, providerName: string, https: 
 ${cert}`, nonce);
 }
 
-/** A failed request: what went wrong and what to do. */
+/**
+ * A failed request: what went wrong and what to do.
+ * @example
+ * ```ts
+ * c.html(errorPage("Login failed", error.message, nonce), 400);
+ * ```
+ */
 export function errorPage(title: string, message: string, nonce: string): string {
   return page(`tdauth — ${title}`, `
 <h1>${escapeHTML(title)}</h1>

@@ -26,7 +26,13 @@ export interface AuthAppOptions {
   runToken?: string;
 }
 
-/** What `run()` and tests need to drive an app. */
+/**
+ * What `run()` and tests need to drive an app.
+ * @example
+ * ```ts
+ * app.tdauth.onShutdown(() => console.log("bye")); // and app.tdauth.runToken for the POST forms
+ * ```
+ */
 export interface AuthAppControl {
   /** The per-run token embedded in the status page's forms. */
   readonly runToken: string;

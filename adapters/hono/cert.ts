@@ -10,7 +10,13 @@ const CERT_FILE = "loopback-cert.pem";
 const KEY_FILE = "loopback-key.pem";
 const DAY = 86_400_000;
 
-/** Where the certificate lives by default: `TDAUTH_HOME`, else `~/.td_python_api`. */
+/**
+ * Where the certificate lives by default: `TDAUTH_HOME`, else `~/.td_python_api`.
+ * @example
+ * ```ts
+ * defaultCertDir({ TDAUTH_HOME: "/srv/tdauth" }); // "/srv/tdauth"
+ * ```
+ */
 export function defaultCertDir(env: Record<string, string | undefined> = process.env): string {
   return env.TDAUTH_HOME || join(homedir(), ".td_python_api");
 }

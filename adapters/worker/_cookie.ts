@@ -4,7 +4,13 @@
 import { EncryptJWT, jwtDecrypt } from "jose";
 import type { PendingAuthorization } from "../../core/state_machine.ts";
 
-/** Name of the cookie. */
+/**
+ * Name of the cookie.
+ * @example
+ * ```ts
+ * request.headers.get("cookie")?.includes(`${COOKIE}=`);
+ * ```
+ */
 export const COOKIE = "tdauth_login";
 /** Ties the JWE to this use, so nothing else sealed with the same key passes for a login. */
 const AUDIENCE = "tdauth:worker-login";

@@ -3,7 +3,13 @@
 
 import { escapeHTML } from "../hono/_pages.ts";
 
-/** The form; `message` explains a failed attempt. */
+/**
+ * The form; `message` explains a failed attempt.
+ * @example
+ * ```ts
+ * return new Response(loginFormPage("Wrong admin secret."), { status: 401 });
+ * ```
+ */
 export function loginFormPage(message?: string): string {
   return `<!doctype html>
 <html lang="en">

@@ -33,10 +33,22 @@ import { errorPage, successPage } from "../hono/_pages.ts";
 import { cookieKey, openPending, readCookie, sealPending, setCookie } from "./_cookie.ts";
 import { loginFormPage } from "./_login_form.ts";
 
-/** A Worker's bindings: KV namespaces, secrets, variables. */
+/**
+ * A Worker's bindings: KV namespaces, secrets, variables.
+ * @example
+ * ```ts
+ * const provider = (env: WorkerEnv) => schwab({ clientId: env.APP_KEY as string, clientSecret: env.APP_SECRET as string, redirectURI });
+ * ```
+ */
 export type WorkerEnv = Record<string, unknown>;
 
-/** The parts of `ExecutionContext` the Worker uses. */
+/**
+ * The parts of `ExecutionContext` the Worker uses.
+ * @example
+ * ```ts
+ * const ctx: WorkerContext = { waitUntil: () => {} }; // for calling the handlers in tests
+ * ```
+ */
 export interface WorkerContext {
   waitUntil(promise: Promise<unknown>): void;
 }
