@@ -89,6 +89,13 @@ export interface TDAuthWorker {
   scheduled(event: unknown, env: WorkerEnv, ctx?: WorkerContext): Promise<void>;
 }
 
+/** What the Worker keeps per KV namespace within one isolate. */
+interface Isolate {
+  kv: KVNamespaceLike;
+  session: AuthSession;
+  newSession: () => AuthSession;
+}
+
 const PENDING_MAX_AGE_S = 600;
 const HEADERS = { "cache-control": "no-store", "referrer-policy": "no-referrer", "x-frame-options": "DENY", "x-content-type-options": "nosniff" };
 
@@ -127,28 +134,29 @@ export function createWorker(options: CreateWorkerOptions): TDAuthWorker {
   const kvBinding = options.kvBinding ?? "TOKENS";
   const secretBinding = options.secretBinding ?? "ADMIN_SECRET";
   const keyBinding = options.keyBinding ?? "TDAUTH_KEY";
-  const sessions = new WeakMap<object, AuthSession>();
+  const isolates = new WeakMap<object, Isolate>();
 
-  // One session per KV namespace object, so the in-process lock is shared within an isolate.
-  const sessionFor = (env: WorkerEnv): AuthSession => {
+  // Per KV namespace object: one store (so every session here shares its in-process lock) and one
+  // long-lived session for status, tokens and refreshes, which never holds a pending login.
+  const isolateFor = (env: WorkerEnv): Isolate => {
     const kv = binding<KVNamespaceLike>(env, kvBinding, "KV namespace");
-    let session = sessions.get(kv);
-    if (!session) {
+    let isolate = isolates.get(kv);
+    if (!isolate) {
       const provider = typeof options.provider === "function" ? options.provider(env) : options.provider;
-      session = new AuthSession({
-        provider,
-        store: new KvStore(kv, { key: options.tokenKey ?? "tdauth:tokens" }),
-        refreshAheadMs: options.refreshAheadMs ?? 600_000,
-        ...(options.fetch ? { fetch: options.fetch } : {}),
-      });
-      sessions.set(kv, session);
+      const store = new KvStore(kv, { key: options.tokenKey ?? "tdauth:tokens" });
+      const newSession = (): AuthSession =>
+        new AuthSession({ provider, store, refreshAheadMs: options.refreshAheadMs ?? 600_000, ...(options.fetch ? { fetch: options.fetch } : {}) });
+      isolate = { kv, session: newSession(), newSession };
+      isolates.set(kv, isolate);
     }
-    return session;
+    return isolate;
   };
+  const sessionFor = (env: WorkerEnv): AuthSession => isolateFor(env).session;
   const isAdmin = (request: Request, env: WorkerEnv, formSecret?: string): boolean => {
     const secret = binding<string>(env, secretBinding, "secret");
-    const header = request.headers.get("authorization") ?? "";
-    const given = formSecret ?? (header.startsWith("Bearer ") ? header.slice(7) : "");
+    // RFC 9110: the scheme name is case-insensitive.
+    const header = /^bearer +(\S+) *$/i.exec(request.headers.get("authorization") ?? "");
+    const given = formSecret ?? header?.[1] ?? "";
     return given !== "" && constantTimeEqual(given, secret);
   };
   const unauthorized = (): Response =>
@@ -167,17 +175,27 @@ export function createWorker(options: CreateWorkerOptions): TDAuthWorker {
     } catch {
       return html(errorPage("Login failed", "The login cookie could not be read: open /login and start again.", ""), 400, clear);
     }
-    const session = sessionFor(env);
+    // A hit whose state is not this browser's login (a page navigating the admin to a forged
+    // callback) is refused without touching the cookie, so it cannot end the real login.
+    const state = new URL(request.url).searchParams.get("state");
+    if (state === null || !constantTimeEqual(state, pending.state)) {
+      return html(errorPage("Login failed", "This callback does not belong to the login started in this browser: it was ignored.", ""), 400);
+    }
+    const { kv, newSession } = isolateFor(env);
     // A pending login is single-use: a replayed callback with a copied cookie would present a
-    // spent code, and a strict server answers that by revoking the tokens it gave for it.
-    const kv = binding<KVNamespaceLike>(env, kvBinding, "KV namespace");
+    // spent code, and a strict server answers that by revoking the tokens it gave for it. Marked
+    // before the exchange to narrow the window for concurrent replays (KV is not atomic).
     const usedKey = `tdauth:login-used:${await digest(pending.state)}`;
     if (await kv.get(usedKey, "text") !== null) {
       return html(errorPage("Login failed", "This login was already completed: open /login to start a new one.", ""), 400, clear);
     }
+    await kv.put(usedKey, "1", { expirationTtl: PENDING_MAX_AGE_S });
+    // A session of its own, so the pending login (and its verifier) never sits in the shared one.
+    const session = newSession();
     try {
       const status = await session.complete(request.url, { pending });
-      await kv.put(usedKey, "1", { expirationTtl: PENDING_MAX_AGE_S });
+      // The shared session may cache the tokens this login replaced; make it read the new ones.
+      await sessionFor(env).status();
       return html(successPage(status, session.provider.name, false, Date.now(), ""), 200, clear);
     } catch (error) {
       // The server refusing the code (e.g. invalid_grant) is the caller's problem too: 400.
@@ -197,7 +215,9 @@ export function createWorker(options: CreateWorkerOptions): TDAuthWorker {
     if (!isAdmin(request, env, typeof secret === "string" ? secret : undefined)) {
       return html(loginFormPage("Wrong admin secret."), 401, { "www-authenticate": 'Bearer realm="tdauth"' });
     }
-    const session = sessionFor(env);
+    // A throwaway session: the shared one must not turn "authorizing" (the cron and status would
+    // stop seeing a logged-in Worker) and the verifier belongs only in the cookie.
+    const session = isolateFor(env).newSession();
     const { url } = await session.authorize();
     const sealed = await sealPending(session.pendingAuthorization()!, key(env), PENDING_MAX_AGE_S, Date.now());
     return new Response(null, { status: 303, headers: { ...HEADERS, location: url, "set-cookie": setCookie(sealed, PENDING_MAX_AGE_S) } });
@@ -241,6 +261,9 @@ export function createWorker(options: CreateWorkerOptions): TDAuthWorker {
     try {
       if (url.pathname === "/") return json(await session.status());
       if (url.pathname === "/token") {
+        // Read the store first: the cron (maybe in another isolate) may have refreshed, and the
+        // expiry reported must be the one of the token handed out.
+        await session.status();
         const token = await session.accessToken();
         const stored = await session.store.load();
         return json({ accessToken: token, tokenType: stored?.tokenType ?? "Bearer", expiresAt: stored?.accessExpiresAt });

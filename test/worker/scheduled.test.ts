@@ -73,6 +73,17 @@ describe("createWorker().scheduled on a TD session", () => {
     expect(after.refreshExpiresAt).toBeGreaterThan(Date.now() + 80 * DAY);
   });
 
+  it("still refreshes, and reports authenticated, while a login started in the same isolate is pending", async () => {
+    const { env, kv, tokens } = await loggedIn();
+    const login = await worker.fetch(new Request("https://w.example/login", { method: "POST", body: new URLSearchParams({ secret: "admin" }) }), env);
+    expect(login.status).toBe(303); // abandoned: the admin never comes back from the provider
+    const status = await (await worker.fetch(new Request("https://w.example/", { headers: { authorization: "Bearer admin" } }), env)).json();
+    expect(status.state).toBe("authenticated");
+    kv.map.set("tdauth:tokens", JSON.stringify({ ...tokens, accessExpiresAt: Date.now() + 5 * 60_000, accessIssuedAt: Date.now() - 25 * 60_000 }));
+    await worker.scheduled({}, env);
+    expect((JSON.parse(kv.map.get("tdauth:tokens")!) as StoredTokens).accessToken).not.toBe(tokens.accessToken);
+  });
+
   it("leaves a logged-out Worker alone", async () => {
     const env = { TOKENS: memoryKV(), ADMIN_SECRET: "admin", TDAUTH_KEY: btoa("k".repeat(32)), provider: tdAmeritrade({ clientId: "X", redirectURI: "https://w.example/cb", baseURL: emu.url }) };
     const before = emu.emulator.stats().tokenRequests;
