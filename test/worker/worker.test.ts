@@ -67,9 +67,46 @@ describe("tdauth/worker in workerd", () => {
       expect(response.status, path).toBe(401);
       expect(response.headers.get("www-authenticate")).toMatch(/^Bearer/);
     }
-    const wrong = await fetch(`${origin}/login`, { method: "POST", body: new URLSearchParams({ secret: "guess" }), redirect: "manual" });
-    expect(wrong.status).toBe(401);
-    expect(wrong.headers.get("set-cookie")).toBeNull();
+    for (const body of [new URLSearchParams({ secret: "guess" }), undefined]) {
+      const wrong = await fetch(`${origin}/login`, { method: "POST", body, redirect: "manual" });
+      expect(wrong.status).toBe(401);
+      expect(wrong.headers.get("set-cookie")).toBeNull();
+      expect(wrong.headers.get("location")).toBeNull();
+    }
+    // The secret in the query string is not a way in (it would land in logs and history).
+    expect((await fetch(`${origin}/token?secret=${ADMIN}`)).status).toBe(401);
+  });
+
+  it("answers the admin before any login: status unauthenticated, /token 409, GET /login/refresh 405", async () => {
+    const status = await fetch(`${origin}/`, { headers: { authorization: `bearer ${ADMIN}` } }); // scheme is case-insensitive
+    expect(status.status).toBe(200);
+    expect(await status.json()).toMatchObject({ state: "unauthenticated" });
+    expect((await fetch(`${origin}/token`, { headers: admin })).status).toBe(409);
+    expect((await fetch(`${origin}/login/refresh`, { headers: admin })).status).toBe(405);
+  });
+
+  it("sends no-store and no-referrer on every kind of response", async () => {
+    const { cookie, url } = await startLogin();
+    const responses = [
+      await fetch(`${origin}/login`),
+      await fetch(`${origin}/token`),
+      await fetch(`${origin}/`, { headers: admin }),
+      await fetch(`${origin}/login`, { method: "POST", headers: admin, redirect: "manual" }),
+      await fetch(`${origin}/callback?code=x&state=${new URL(url).searchParams.get("state")}x`, { headers: { cookie } }),
+      await fetch(`${origin}/nowhere`),
+    ];
+    for (const response of responses) {
+      expect(response.headers.get("cache-control"), response.url).toBe("no-store");
+      expect(response.headers.get("referrer-policy"), response.url).toBe("no-referrer");
+      await response.body?.cancel();
+    }
+  });
+
+  it("starts a login from curl with the Authorization header: 303 to the provider, cookie set", async () => {
+    const response = await fetch(`${origin}/login`, { method: "POST", headers: admin, redirect: "manual" });
+    expect(response.status).toBe(303);
+    expect(new URL(response.headers.get("location")!).origin).toBe(emu.url.replace(/\/$/, ""));
+    expect(response.headers.get("set-cookie")).toMatch(/^tdauth_login=/);
   });
 
   it("keeps the pending login in an encrypted HttpOnly Secure SameSite=Lax cookie", async () => {
@@ -87,9 +124,13 @@ describe("tdauth/worker in workerd", () => {
     await page.goto(`${origin}/login`);
     await page.getByLabel("Admin secret").fill(ADMIN);
     await page.getByRole("button", { name: "Continue to the login" }).click();
+    // Chromium counts http://127.0.0.1 as a secure context, so it keeps the Secure cookie there.
+    const pendingCookie = (await page.context().cookies(origin)).find((c) => c.name === "tdauth_login");
+    expect(pendingCookie).toMatchObject({ secure: true, httpOnly: true, sameSite: "Lax", path: "/" });
     await page.getByRole("button", { name: "Allow" }).click();
     await page.waitForURL(/\/callback\?/);
     expect(await page.locator("main").innerText()).toMatch(/Logged in to Charles Schwab/);
+    expect((await page.context().cookies(origin)).find((c) => c.name === "tdauth_login")).toBeUndefined();
     await page.close();
     const tokens = JSON.parse((await stored())!);
     expect(tokens).toMatchObject({ accessToken: expect.any(String), refreshToken: expect.any(String), provider: "schwab" });
@@ -116,8 +157,26 @@ describe("tdauth/worker in workerd", () => {
     const { cookie } = await startLogin();
     const response = await fetch(`${origin}/callback?code=C0.forged%40&state=wrong`, { headers: { cookie } });
     expect(response.status).toBe(400);
+    expect(response.headers.get("set-cookie")).toBeNull(); // the real login in this browser lives on
     expect(await stored()).toBe(before);
     expect(emu.emulator.stats().tokenRequests).toBe(requests);
+    const noState = await fetch(`${origin}/callback?code=C0.forged%40`, { headers: { cookie } });
+    expect(noState.status).toBe(400);
+    expect(emu.emulator.stats().tokenRequests).toBe(requests);
+  });
+
+  it("completes the real login after a forged callback hit the same browser", async () => {
+    emu.emulator.configure({ autoApprove: true });
+    try {
+      const { cookie, url } = await startLogin();
+      expect((await fetch(`${origin}/callback?code=C0.forged%40&state=wrong`, { headers: { cookie } })).status).toBe(400);
+      const callback = (await fetch(url, { redirect: "manual" })).headers.get("location")!;
+      const real = await fetch(callback, { headers: { cookie } });
+      expect(real.status).toBe(200);
+      expect(real.headers.get("set-cookie")).toMatch(/Max-Age=0/);
+    } finally {
+      emu.emulator.configure({ autoApprove: false });
+    }
   });
 
   it("refuses a callback whose cookie was tampered with: 400, no token request, KV unchanged", async () => {
