@@ -3,9 +3,15 @@
  * them from a Cron Trigger, and hands a valid access token to trusted backends.
  *
  * Routes: `GET /login` (a form asking for the admin secret) → `POST /login` (checks it, keeps the
- * pending state and PKCE verifier in an encrypted HttpOnly cookie, redirects to the provider) →
+ * pending state and PKCE verifier in an encrypted HttpOnly cookie, 303 to the provider) →
  * the callback (the redirect URI's path and `/login/callback`: checks the cookie, exchanges,
  * stores). `GET /`, `GET /token` and `POST /login/refresh` need `Authorization: Bearer <secret>`.
+ *
+ * Why a form: a browser cannot send an Authorization header from a link, the secret must not ride
+ * in a URL (history, logs), and the cookie must land in the browser that will come back from the
+ * provider. `POST /login` also takes the Bearer header, for scripts that follow the redirect
+ * themselves with the cookie (curl -i prints both); a browser handed that URL has no cookie and
+ * its callback is refused. A callback needs no secret: the cookie is the proof.
  *
  * Workers KV is eventually consistent and has no compare-and-set, so no lock can live there: let
  * the cron (one invocation at a time) do the refreshing, or put the tokens in Redis or a Durable
@@ -13,8 +19,7 @@
  *
  * @example
  * ```ts
- * import { createWorker } from "tdauth/worker";
- * import { schwab } from "tdauth";
+ * import { createWorker, schwab } from "tdauth/worker"; // not from "tdauth": see the providers below
  * export default createWorker({
  *   provider: (env) => schwab({ clientId: env.APP_KEY as string, clientSecret: env.APP_SECRET as string, redirectURI: "https://auth.example.workers.dev/callback" }),
  * });
@@ -32,6 +37,13 @@ import type { KVNamespaceLike } from "../kv/kv.ts";
 import { errorPage, successPage } from "../hono/_pages.ts";
 import { cookieKey, openPending, readCookie, sealPending, setCookie } from "./_cookie.ts";
 import { loginFormPage } from "./_login_form.ts";
+
+// The providers, from here too: "tdauth" (core's index) reaches TDClient, whose lazy imports of
+// the file, terminal and browser adapters pull node: modules into a Worker bundle and fail it.
+export { oauth2, type OAuth2Options } from "../../core/providers/oauth2.ts";
+export { schwab, type SchwabOptions } from "../../core/providers/schwab.ts";
+export { tdAmeritrade, type TDAmeritradeOptions } from "../../core/providers/td_ameritrade.ts";
+export type { Provider } from "../../core/provider.ts";
 
 /**
  * A Worker's bindings: KV namespaces, secrets, variables.
