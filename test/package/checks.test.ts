@@ -122,3 +122,51 @@ describe("the npm tarball in a fresh project", () => {
     expect(r.out).toContain(pkg.version);
   });
 });
+
+describe("examples/ on each runtime, from the installed tarball", () => {
+  // The examples log in by paste: read the URL they print, let the auto-approving emulator
+  // redirect, paste the Location back, and expect an authenticated session.
+  async function runExample(command: string, args: string[], file: string): Promise<string> {
+    const { spawn } = await import("node:child_process");
+    const { startEmulator } = await import("../../emulator/mod.ts");
+    const emu = await startEmulator({ port: 0, autoApprove: true });
+    const project = join(work, "project");
+    const target = join(project, file.replaceAll("/", "_"));
+    writeFileSync(target, readFileSync(join(root, file), "utf8"));
+    try {
+      const child = spawn(command, [...args, target], {
+        cwd: project,
+        env: { ...process.env, TDAUTH_BASE_URL: emu.url, TDAUTH_CREDENTIALS: join(project, `${file.replaceAll("/", "_")}.json`) },
+      });
+      let out = "";
+      let pasted = false;
+      child.stderr.on("data", (d) => (out += d));
+      child.stdout.on("data", async (d) => {
+        out += d;
+        const url = /^(http\S+\/authorize\S*)$/m.exec(out)?.[1] ?? /^(http\S+)$/m.exec(out)?.[1];
+        if (url && !pasted && out.includes("Redirect URL:")) {
+          pasted = true;
+          const res = await fetch(url, { redirect: "manual" });
+          child.stdin.write(`${res.headers.get("location")}\n`);
+        }
+      });
+      const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+      expect(code, out).toBe(0);
+      return out;
+    } finally {
+      await emu.close();
+    }
+  }
+
+  it("examples/node/login.mjs logs in on Node", async () => {
+    expect(await runExample(process.execPath, [], "examples/node/login.mjs")).toContain('"state":"authenticated"');
+  }, 60_000);
+
+  it("examples/bun/login.ts logs in on Bun", async () => {
+    expect(await runExample(bin("bun"), [], "examples/bun/login.ts")).toContain('"state":"authenticated"');
+  }, 60_000);
+
+  it("examples/deno/login.ts logs in on Deno (npm package from node_modules)", async () => {
+    expect(await runExample(bin("deno"), ["run", "-A"], "examples/deno/login.ts")).toContain('"state":"authenticated"');
+  }, 60_000);
+});
