@@ -34,6 +34,9 @@ const shared = {
   minify: false,
   outDir: "dist",
   // Dependencies and peers load from node_modules at run time; node: built-ins are never bundled.
+  // Keep "node:fs" as written (tsup strips the prefix by default): Workers' nodejs_compat and
+  // bundlers targeting Workers only recognise the node: form as built-in.
+  removeNodeProtocol: false,
   external: [/^node:/, "jose", "hono", /^hono\//, "@hono/node-server", "@peculiar/x509", "reflect-metadata"],
 } as const;
 

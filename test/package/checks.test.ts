@@ -170,3 +170,48 @@ describe("examples/ on each runtime, from the installed tarball", () => {
     expect(await runExample(bin("deno"), ["run", "-A"], "examples/deno/login.ts")).toContain('"state":"authenticated"');
   }, 60_000);
 });
+
+describe("a Worker bundle of the installed package in workerd", () => {
+  it("logs in through tdauth/worker's providers and a KvStore on Workers KV, in miniflare", async () => {
+    const { build } = await import("esbuild");
+    const { Miniflare } = await import("miniflare");
+    const { startEmulator, DEFAULT_SCHWAB_APP: app } = await import("../../emulator/mod.ts");
+    const project = join(work, "project");
+    writeFileSync(join(project, "worker_entry.mjs"), `
+      import { AuthSession } from "tdauth";
+      import { schwab } from "tdauth/worker";
+      import { KvStore } from "tdauth/stores/kv";
+      export default { async fetch(request, env) {
+        const base = new URL(request.url).searchParams.get("emulator");
+        const session = new AuthSession({
+          provider: schwab({ clientId: ${JSON.stringify(app.clientId)}, clientSecret: ${JSON.stringify(app.clientSecret)}, redirectURI: ${JSON.stringify(app.redirectURIs[0])}, baseURL: base }),
+          store: new KvStore(env.TOKENS, { key: "tokens" }),
+        });
+        const { url } = await session.authorize();
+        const redirect = (await fetch(url, { redirect: "manual" })).headers.get("location");
+        await session.complete(redirect);
+        await session.accessToken();
+        return Response.json({ state: (await session.status()).state, stored: (await env.TOKENS.get("tokens")) !== null });
+      } };`);
+    const result = await build({
+      entryPoints: [join(project, "worker_entry.mjs")], absWorkingDir: project, bundle: true, write: false,
+      format: "esm", platform: "neutral", conditions: ["workerd", "worker", "import"], mainFields: ["module", "main"],
+      // TDClient's lazy file-store import is never reached in a Worker; nodejs_compat covers the import itself.
+      external: ["node:*"],
+    });
+    const emu = await startEmulator({ port: 0, autoApprove: true });
+    const mf = new Miniflare({
+      modules: true, script: result.outputFiles[0]!.text, host: "127.0.0.1", port: 0, kvNamespaces: ["TOKENS"],
+      compatibilityDate: "2025-09-01", compatibilityFlags: ["nodejs_compat"],
+    });
+    try {
+      const res = await mf.dispatchFetch(`http://127.0.0.1/?emulator=${encodeURIComponent(emu.url)}`);
+      const text = await res.text();
+      expect(res.status, text).toBe(200);
+      expect(JSON.parse(text)).toEqual({ state: "authenticated", stored: true });
+    } finally {
+      await mf.dispose();
+      await emu.close();
+    }
+  }, 90_000);
+});
