@@ -215,3 +215,30 @@ describe("a Worker bundle of the installed package in workerd", () => {
     }
   }, 90_000);
 });
+
+describe("the JSR sources on Deno", () => {
+  it("logs in from the .ts files jsr.json exports, run by Deno itself", () => {
+    const dir = mkdtempSync(join(tmpdir(), "tdauth-jsr-"));
+    const at = (key: string) => JSON.stringify(new URL(jsr.exports[key], `file://${root}`).href);
+    writeFileSync(join(dir, "login.ts"), `
+      import { AuthSession, schwab, MemoryStore } from ${at(".")};
+      import { startEmulator, DEFAULT_SCHWAB_APP as app } from ${at("./emulator")};
+      const emu = await startEmulator({ port: 0, autoApprove: true });
+      try {
+        const session = new AuthSession({
+          provider: schwab({ clientId: app.clientId, clientSecret: app.clientSecret!, redirectURI: app.redirectURIs[0]!, baseURL: emu.url }),
+          store: new MemoryStore(),
+        });
+        const { url } = await session.authorize();
+        await session.complete((await fetch(url, { redirect: "manual" })).headers.get("location")!);
+        console.log(JSON.stringify({ state: (await session.status()).state }));
+      } finally { await emu.close(); }`);
+    try {
+      const r = run(bin("deno"), ["run", "-A", "--config", join(root, "deno.json"), join(dir, "login.ts")]);
+      expect(r.status, r.out).toBe(0);
+      expect(r.out).toContain('{"state":"authenticated"}');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
