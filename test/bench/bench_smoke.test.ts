@@ -14,10 +14,14 @@ function runBench(file: string): Record<string, unknown> {
   return JSON.parse(line!.slice(7));
 }
 
-it("hot path: the fresh path touches neither store nor lock", () => {
+it("hot path: the fresh path touches neither store, lock nor node:fs", () => {
   const result = runBench("bench/hot_path.bench.ts");
-  expect(result.diskOps).toBe(0);
+  expect(result.storeOps).toBe(0);
+  expect(result.fsCalls).toBe(0);
+  // The counter works: it sees a FileStore.load().
+  expect(result.fsCallsPerLoad).toBeGreaterThan(0);
   expect(result.memoryRatio).toEqual(expect.any(Number));
+  expect(result.fileRatio).toEqual(expect.any(Number));
 });
 
 it("refresh storm: 10,000 callers cause exactly one token request per storm", () => {
