@@ -38,8 +38,8 @@ it("multi-process: 8 processes, no errors, never a second refresh request in a w
   expect(result.controlExtra).toEqual(expect.any(Number));
 });
 
-it("login latency: both paths complete", () => {
+it("login latency: the core flow and the callback-server flow both save tokens", () => {
   const result = runBench("bench/login_latency.bench.ts");
-  expect(result.coreP50).toEqual(expect.any(Number));
-  expect(result.serverP50).toEqual(expect.any(Number));
+  // A login that ended without its store save being seen gives NaN, which JSON turns into null.
+  for (const key of ["coreP50", "fileP50", "serverP50", "serverWholeP50"]) expect(result[key], key).toEqual(expect.any(Number));
 });
