@@ -37,22 +37,27 @@ async function opsPerSecond(fn: () => Promise<string>): Promise<number> {
   return CALLS / ((performance.now() - start) / 1000);
 }
 
-interface Comparison { label: string; floor: number; ours: number; ratio: number }
+interface Comparison { label: string; floor: number; clocked: number; ours: number; ratio: number }
 
 async function compare(label: string, session: AuthSession): Promise<Comparison> {
   await session.accessToken(); // the first call reads the store
   const cached = tokens.accessToken;
   const floor = async () => cached;
+  // The least any expiring cache must do: read the clock once. Shows how much of the gap is that.
+  const deadline = tokens.accessExpiresAt - 300_000;
+  const clock = async () => (Date.now() < deadline ? cached : "");
   const floors: number[] = [];
+  const clocked: number[] = [];
   const ours: number[] = [];
   const ratios: number[] = [];
   for (let r = 0; r < ROUNDS; r++) {
     floors.push(await opsPerSecond(floor));
+    clocked.push(await opsPerSecond(clock));
     ours.push(await opsPerSecond(() => session.accessToken()));
     // Per round, so a slow patch of the machine weighs on both sides of one ratio.
     ratios.push(floors[r]! / ours[r]!);
   }
-  return { label, floor: median(floors), ours: median(ours), ratio: median(ratios) };
+  return { label, floor: median(floors), clocked: median(clocked), ours: median(ours), ratio: median(ratios) };
 }
 
 /** Wraps a store and a lock to count what the fresh path does to them. */
@@ -78,11 +83,11 @@ if (mode === undefined) {
   const memory = run("memory");
   const file = run("file");
   const rows = [memory, file].map((r) =>
-    `| ${r.label} | ${fmt(r.floor)} | ${fmt(r.ours)} | ${r.ratio.toFixed(2)}x | ≤ 2x: ${r.ratio <= 2 ? "met" : "missed"} |`);
+    `| ${r.label} | ${fmt(r.floor)} | ${fmt(r.clocked)} (${(r.floor / r.clocked).toFixed(2)}x) | ${fmt(r.ours)} | ${r.ratio.toFixed(2)}x | ≤ 2x: ${r.ratio <= 2 ? "met" : "missed"} |`);
   console.log(`### Hot path: accessToken() with a fresh token (${ROUNDS} interleaved rounds of ${fmt(CALLS)} calls, medians, one process per configuration)
 
-| configuration | floor \`async () => cached\` ops/s | accessToken() ops/s | slowdown (median of per-round ratios) | goal |
-|---|---|---|---|---|
+| configuration | floor \`async () => cached\` ops/s | with one \`Date.now()\` check, ops/s (slowdown) | accessToken() ops/s | slowdown (median of per-round ratios) | goal |
+|---|---|---|---|---|---|
 ${rows.join("\n")}
 
 During the FileStore + FileLock run (${fmt(ROUNDS * CALLS)} fresh calls): store/lock operations **${file.storeOps}**, node:fs calls **${file.fsCalls}**
