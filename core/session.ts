@@ -6,12 +6,13 @@
  */
 
 import { AuthorizationError, TknExpError } from "./errors.ts";
-import { parseCallback } from "./callback.ts";
 import { InProcessLock } from "./in_process_lock.ts";
+import { checkCallback } from "./callback_check.ts";
+import { parseCallback } from "./callback.ts";
 import { MemoryStore } from "./memory_store.ts";
 import type { Provider } from "./provider.ts";
 import type { AuthSessionOptions, CompleteOptions, SessionEvent, SessionStatus } from "./session_types.ts";
-import { codeChallengeS256, constantTimeEqual, cryptoRandom, type RandomSource, randomString } from "./_random.ts";
+import { codeChallengeS256, cryptoRandom, type RandomSource, randomString } from "./_random.ts";
 import { maskId } from "./_redact.ts";
 import { type AuthEvent, type AuthSnapshot, deriveState, expiryReason, type PendingAuthorization, transition } from "./state_machine.ts";
 import { requestToken, type RetryOptions } from "./token_request.ts";
@@ -109,33 +110,12 @@ export class AuthSession {
   async complete(callback: string, options: CompleteOptions = {}): Promise<SessionStatus> {
     const parsed = parseCallback(callback);
     if (options.pending) this.#adopt(options.pending);
-    const pending = this.#snap.pending;
-    if (!pending || this.#snap.state !== "authorizing") {
-      throw new AuthorizationError("No login is pending in this session: call authorize() (or run `tdauth login`) and use the URL it prints.");
-    }
-    if (this.#now() - pending.createdAt > this.#authorizationTimeoutMs) {
-      throw this.#fail(`The login timed out after ${Math.round(this.#authorizationTimeoutMs / 1000)} s: start it again.`);
-    }
-    if (parsed.error !== undefined) {
-      const description = parsed.error_description ? ` (${parsed.error_description.slice(0, 200)})` : "";
-      throw this.#fail(`${this.provider.name} refused the login: ${parsed.error.slice(0, 100)}${description}.`, parsed.error);
-    }
-    // A bare code was carried by the user by hand; a URL must prove it answers our request.
-    if (parsed.kind === "url") {
-      if (parsed.state === undefined) {
-        throw this.#fail("The redirect URL has no state parameter, so it cannot be matched to this login: paste the whole URL.");
-      }
-      if (!constantTimeEqual(parsed.state, pending.state)) {
-        throw this.#fail("The redirect URL's state does not match this login (an old or forged link?): start the login again.");
-      }
-      const iss = parsed.params.iss;
-      if (iss !== undefined && this.provider.issuer !== undefined && iss !== this.provider.issuer) {
-        throw this.#fail(`The redirect URL comes from issuer "${iss.slice(0, 100)}", not ${this.provider.issuer} (RFC 9207): start the login again.`);
-      }
-    }
+    const verdict = checkCallback(parsed, this.#snap.state === "authorizing" ? this.#snap.pending : undefined, this.provider, this.#now(), this.#authorizationTimeoutMs);
+    if ("failure" in verdict) throw this.#fail(verdict.failure, verdict.error);
+    const pending = this.#snap.pending!;
     let tokens: StoredTokens;
     try {
-      const grant = { grantType: "authorization_code" as const, code: parsed.code!, ...(pending.codeVerifier ? { codeVerifier: pending.codeVerifier } : {}),
+      const grant = { grantType: "authorization_code" as const, code: verdict.code, ...(pending.codeVerifier ? { codeVerifier: pending.codeVerifier } : {}),
         ...(options.offline === false ? { offline: false } : {}),
       };
       const response = await requestToken(grant, this.#requestContext());

@@ -1,9 +1,9 @@
 // Sends a token request with bounded, jittered retries for transient failures (network errors,
 // 5xx, 429); everything else is decided by classifyTokenReply.
 
-import { TokenRequestError } from "./errors.ts";
 import type { Provider, TokenGrant } from "./provider.ts";
-import { classifyTokenReply, type TokenOutcome, tokenOutcomeError } from "./token_response.ts";
+import { classifyTokenReply, type TokenOutcome } from "./token_response.ts";
+import { tokenRequestFailure } from "./token_errors.ts";
 import type { TokenResponse } from "./types.ts";
 
 /**
@@ -51,7 +51,6 @@ export async function requestToken(grant: TokenGrant, context: TokenRequestConte
   const base = context.retry?.baseDelayMs ?? 250;
   const cap = context.retry?.maxDelayMs ?? 4_000;
   const budget = context.retry?.budgetMs ?? 15_000;
-  const secrets = grant.grantType === "authorization_code" ? [grant.code, grant.codeVerifier] : [grant.refreshToken];
   const started = context.now();
   let last: Exclude<TokenOutcome, { kind: "ok" }> | undefined;
   let lastNetworkError: unknown;
@@ -80,11 +79,5 @@ export async function requestToken(grant: TokenGrant, context: TokenRequestConte
     if (context.now() + wait - started > budget) break;
     await context.sleep(wait);
   }
-  if (last?.kind === "transient" && last.status === 0) {
-    throw new TokenRequestError(
-      `Could not reach ${provider.name}'s token endpoint (network error after ${attempts} tries); the stored tokens are unchanged. Check the connection and try again.`,
-      { cause: lastNetworkError },
-    );
-  }
-  throw tokenOutcomeError(last!, provider, grant.grantType, secrets);
+  throw tokenRequestFailure(last!, provider, grant, attempts, lastNetworkError);
 }

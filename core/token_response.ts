@@ -1,9 +1,8 @@
 // Pure decisions about token-endpoint responses: is this a usable token response, a dead grant,
 // a transient failure? And what do we store from it? No I/O here (oauth4webapi's split).
 
-import { TokenRequestError, TokenResponseError } from "./errors.ts";
+import { TokenRequestError } from "./errors.ts";
 import type { Provider } from "./provider.ts";
-import { scrub } from "./_redact.ts";
 import type { StoredTokens, TokenResponse } from "./types.ts";
 
 /** OAuth errors after which the grant cannot be used again: the user must log in. */
@@ -106,54 +105,6 @@ export function classifyTokenReply(status: number, retryAfter: string | null, te
 export function isDeadGrantError(error: unknown): error is TokenRequestError {
   return error instanceof TokenRequestError && error.error !== undefined &&
     (DEAD_GRANT_ERRORS.has(error.error) || (error.error_description ?? "").includes("refresh_token_authentication_error"));
-}
-
-/**
- * The error to throw for a reply that is not a usable token response. Messages name the problem
- * and the fix and are scrubbed of the given secrets.
- *
- * @example
- * ```ts
- * throw tokenOutcomeError(outcome, provider, "refresh", [refreshToken]);
- * ```
- */
-export function tokenOutcomeError(
-  outcome: Exclude<TokenOutcome, { kind: "ok" }>,
-  provider: Provider,
-  grant: "authorization_code" | "refresh_token",
-  secrets: ReadonlyArray<string | undefined>,
-): TokenRequestError | TokenResponseError {
-  const all = [...secrets, ...provider.secrets];
-  const what = grant === "authorization_code" ? "exchanging the authorization code" : "refreshing the access token";
-  if (outcome.kind === "invalid") {
-    return new TokenResponseError(
-      `${provider.name} answered ${what} with HTTP ${outcome.status} and ${outcome.detail} instead of a token response; ` +
-        "the stored tokens are unchanged. This is usually transient (Schwab's gateway sometimes serves an Access Denied page): try again in a minute.",
-      { status: outcome.status },
-    );
-  }
-  if (outcome.kind === "transient") {
-    return new TokenRequestError(
-      `${provider.name}'s token endpoint kept failing (${outcome.detail}) while ${what}; the stored tokens are unchanged. Try again later.`,
-      { status: outcome.status },
-    );
-  }
-  const description = outcome.description ? ` (${scrub(outcome.description, all, 200)})` : "";
-  let hint = "";
-  if (grant === "authorization_code") {
-    hint = outcome.error === "invalid_grant"
-      ? " The code was already used or expired (Schwab codes last about 30 seconds), or the redirect URI differs from the registered one: log in again and paste the new URL promptly."
-      : outcome.error === "invalid_client"
-      ? " Check the app key and secret."
-      : "";
-  } else if (outcome.grantDead) {
-    hint = " The refresh token is no longer valid: log in again (`tdauth login`).";
-  }
-  return new TokenRequestError(`${provider.name} refused ${what}: ${scrub(outcome.error, all, 100)}${description}.${hint}`, {
-    status: outcome.status,
-    error: outcome.error,
-    ...(outcome.description === undefined ? {} : { error_description: scrub(outcome.description, all, 200) }),
-  });
 }
 
 /**

@@ -1,7 +1,9 @@
 // Every shape a pasted callback comes in, decoded exactly once.
 import { describe, expect, it } from "vitest";
 import { parseCallback } from "../../core/callback.ts";
+import { checkCallback } from "../../core/callback_check.ts";
 import { AuthorizationError } from "../../core/errors.ts";
+import { oauth2 } from "../../core/providers/oauth2.ts";
 
 describe("parseCallback", () => {
   it("reads code and state from a full redirect URL", () => {
@@ -53,4 +55,32 @@ describe("parseCallback", () => {
       expect(() => parseCallback(input)).toThrow(message);
     });
   }
+});
+
+describe("checkCallback (the pure decision of complete())", () => {
+  const provider = oauth2({
+    clientId: "app", redirectURI: "http://127.0.0.1:8182/cb",
+    authorizationEndpoint: "https://as.example/authorize", tokenEndpoint: "https://as.example/token", issuer: "https://as.example",
+  });
+  const pending = { state: "S".repeat(43), redirectURI: "http://127.0.0.1:8182/cb", createdAt: 1_000 };
+  const check = (callback: string, now = 2_000) => checkCallback(parseCallback(callback), pending, provider, now, 300_000);
+
+  it("gives the code of a URL that carries this login's state and issuer", () => {
+    expect(check(`http://127.0.0.1:8182/cb?code=C&state=${pending.state}&iss=https%3A%2F%2Fas.example`)).toEqual({ code: "C" });
+  });
+  it("takes a bare code pasted by hand without a state", () => {
+    expect(check("C0DE")).toEqual({ code: "C0DE" });
+  });
+  it("fails a URL with another state, no state, another issuer (RFC 9207), an error= answer, or too late", () => {
+    expect(check(`?code=C&state=${"T".repeat(43)}`)).toMatchObject({ failure: expect.stringMatching(/state does not match/) });
+    expect(check("?code=C&session=x")).toMatchObject({ failure: expect.stringMatching(/no state parameter/) });
+    expect(check(`?code=C&state=${pending.state}&iss=https%3A%2F%2Fevil.example`)).toMatchObject({ failure: expect.stringMatching(/RFC 9207/) });
+    expect(check("?error=access_denied&error_description=User+said+no")).toEqual({
+      failure: "as.example refused the login: access_denied (User+said+no).", error: "access_denied",
+    });
+    expect(check("C0DE", 1_000 + 300_001)).toMatchObject({ failure: expect.stringMatching(/timed out after 300 s/) });
+  });
+  it("throws when no login is pending, which is no failure of a login", () => {
+    expect(() => checkCallback(parseCallback("C0DE"), undefined, provider, 0, 1)).toThrow(AuthorizationError);
+  });
 });
