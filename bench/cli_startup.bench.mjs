@@ -5,7 +5,7 @@
 //   node bench/cli_startup.bench.mjs            # 10 runs of each
 //   node bench/cli_startup.bench.mjs --quick    # 3 runs, as a smoke test
 //
-// Entry measured: what an installed package runs, `node <package.json "bin">` (dist/bin/tdauth.js;
+// Entry measured: what an installed package runs, `node <package.json "bin">` (dist/bin/tdauth.cjs;
 // npm's .bin link and bunx/deno run that same file). dist/ is built first if it is missing.
 // For information: bin/tdauth.mjs (the git checkout's wrapper) on the build and on the source (tsx).
 import { spawnSync } from "node:child_process";

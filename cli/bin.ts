@@ -1,5 +1,5 @@
 /**
- * The published `tdauth` binary, built by tsup.config.ts into dist/bin/tdauth.js (package.json
+ * The published `tdauth` binary, built by tsup.config.ts into dist/bin/tdauth.cjs (package.json
  * "bin", with a `#!/usr/bin/env node` line). The `token` path is imported statically so that the
  * bundler puts all of it into that one file: `$(tdauth token)` then loads a single module. Every
  * other command, and what it needs (Hono, the emulator, jose, the browser login), stays behind
@@ -7,7 +7,7 @@
  *
  * @example
  * ```sh
- * node dist/bin/tdauth.js token
+ * node dist/bin/tdauth.cjs token
  * ```
  * @module
  */

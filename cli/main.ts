@@ -59,8 +59,8 @@ let started: Promise<never> | undefined;
 /**
  * Runs `main` on this process's arguments and exits with its code once stdout has drained.
  * The published binary (cli/bin.ts) and bin/tdauth.mjs call this; Deno and Bun run it through
- * `import.meta.main`. Only the first call runs: bundled into dist/bin/tdauth.js, this file's
- * `import.meta.main` is the binary's, so both the check below and cli/bin.ts may call it.
+ * `import.meta.main`. Only the first call runs: bundled into an ESM binary, this file's
+ * `import.meta.main` would be the binary's own, and both the check below and cli/bin.ts call it.
  *
  * @example
  * ```ts

@@ -123,7 +123,7 @@ describe("the npm tarball in a fresh project", () => {
   });
 
   it("runs the installed binary on Node, with bunx and with deno run npm:tdauth (token, and a lazily loaded command)", async () => {
-    // package.json "bin" is the built dist/bin/tdauth.js itself; Bun and Deno run that same file.
+    // package.json "bin" is the built dist/bin/tdauth.cjs itself; Bun and Deno run that same file.
     const home = mkdtempSync(join(tmpdir(), "tdauth-pack-home-"));
     try {
       const { FileStore } = await import("../../adapters/file/store.ts");
