@@ -5,11 +5,11 @@
 //   node bench/cli_startup.bench.mjs            # 10 runs of each
 //   node bench/cli_startup.bench.mjs --quick    # 3 runs, as a smoke test
 //
-// Entry measured: dist/cli/main.js through bin/tdauth.mjs when the build exists; otherwise an
-// esbuild bundle of cli/main.ts made here (what a build would ship, lazy chunks kept apart).
-// `bin/tdauth.mjs` from source (tsx) is measured too, for information.
+// Entry measured: what an installed package runs, `node <package.json "bin">` (dist/bin/tdauth.cjs;
+// npm's .bin link and bunx/deno run that same file). dist/ is built first if it is missing.
+// For information: bin/tdauth.mjs (the git checkout's wrapper) on the build and on the source (tsx).
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -37,33 +37,13 @@ sh(process.execPath, ["--import", "tsx", "-e", `
     accessExpiresAt: now + 1_800_000, refreshExpiresAt: now + 6 * 86_400_000, authorizedAt: now,
     provider: "schwab", clientId: "TdauthEmulatorSchwabAppKey000001" });`]);
 
-const entries = [];
-const dist = join(root, "dist", "cli", "main.js");
-if (existsSync(dist)) {
-  entries.push({ label: "node bin/tdauth.mjs token (dist/cli/main.js)", args: ["bin/tdauth.mjs", "token"] });
-} else {
-  const { build } = await import("esbuild");
-  writeFileSync(join(work, "entry.ts"), `import { runMain } from ${JSON.stringify(join(root, "cli/main.ts"))};\nawait runMain();\n`);
-  const bundle = async (out, plugins) => {
-    await build({
-      entryPoints: [join(work, "entry.ts")], outdir: join(work, out), bundle: true, splitting: true, format: "esm",
-      platform: "node", target: "node20", packages: "external", logLevel: "silent", outExtension: { ".js": ".mjs" },
-      plugins: [
-        // The Hono adapter may not exist yet; it is only reached by the browser flow, never by token.
-        { name: "hono-adapter-external", setup(b) { b.onResolve({ filter: /adapters\/hono\// }, (a) => ({ path: a.path, external: true })); } },
-        ...plugins,
-      ],
-    });
-    return join(work, out, "entry.mjs");
-  };
-  entries.push({ label: "node <esbuild bundle of cli/main.ts> token (no dist/ yet)", args: [await bundle("out", []), "token"] });
-  // For information: ESM `import process from "node:process"` (adapters/file) makes Node build
-  // the stdin/stdout/stderr streams at load time; the same bundle with the global instead.
-  writeFileSync(join(work, "process_global.mjs"), "export default globalThis.process;\n");
-  const alias = { name: "process-global", setup(b) { b.onResolve({ filter: /^(node:)?process$/ }, () => ({ path: join(work, "process_global.mjs") })); } };
-  entries.push({ label: "  same, node:process imports → global process", args: [await bundle("out-global", [alias]), "token"] });
-}
-entries.push({ label: "node bin/tdauth.mjs token (source through tsx)", args: ["bin/tdauth.mjs", "token"], env: { TDAUTH_FROM_SOURCE: "1" } });
+const bin = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).bin.tdauth.replace(/^\.\//, "");
+if (!existsSync(join(root, bin))) sh("npm", ["run", "build"]);
+const entries = [
+  { label: `node ${bin} token (package.json bin)`, args: [bin, "token"] },
+  { label: "node bin/tdauth.mjs token (checkout wrapper, on the build)", args: ["bin/tdauth.mjs", "token"] },
+  { label: "node bin/tdauth.mjs token (source through tsx)", args: ["bin/tdauth.mjs", "token"], env: { TDAUTH_FROM_SOURCE: "1" } },
+];
 
 for (const e of entries) {
   const out = sh(process.execPath, e.args, { env: { ...env, ...e.env } });

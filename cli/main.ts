@@ -1,5 +1,5 @@
 /**
- * The `tdauth` command line: `tdauth <command> [options]`. Runs on Node (through bin/tdauth.mjs),
+ * The `tdauth` command line: `tdauth <command> [options]`. Runs on Node (the built cli/bin.ts),
  * Deno (`deno run -A cli/main.ts`) and Bun (`bun cli/main.ts`). Commands load lazily.
  *
  * @example
@@ -54,22 +54,29 @@ export async function main(argv: string[], io: IO = terminal()): Promise<number>
   }
 }
 
+let started: Promise<never> | undefined;
+
 /**
  * Runs `main` on this process's arguments and exits with its code once stdout has drained.
- * bin/tdauth.mjs calls this; Deno and Bun run it through `import.meta.main`.
+ * The published binary (cli/bin.ts) and bin/tdauth.mjs call this; Deno and Bun run it through
+ * `import.meta.main`. Only the first call runs: bundled into an ESM binary, this file's
+ * `import.meta.main` would be the binary's own, and both the check below and cli/bin.ts call it.
  *
  * @example
  * ```ts
  * await runMain();
  * ```
  */
-export async function runMain(argv: string[] = process.argv.slice(2)): Promise<never> {
-  const code = await main(argv);
-  if (outputQueued()) {
-    await new Promise<void>((resolve) => process.stdout.write("", () => resolve()));
-    await new Promise<void>((resolve) => process.stderr.write("", () => resolve()));
-  }
-  process.exit(code);
+export function runMain(argv: string[] = process.argv.slice(2)): Promise<never> {
+  started ??= (async () => {
+    const code = await main(argv);
+    if (outputQueued()) {
+      await new Promise<void>((resolve) => process.stdout.write("", () => resolve()));
+      await new Promise<void>((resolve) => process.stderr.write("", () => resolve()));
+    }
+    process.exit(code);
+  })();
+  return started;
 }
 
 // No top-level await: a CommonJS build of this file must stay possible. runMain exits the process.

@@ -121,6 +121,32 @@ describe("the npm tarball in a fresh project", () => {
     expect(r.status, r.out).toBe(0);
     expect(r.out).toContain(pkg.version);
   });
+
+  it("runs the installed binary on Node, with bunx and with deno run npm:tdauth (token, and a lazily loaded command)", async () => {
+    // package.json "bin" is the built dist/bin/tdauth.cjs itself; Bun and Deno run that same file.
+    const home = mkdtempSync(join(tmpdir(), "tdauth-pack-home-"));
+    try {
+      const { FileStore } = await import("../../adapters/file/store.ts");
+      const now = Date.now();
+      await new FileStore(join(home, "td_state.json"), { onWarning: () => {} }).save({
+        accessToken: "PACK-ACCESS", refreshToken: "PACK-REFRESH", tokenType: "Bearer",
+        accessExpiresAt: now + 1_800_000, refreshExpiresAt: now + 6 * 86_400_000, authorizedAt: now,
+        provider: "schwab", clientId: "TdauthEmulatorSchwabAppKey000001",
+      });
+      const env = { ...process.env, TDAUTH_HOME: home, TDAUTH_PROVIDER: "emulator" };
+      for (const command of [[join(project, "node_modules/.bin/tdauth")], [bin("bun"), "x", "--bun", "tdauth"], [bin("deno"), "run", "-A", "npm:tdauth"]]) {
+        const token = spawnSync(command[0]!, [...command.slice(1), "token"], { cwd: project, env, encoding: "utf8", timeout: 60_000 });
+        expect(token.status, `${command.join(" ")} token: ${token.stderr}`).toBe(0);
+        expect(token.stdout).toBe("PACK-ACCESS\n");
+        // status loads from a chunk that imports the binary's file: it must run once, not twice.
+        const status = spawnSync(command[0]!, [...command.slice(1), "status"], { cwd: project, env, encoding: "utf8", timeout: 60_000 });
+        expect(status.status, `${command.join(" ")} status: ${status.stderr}`).toBe(0);
+        expect(status.stdout.match(/^state: +authenticated$/gm), status.stdout).toHaveLength(1);
+      }
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
 
 describe("examples/ on each runtime, from the installed tarball", () => {
