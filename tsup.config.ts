@@ -2,8 +2,8 @@
 // tree under dist/, with .d.ts / .d.cts beside them. jsr.json's exports are the single list of
 // entry points, so the npm and JSR packages cannot drift apart.
 import { existsSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { transform } from "esbuild";
+import { rollup } from "rollup";
 import { defineConfig } from "tsup";
 // @ts-expect-error: a plain .mjs build script has no declarations of its own
 import { buildTypes } from "./scripts/build_types.mjs";
@@ -54,7 +54,7 @@ const { [cliEntry]: cliSource, ...libraryEntries } = entry;
  * the ESM loader, and an ESM `import … from "node:fs"` builds a namespace that reads every lazy
  * getter of fs (fs/promises, streams, readline compiled at start-up); together ≈14 ms of `token`
  * (1.25x → 1.08x `node -e 0`). Packages stay ESM `import()`s (Rollup keeps them as written).
- * Rollup is tsup's own dependency, resolved through tsup: the copy tsup was installed with.
+ * Rollup is a devDependency of its own (the same copy tsup uses, deduplicated by npm).
  *
  * @example
  * ```ts
@@ -62,7 +62,6 @@ const { [cliEntry]: cliSource, ...libraryEntries } = entry;
  * ```
  */
 export async function buildBin(): Promise<void> {
-  const { rollup } = createRequire(createRequire(import.meta.url).resolve("tsup"))("rollup") as typeof import("rollup");
   const externals: readonly (string | RegExp)[] = shared.external;
   const bundle = await rollup({
     input: { tdauth: "cli/bin.ts" },
