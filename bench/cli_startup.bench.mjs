@@ -8,6 +8,8 @@
 // Entry measured: what an installed package runs, `node <package.json "bin">` (dist/bin/tdauth.cjs;
 // npm's .bin link and bunx/deno run that same file). dist/ is built first if it is missing.
 // For information: bin/tdauth.mjs (the git checkout's wrapper) on the build and on the source (tsx).
+// Then `import("tdauth")` (and require) time inside a fresh process, as a package resolves it
+// (the package imports itself by name), beside oauth4webapi's.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -78,3 +80,17 @@ entries.forEach((e, j) => {
 });
 const first = median(samples[0]) / base;
 console.log(`goal ≤ 1.30x for the shipped entry: ${first <= 1.3 ? "met" : "NOT met"} (${first.toFixed(2)}x)`);
+
+// import("tdauth"): the time the import itself takes in a fresh process, median of N processes.
+const importCases = [
+  ["await import(\"tdauth\")", "module", "const t = performance.now(); await import('tdauth'); console.log(performance.now() - t);"],
+  ["require(\"tdauth\")", "commonjs", "const t = performance.now(); require('tdauth'); console.log(performance.now() - t);"],
+  ["await import(\"oauth4webapi\") (for comparison)", "module", "const t = performance.now(); await import('oauth4webapi'); console.log(performance.now() - t);"],
+];
+const importSamples = importCases.map(() => []);
+for (let i = 0; i < runs; i++) {
+  importCases.forEach(([, type, code], j) => importSamples[j].push(Number(sh(process.execPath, [`--input-type=${type}`, "-e", code]))));
+}
+console.log(`import time in a fresh process, median of ${runs}`);
+importCases.forEach(([label], j) => console.log(`  ${label.padEnd(59)}${median(importSamples[j]).toFixed(1).padStart(7)} ms`));
+console.log(`RESULT ${JSON.stringify({ bench: "cli_startup", tokenRatio: first, importMs: median(importSamples[0]), requireMs: median(importSamples[1]) })}`);

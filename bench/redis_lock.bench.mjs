@@ -38,6 +38,7 @@ try {
     node: process.version,
   };
   console.log(JSON.stringify(result));
+  console.log(`RESULT ${JSON.stringify({ bench: "redis_lock", medianMs: result.medianMs, rounds })}`);
   console.log(`${result.bench}: median ${result.medianMs} ms, p99 ${result.p99Ms} ms, ${result.opsPerSec} ops/s over ${rounds} rounds`);
 } finally {
   client.disconnect();
