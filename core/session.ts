@@ -51,7 +51,9 @@ export class AuthSession {
   #snap: AuthSnapshot;
   #listeners = new Set<(event: SessionEvent) => void>();
   #inflight: Promise<StoredTokens> | undefined;
-  #freshFor: StoredTokens | null = null;
+  // What the fresh path reads, worked out whenever the snapshot changes (#setSnap), so a call
+  // with a fresh token is one clock read and one comparison.
+  #freshToken = "";
   #freshUntil = -Infinity;
 
   constructor(options: AuthSessionOptions) {
@@ -136,14 +138,8 @@ export class AuthSession {
    * token costs no I/O. Throws `TknExpError` when the user must log in.
    */
   async accessToken(): Promise<string> {
-    const tokens = this.#snap.tokens;
-    // The deadline is worked out once per token record, so a fresh token costs one comparison.
-    if (tokens !== this.#freshFor) {
-      this.#freshFor = tokens;
-      this.#freshUntil = tokens ? this.#freshDeadline(tokens) : -Infinity;
-    }
-    if (this.#now() < this.#freshUntil) return tokens!.accessToken;
-    return (await this.#refreshShared({ seen: tokens?.accessToken })).accessToken;
+    if (this.#now() < this.#freshUntil) return this.#freshToken;
+    return (await this.#refreshShared({ seen: this.#snap.tokens?.accessToken })).accessToken;
   }
 
   /**
@@ -303,11 +299,17 @@ export class AuthSession {
     const old = this.#snap.tokens;
     const derived = deriveState(stored, this.#now());
     const pending = this.#snap.state === "authorizing";
-    this.#snap = pending
+    this.#setSnap(pending
       ? { ...this.#snap, tokens: stored, previous: derived }
-      : { state: derived, tokens: stored, changedAt: this.#now(), ...(derived === "expired" ? { reason: expiryReason(stored, this.#now())! } : {}) };
+      : { state: derived, tokens: stored, changedAt: this.#now(), ...(derived === "expired" ? { reason: expiryReason(stored, this.#now())! } : {}) });
     if (stored && stored.accessToken !== old?.accessToken) this.#emit({ type: "tokens", tokens: stored });
     if (this.state !== before) this.#emit({ type: "state", state: this.state, previous: before });
+  }
+
+  #setSnap(snap: AuthSnapshot): void {
+    this.#snap = snap;
+    this.#freshToken = snap.tokens?.accessToken ?? "";
+    this.#freshUntil = snap.tokens ? this.#freshDeadline(snap.tokens) : -Infinity;
   }
 
   #adopt(pending: PendingAuthorization): void {
@@ -316,7 +318,7 @@ export class AuthSession {
 
   #apply(event: AuthEvent): void {
     const before = this.state;
-    this.#snap = transition(this.#snap, event, this.#now());
+    this.#setSnap(transition(this.#snap, event, this.#now()));
     if (this.state !== before) this.#emit({ type: "state", state: this.state, previous: before });
   }
 
