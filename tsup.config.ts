@@ -21,6 +21,10 @@ for (const [key, source] of Object.entries(jsr.exports)) {
   }
   entry[path.replace(/\.ts$/, "")] = path;
 }
+// "." for Workers and browsers (package.json's "workerd", "worker" and "browser" conditions): the
+// same exports without the seed classes' lazy imports of the file, terminal and Hono adapters,
+// which a bundler for those runtimes would otherwise have to resolve. Not in jsr.json: Deno has files.
+entry["core/portable"] = "core/portable.ts";
 
 const shared = {
   // Node 20.19 is the floor (require(esm) of jose from the CJS build); Workers, Deno 2 and Bun 1 run ES2022.

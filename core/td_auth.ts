@@ -6,6 +6,7 @@
 import type { Provider } from "./provider.ts";
 import { tdAmeritrade } from "./providers/td_ameritrade.ts";
 import { MemoryStore } from "./memory_store.ts";
+import { noLocalRuntime, type SeedRuntime } from "./seed_runtime.ts";
 import { AuthSession } from "./session.ts";
 import { type TDState, toTDState, toTokenDict, type TokenDict } from "./td_state.ts";
 import { tokensFromResponse } from "./token_response.ts";
@@ -44,8 +45,11 @@ export class TDAuth {
   readonly provider: Provider;
   #options: TDAuthOptions;
   #session: Promise<AuthSession> | undefined;
+  #runtime: SeedRuntime;
 
-  constructor(options: TDAuthOptions = {}) {
+  /** `runtime` is what `tdauth` passes on Node, Deno and Bun (the credentials file). */
+  constructor(options: TDAuthOptions = {}, runtime: SeedRuntime = noLocalRuntime) {
+    this.#runtime = runtime;
     this.#options = options;
     this.provider = options.provider ?? tdAmeritrade({ clientId: options.clientId as string, redirectURI: options.redirectURI as string });
   }
@@ -55,8 +59,7 @@ export class TDAuth {
     this.#session ??= (async () => {
       let store = this.#options.store;
       if (!store && this.#options.credentialsPath) {
-        const { FileStore } = await import("../adapters/file/store.ts");
-        store = new FileStore(this.#options.credentialsPath);
+        store = (await this.#runtime.fileStore(this.#options.credentialsPath, false)).store;
       }
       return new AuthSession({
         provider: this.provider,

@@ -8,6 +8,7 @@ import { apiError } from "./api_errors.ts";
 import { TknExpError } from "./errors.ts";
 import type { Provider } from "./provider.ts";
 import { tdAmeritrade } from "./providers/td_ameritrade.ts";
+import { noLocalRuntime, type SeedRuntime } from "./seed_runtime.ts";
 import { AuthSession, type AuthSessionOptions } from "./session.ts";
 import { type TDState, toTDState, toTokenDict, type TokenDict } from "./td_state.ts";
 import type { Lock, TokenStore } from "./types.ts";
@@ -72,8 +73,11 @@ export class TDClient {
   readonly provider: Provider;
   #session: Promise<AuthSession> | undefined;
   #log: (line: string) => void;
+  #runtime: SeedRuntime;
 
-  constructor(options: TDClientOptions = {}) {
+  /** `runtime` is what `tdauth` passes on Node, Deno and Bun (files, terminal, local server). */
+  constructor(options: TDClientOptions = {}, runtime: SeedRuntime = noLocalRuntime) {
+    this.#runtime = runtime;
     this.options = { ...options };
     this.provider = options.provider ??
       tdAmeritrade({ clientId: options.clientId as string, redirectURI: options.redirectURI as string });
@@ -94,14 +98,9 @@ export class TDClient {
     let store = o.store;
     let lock = o.lock;
     if (!store) {
-      // Loaded only here so the core stays free of runtime-specific imports.
-      const { FileStore, defaultCredentialsPath } = await import("../adapters/file/store.ts");
-      const path = o.credentialsPath ?? defaultCredentialsPath();
-      store = new FileStore(path);
-      if (o.multiprocessingSafe && !lock) {
-        const { FileLock } = await import("../adapters/file/lock.ts");
-        lock = new FileLock(`${path}.lock`);
-      }
+      const local = await this.#runtime.fileStore(o.credentialsPath, o.multiprocessingSafe === true && !lock);
+      store = local.store;
+      lock ??= local.lock;
     }
     return new AuthSession({
       ...o.session,
@@ -129,14 +128,12 @@ export class TDClient {
       }
     }
     if (this.options.authFlow === "flask") {
-      const { browserLogin } = await import("../adapters/hono/browser_login.ts");
-      await browserLogin(session, { openBrowser: this.options.openBrowser !== false, log: this.#log });
+      await this.#runtime.browserLogin(session, { openBrowser: this.options.openBrowser !== false, log: this.#log });
       return true;
     }
     const url = await this.grabURL();
     this.#log(`Please go to URL provided authorize your account: ${url}`);
-    const prompt = this.options.prompt ?? (await import("../adapters/terminal/read_line.ts")).readLine;
-    const pasted = await prompt("Paste the full URL redirect here: ");
+    const pasted = await (this.options.prompt ?? this.#runtime.prompt)("Paste the full URL redirect here: ");
     await session.complete(pasted);
     return true;
   }

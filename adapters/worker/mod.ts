@@ -38,8 +38,8 @@ import { errorPage, successPage } from "../hono/_pages.ts";
 import { cookieKey, openPending, readCookie, sealPending, setCookie } from "./_cookie.ts";
 import { loginFormPage } from "./_login_form.ts";
 
-// The providers, from here too: "tdauth" (core's index) reaches TDClient, whose lazy imports of
-// the file, terminal and browser adapters pull node: modules into a Worker bundle and fail it.
+// The providers, from here too, so a Worker can take everything from one import ("tdauth" also
+// has them, and resolves to core/portable.ts under the "workerd" condition).
 export { oauth2, type OAuth2Options } from "../../core/providers/oauth2.ts";
 export { schwab, type SchwabOptions } from "../../core/providers/schwab.ts";
 export { tdAmeritrade, type TDAmeritradeOptions } from "../../core/providers/td_ameritrade.ts";

@@ -48,7 +48,7 @@ export async function run(args: string[], io: IO): Promise<number> {
     import("../../emulator/mod.ts"),
     import("../../adapters/file/store.ts"),
     import("../../adapters/file/lock.ts"),
-    import("../../core/td_client.ts"),
+    import("../../core/seed_local.ts"),
     import("../../core/providers/schwab.ts"),
     import("../_auto_login.ts"),
   ]);

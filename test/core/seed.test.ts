@@ -10,7 +10,7 @@ import { accountNumbers } from "../../emulator/_market_data.ts";
 import { ExdLmtError, ForbidError, GeneralError, NotFndError, NotNulError, ServerError, TknExpError } from "../../core/errors.ts";
 import { MemoryStore } from "../../core/memory_store.ts";
 import { tdAmeritrade } from "../../core/providers/td_ameritrade.ts";
-import { TDClient } from "../../core/td_client.ts";
+import { TDClient } from "../../core/seed_local.ts";
 import { approvedRedirect } from "../helpers/login.ts";
 
 type Running = Awaited<ReturnType<typeof startEmulator>>;

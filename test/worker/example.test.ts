@@ -11,12 +11,12 @@ const toml = readFileSync(new URL("examples/worker/wrangler.toml", root), "utf8"
 const ADMIN = "example-admin-secret";
 let mf: Miniflare;
 
-/** Resolves the package's own names to its sources, as the published exports map would to dist. */
+/** Resolves the package's own names to its sources, as the exports map's "workerd" condition would to dist. */
 const self: Plugin = {
   name: "tdauth-self",
   setup(b) {
     b.onResolve({ filter: /^tdauth(\/worker)?$/ }, (args) => ({
-      path: new URL(args.path === "tdauth" ? "core/mod.ts" : "adapters/worker/mod.ts", root).pathname,
+      path: new URL(args.path === "tdauth" ? "core/portable.ts" : "adapters/worker/mod.ts", root).pathname,
     }));
   },
 };

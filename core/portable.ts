@@ -1,0 +1,58 @@
+/**
+ * Everything `tdauth` exports, as Workers and browsers get it (package.json's "workerd", "worker"
+ * and "browser" conditions of "."): the same names, with `TDClient` and `TDAuth` that have no
+ * credentials file, terminal or local server of their own (pass `store` and `prompt`). Nothing
+ * here reaches a `node:` import, so a Worker bundle needs no `nodejs_compat`.
+ *
+ * @example
+ * ```ts
+ * import { AuthSession, schwab } from "tdauth"; // in a Worker, this module
+ * ```
+ * @module
+ */
+
+export type { AuthState, Lock, LockAcquireOptions, Release, StoredTokens, TokenResponse, TokenStore } from "./types.ts";
+export {
+  AuthorizationError,
+  ExdLmtError,
+  ForbidError,
+  GeneralError,
+  LockTimeoutError,
+  NotFndError,
+  NotNulError,
+  ServerError,
+  StateError,
+  StoreError,
+  TDError,
+  type TDErrorCode,
+  type TDErrorOptions,
+  TknExpError,
+  TokenRequestError,
+  TokenResponseError,
+} from "./errors.ts";
+export {
+  AUTH_EVENTS,
+  AUTH_STATES,
+  type AuthEvent,
+  type AuthSnapshot,
+  deriveState,
+  expiryReason,
+  type PendingAuthorization,
+  transition,
+} from "./state_machine.ts";
+export { checkRedirectURI, type Provider, type RefreshExpiryInput, type TokenGrant } from "./provider.ts";
+export { tdAmeritrade, type TDAmeritradeOptions } from "./providers/td_ameritrade.ts";
+export { schwab, type SchwabOptions } from "./providers/schwab.ts";
+export { oauth2, type OAuth2Options } from "./providers/oauth2.ts";
+export { type ParsedCallback, parseCallback } from "./callback.ts";
+export { classifyTokenReply, isDeadGrantError, type TokenOutcome, tokensFromResponse } from "./token_response.ts";
+export { requestToken, type RetryOptions, type TokenRequestContext } from "./token_request.ts";
+export { apiError } from "./api_errors.ts";
+export { MemoryStore } from "./memory_store.ts";
+export { InProcessLock } from "./in_process_lock.ts";
+export { AuthSession, type AuthSessionOptions, type CompleteOptions, type SessionEvent, type SessionStatus } from "./session.ts";
+export { TDClient, type TDClientOptions } from "./td_client.ts";
+export { TDAuth, type TDAuthOptions } from "./td_auth.ts";
+export type { SeedRuntime } from "./seed_runtime.ts";
+export { type TDState, type TokenDict, toTDState, toTokenDict } from "./td_state.ts";
+export { redact } from "./_redact.ts";
