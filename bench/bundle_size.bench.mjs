@@ -24,6 +24,7 @@ const cases = [
   ["tdauth: { AuthSession } alone", `export { AuthSession } from ${core};`, ["jose", "hono"], false, false],
   ["tdauth: { AuthSession } alone, every message (string of 25+ characters) emptied", `export { AuthSession } from ${core};`, ["jose", "hono"], false, true],
   ["tdauth: import * (every root export; TDClient's file store, prompt and browser login lazy)", `export * from ${core};`, ["jose", "hono"], true, false],
+  ["tdauth: import * as a Worker or browser resolves it (core/portable.ts)", `export * from ${JSON.stringify(join(root, "core/portable.ts"))};`, ["jose", "hono"], false, false],
   ["tdauth/worker with jose (as deployed)", `export * from ${JSON.stringify(join(root, "adapters/worker/mod.ts"))};`, [], false, false],
   ["oauth4webapi: import *", `export * from "oauth4webapi";`, [], false, false],
   ["openid-client: import *", `export * from "openid-client";`, [], false, false],
@@ -82,4 +83,4 @@ console.log(`### Bundle size (esbuild --bundle --minify, gzip -9; lazy chunks lo
 ${rows.map((r) => `| ${r.label} | ${kb(r.eager)} | ${r.lazy ? kb(r.lazy) : "—"} |`).join("\n")}
 
 Core goal (< 6 KB for the core API import): ${rows[0].eager < 6144 ? "met" : "missed"}.`);
-console.log(`RESULT ${JSON.stringify({ bench: "bundle_size", core: rows[0].eager, session: rows[1].eager, sessionCodeOnly: rows[2].eager, all: rows[3].eager, worker: rows[4].eager })}`);
+console.log(`RESULT ${JSON.stringify({ bench: "bundle_size", core: rows[0].eager, session: rows[1].eager, sessionCodeOnly: rows[2].eager, all: rows[3].eager, portable: rows[4].eager, worker: rows[5].eager })}`);
