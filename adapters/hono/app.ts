@@ -10,7 +10,7 @@ import type { AuthSession } from "../../core/session.ts";
 import type { SessionStatus } from "../../core/session_types.ts";
 import type { TDClient } from "../../core/td_client.ts";
 import { loopbackHostOnly, randomToken, sameSecret, securityHeaders } from "./_guard.ts";
-import { errorPage, statusPage, successPage } from "./_pages.ts";
+import { errorPage, statusPage, successPage } from "../_shared/pages.ts";
 
 /**
  * Options of {@link createAuthApp}: a session, or a seed `TDClient` (its session is used).

@@ -9,7 +9,7 @@
  * @module
  */
 import type { Lock, LockAcquireOptions, Release } from "../../core/types.ts";
-import { type Lease, acquireLease, ownerToken } from "./_lease.ts";
+import { type Lease, acquireLease, ownerToken } from "../_shared/lease.ts";
 import { type DenoKvLike, type Kv, isKVNamespace, toKv } from "./kv.ts";
 
 export type { DenoKvLike, Kv } from "./kv.ts";

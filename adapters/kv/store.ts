@@ -11,7 +11,7 @@
  */
 import { StoreError } from "../../core/errors.ts";
 import type { StoredTokens, TokenStore } from "../../core/types.ts";
-import { parseStoredTokens, serializeTokens } from "./_tokens.ts";
+import { parseStoredTokens, serializeTokens } from "../_shared/tokens.ts";
 import { type DenoKvLike, type Kv, type KVNamespaceLike, toKv } from "./kv.ts";
 
 export { denoKv, workersKv } from "./kv.ts";

@@ -11,7 +11,7 @@
  * @module
  */
 import type { Lock, LockAcquireOptions, Release } from "../../core/types.ts";
-import { type Lease, acquireLease, ownerToken } from "../kv/_lease.ts";
+import { type Lease, acquireLease, ownerToken } from "../_shared/lease.ts";
 import { type RedisClientLike, type RedisOps, redisOps } from "./_client.ts";
 
 export type { IORedisLike, NodeRedisLike, RedisClientLike } from "./_client.ts";

@@ -11,7 +11,7 @@
  */
 import { StoreError } from "../../core/errors.ts";
 import type { StoredTokens, TokenStore } from "../../core/types.ts";
-import { parseStoredTokens, serializeTokens } from "../kv/_tokens.ts";
+import { parseStoredTokens, serializeTokens } from "../_shared/tokens.ts";
 import { type RedisClientLike, type RedisOps, redisOps } from "./_client.ts";
 
 export type { IORedisLike, NodeRedisLike, RedisClientLike } from "./_client.ts";

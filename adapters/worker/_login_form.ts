@@ -1,7 +1,7 @@
 // The Worker's /login page: a form for the admin secret, because a browser cannot send an
 // Authorization header from a link, and the pending-login cookie must land in that browser.
 
-import { escapeHTML } from "../hono/_pages.ts";
+import { escapeHTML } from "../_shared/pages.ts";
 
 /**
  * The form; `message` explains a failed attempt.

@@ -34,7 +34,7 @@ import { AuthSession } from "../../core/session.ts";
 import type { PendingAuthorization } from "../../core/state_machine.ts";
 import { KvStore } from "../kv/store.ts";
 import type { KVNamespaceLike } from "../kv/kv.ts";
-import { errorPage, successPage } from "../hono/_pages.ts";
+import { errorPage, successPage } from "../_shared/pages.ts";
 import { cookieKey, openPending, readCookie, sealPending, setCookie } from "./_cookie.ts";
 import { loginFormPage } from "./_login_form.ts";
 

@@ -1,4 +1,4 @@
-// The callback app's HTML: a status page, a success page and an error page. Plain HTML that
+// The callback pages of the Hono app and the Worker: status, success and error. Plain HTML that
 // works without JavaScript; a small script only animates the countdowns. No secret is rendered.
 
 import type { SessionStatus } from "../../core/session_types.ts";
