@@ -26,6 +26,9 @@ for (const [key, source] of Object.entries(jsr.exports)) {
 // which a bundler for those runtimes would otherwise have to resolve. Not in jsr.json: Deno has files.
 entry["core/portable"] = "core/portable.ts";
 
+// scripts/build.mjs builds into a fresh folder and swaps it for dist/ when every step is done.
+const outDir = process.env.TDAUTH_BUILD_DIR ?? "dist";
+
 const shared = {
   // Node 20.19 is the floor (require(esm) of jose from the CJS build); Workers, Deno 2 and Bun 1 run ES2022.
   target: "es2022",
@@ -33,12 +36,12 @@ const shared = {
   // Declarations come from scripts/build_types.mjs (ts.transpileDeclaration per file, <1 s),
   // not tsup's dts step (a full program plus rollup, ~10 s on 2 cores).
   dts: false,
-  // dist is emptied by `npm run build` before both builds run side by side.
+  // `npm run build` (scripts/build.mjs) starts both builds in an empty folder.
   clean: false,
   sourcemap: false,
   treeshake: false,
   minify: false,
-  outDir: "dist",
+  outDir,
   // Dependencies and peers load from node_modules at run time; node: built-ins are never bundled.
   // Keep "node:fs" as written (tsup strips the prefix by default): Workers' nodejs_compat and
   // bundlers targeting Workers only recognise the node: form as built-in.
@@ -83,7 +86,7 @@ export async function buildBin(): Promise<void> {
     }],
   });
   await bundle.write({
-    dir: "dist/bin",
+    dir: `${outDir}/bin`,
     format: "cjs",
     entryFileNames: "[name].cjs",
     chunkFileNames: "[name]-[hash].cjs",
@@ -104,12 +107,12 @@ export default defineConfig([
     splitting: true,
     outExtension: ({ format }) => ({ js: format === "cjs" ? ".cjs" : ".js" }),
     onSuccess: async () => {
-      buildTypes();
+      buildTypes(outDir);
     },
   },
   // The CLI gets a chunk graph of its own: `tdauth token` then loads only what it needs instead of
   // chunks shared with every library entry (measured in bench/cli_startup.bench.mjs).
   ...(cliSource
-    ? [{ ...shared, entry: { [cliEntry]: cliSource }, format: ["esm" as const], splitting: true, outDir: "dist", outExtension: () => ({ js: ".js" }), onSuccess: buildBin }]
+    ? [{ ...shared, entry: { [cliEntry]: cliSource }, format: ["esm" as const], splitting: true, outDir, outExtension: () => ({ js: ".js" }), onSuccess: buildBin }]
     : []),
 ]);

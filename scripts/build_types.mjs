@@ -8,7 +8,6 @@ import ts from "typescript";
 
 const root = new URL("..", import.meta.url).pathname;
 const SOURCE_DIRS = ["core", "adapters", "emulator", "cli"];
-const outDir = join(root, "dist");
 
 function sources(dir) {
   const out = [];
@@ -30,8 +29,12 @@ function sources(dir) {
 // flavour points at its own sibling declaration file.
 const RELATIVE_TS = /(["'])(\.{1,2}\/[^"']+?)\.ts\1/g;
 
-/** Writes dist/**\/*.d.ts and .d.cts; returns the number of source files, throws on any diagnostic. */
-export function buildTypes() {
+/**
+ * Writes `<out>/**\/*.d.ts` and `.d.cts` (`out` relative to the repository, default dist);
+ * returns the number of source files, throws on any diagnostic.
+ */
+export function buildTypes(out = "dist") {
+  const outDir = join(root, out);
   const compilerOptions = {
     target: ts.ScriptTarget.ES2022,
     module: ts.ModuleKind.ESNext,
