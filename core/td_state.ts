@@ -7,7 +7,7 @@ import type { StoredTokens } from "./types.ts";
  * @example
  * ```ts
  * const state: TDState = await client.grabAccessToken();
- * console.log(state.access_token_expires_at_date);
+ * const expires = state.access_token_expires_at_date; // "2026-11-28T14:03:11", local time
  * ```
  */
 export interface TDState {
