@@ -7,11 +7,8 @@ import { expect, it } from "vitest";
 const root = new URL("../..", import.meta.url).pathname;
 
 function runBench(file: string): Record<string, unknown> {
-  // Plain .mjs benches run on node itself, as `npm run bench` runs them.
-  const [command, args] = file.endsWith(".mjs") && !file.includes("redis")
-    ? [process.execPath, [file, "--quick"]]
-    : [join(root, "node_modules/.bin/tsx"), [file, "--quick"]];
-  const r = spawnSync(command, args, { cwd: root, encoding: "utf8", timeout: 120_000 });
+  // tsx runs every bench, .ts or .mjs (some .mjs benches import .ts sources).
+  const r = spawnSync(join(root, "node_modules/.bin/tsx"), [file, "--quick"], { cwd: root, encoding: "utf8", timeout: 120_000 });
   expect(r.status, r.stderr).toBe(0);
   const line = r.stdout.split("\n").find((l) => l.startsWith("RESULT "));
   expect(line, r.stdout).toBeDefined();
