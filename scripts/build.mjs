@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs
 import { createRequire } from "node:module";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { removeStaleBuilds } from "./stale_builds.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 // Inside node_modules: on dist/'s file system (a rename cannot cross one), and outside what git,
@@ -21,6 +22,7 @@ const tsupPackage = createRequire(import.meta.url).resolve("tsup/package.json");
 const tsupBin = join(dirname(tsupPackage), JSON.parse(readFileSync(tsupPackage, "utf8")).bin.tsup);
 
 mkdirSync(work, { recursive: true });
+removeStaleBuilds(work);
 try {
   execFileSync(process.execPath, [tsupBin], {
     cwd: root,
