@@ -80,34 +80,51 @@ function windows(grants: Grant[], windowMs: number): { refreshes: number; due: n
   return { refreshes: due + extra, due, extra };
 }
 
+/** Token lifetime (whole seconds, as the emulator takes them) and refresh-ahead margin for a window of about `targetMs`. */
+function sizeWindow(targetMs: number): { lifetimeS: number; aheadMs: number } {
+  const target = Math.max(500, targetMs);
+  let lifetimeS = Math.max(1, Math.ceil(target / 1000));
+  let aheadMs = lifetimeS * 1000 - target;
+  if (aheadMs < MIN_AHEAD_MS) (lifetimeS += 1), (aheadMs += 1000);
+  // The session refreshes no earlier than half-way through a token's life (core/session.ts).
+  return { lifetimeS, aheadMs: Math.round(Math.min(aheadMs, lifetimeS * 500)) };
+}
+
 try {
-  // The window length comes from a short calibration run, so the full run spans about
-  // TARGET_WINDOWS windows on a fast machine as on a slow one (token lifetimes are whole seconds).
-  let lifetimeS = 1;
-  let aheadMs = 500;
+  // The window is sized so the run spans TARGET_WINDOWS windows on a fast machine as on a slow
+  // one: first from a short calibration run, then, if the full run crossed fewer windows (the
+  // calibration has overestimated it by 20% to 60%), from the full run's own wall time, which
+  // predicts the next run far better. At most MAX_RUNS full runs.
+  const MAX_RUNS = 3;
+  let { lifetimeS, aheadMs } = { lifetimeS: 1, aheadMs: 500 };
   let calibration = "";
+  let predicted = 0;
   if (!quick) {
     emu.emulator.configure({ accessTokenLifetimeS: 1800 });
     const probe = await round(PROCESSES, CALLS / 5, 1_800_000 - 300_000, 300_000);
-    const predicted = probe.predict(CALLS);
-    // One window to spare: the calibration overestimates the full run by up to ~20% (warm-up).
-    const target = Math.max(500, predicted / (TARGET_WINDOWS + 1));
-    lifetimeS = Math.max(1, Math.ceil(target / 1000));
-    aheadMs = lifetimeS * 1000 - target;
-    if (aheadMs < MIN_AHEAD_MS) (lifetimeS += 1), (aheadMs += 1000);
-    // The session refreshes no earlier than half-way through a token's life (core/session.ts).
-    aheadMs = Math.round(Math.min(aheadMs, lifetimeS * 500));
+    predicted = probe.predict(CALLS);
     calibration = ` Calibrated by ${PROCESSES} × ${CALLS / 5} calls, which predicted ${(predicted / 1000).toFixed(2)} s for the run.`;
   }
-  emu.emulator.configure({ accessTokenLifetimeS: lifetimeS });
-  const windowMs = lifetimeS * 1000 - aheadMs;
-  const many = await round(PROCESSES, CALLS, windowMs, aheadMs);
+  let many: Round;
+  let windowMs: number;
+  for (let run = 1;; run++) {
+    // One window to spare, so a run a little faster than predicted still spans TARGET_WINDOWS.
+    if (!quick) ({ lifetimeS, aheadMs } = sizeWindow(predicted / (TARGET_WINDOWS + 1)));
+    emu.emulator.configure({ accessTokenLifetimeS: lifetimeS });
+    windowMs = lifetimeS * 1000 - aheadMs;
+    many = await round(PROCESSES, CALLS, windowMs, aheadMs);
+    if (quick || many.due >= TARGET_WINDOWS || run === MAX_RUNS) {
+      if (run > 1) calibration += ` That run crossed fewer than ${TARGET_WINDOWS} windows; the window was sized again from the last full run (${run} full runs; the table shows the last).`;
+      break;
+    }
+    predicted = many.ms;
+  }
   const one = await round(1, PROCESSES * CALLS, windowMs, aheadMs);
   // The control: the same processes without the FileLock must show second refreshes, or the
   // count above could not have seen them either.
   const control = await round(PROCESSES, quick ? 50 : 200, windowMs, aheadMs, "nolock");
   const perWindow = (r: Round) => r.refreshes / Math.max(1, r.due);
-  const met = many.extra === 0 && many.reuse === 0 && many.errors === 0 && many.due > 0;
+  const met = many.extra === 0 && many.reuse === 0 && many.errors === 0 && many.due >= (quick ? 1 : TARGET_WINDOWS);
   const row = (label: string, r: Round, goal: string) =>
     `| ${label} | ${(r.ms / 1000).toFixed(2)} s | ${(r.ms / windowMs).toFixed(1)} | ${r.due} | ${r.refreshes} | ${r.extra} | ${perWindow(r).toFixed(2)} | ${r.reuse} | ${r.errors} | ${goal} |`;
   console.log(`### Multi-process: ${PROCESSES} processes × ${fmt(CALLS)} calls on one FileStore + FileLock
@@ -117,7 +134,7 @@ Each call is \`accessToken()\` plus one API request to the emulator; refresh tok
 
 | run | wall time | run / window | windows crossed | refresh requests | second requests in a window | refreshes per window | reuse detections | errors | goal |
 |---|---|---|---|---|---|---|---|---|---|
-${row(`${PROCESSES} processes × ${fmt(CALLS)}`, many, `1.00 per window: ${met ? "met" : "missed"}`)}
+${row(`${PROCESSES} processes × ${fmt(CALLS)}`, many, `1.00 per window${quick ? "" : ` over ≥ ${TARGET_WINDOWS} windows`}: ${met ? "met" : "missed"}`)}
 ${row(`1 process × ${fmt(PROCESSES * CALLS)}`, one, "—")}
 ${row(`control: ${PROCESSES} processes × ${quick ? 50 : 200}, no FileLock`, control, "(shows the count sees second refreshes)")}
 

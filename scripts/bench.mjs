@@ -29,7 +29,7 @@ const benches = [
     ["7.2 caller latency over one round trip, p50 / p99", `+${(r.p50 - r.roundTrip).toFixed(2)} / +${(r.p99 - r.roundTrip).toFixed(2)} ms`, "—", "—"],
   ]],
   ["Multi-process (issue 7.3)", tsx, "bench/multi_process.bench.ts", (r) => [
-    ["7.3 refreshes per expiry window, 8 processes", `${r.perWindow.toFixed(2)} (${r.refreshes} over ${r.windows} windows)`, "1.00", met(r.extra === 0 && r.reuse === 0 && r.errors === 0 && r.windows > 0)],
+    ["7.3 refreshes per expiry window, 8 processes", `${r.perWindow.toFixed(2)} (${r.refreshes} over ${r.windows} windows)`, quick ? "1.00" : "1.00 over ≥ 5 windows", met(r.extra === 0 && r.reuse === 0 && r.errors === 0 && r.windows >= (quick ? 1 : 5))],
     ["7.3 wall time, 8 processes vs 1", x(r.ratio), "—", "—"],
   ]],
   ["Locks: FileLock vs proper-lockfile (issues 3, 7.4)", tsx, "bench/file_lock.bench.ts", (_, out) => {
