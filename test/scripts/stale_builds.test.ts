@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,8 +12,8 @@ afterEach(() => {
 
 it("drops the folders of builds that were killed and keeps those of running builds and anything else", () => {
   work = mkdtempSync(join(tmpdir(), "tdauth-stale-"));
-  // A pid that has certainly exited: a child that ran and was waited for.
-  const dead = spawnSync(process.execPath, ["-e", "0"]).pid!;
+  // Above Linux's PID_MAX_LIMIT (2^22), so no process has it: an exited child's pid could be reused.
+  const dead = 2 ** 22 + 1;
   for (const name of [`next-${dead}`, `old-${dead}`, `next-${process.pid}`, "next-notapid", "keep"]) {
     mkdirSync(join(work, name));
     writeFileSync(join(work, name, "f.js"), "x");
