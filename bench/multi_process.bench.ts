@@ -96,7 +96,8 @@ try {
   // calibration has overestimated it by 20% to 60%), from the full run's own wall time, which
   // predicts the next run far better. At most MAX_RUNS full runs.
   const MAX_RUNS = 3;
-  let { lifetimeS, aheadMs } = { lifetimeS: 1, aheadMs: 500 };
+  let lifetimeS = 1;
+  let aheadMs = 500;
   let calibration = "";
   let predicted = 0;
   if (!quick) {

@@ -3,13 +3,13 @@
 import { readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 
-/** Whether a process with this pid may still be running (EPERM: it runs, as another user). */
+/** Whether a process with this pid may still be running: only ESRCH proves it gone (as in adapters/file/_env.ts). */
 function alive(pid) {
   try {
     process.kill(pid, 0);
     return true;
   } catch (error) {
-    return error.code === "EPERM";
+    return error.code !== "ESRCH";
   }
 }
 
