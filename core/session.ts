@@ -51,9 +51,8 @@ export class AuthSession {
   #snap: AuthSnapshot;
   #listeners = new Set<(event: SessionEvent) => void>();
   #inflight: Promise<StoredTokens> | undefined;
-  // What the fresh path reads, worked out whenever the snapshot changes (#setSnap), so a call
-  // with a fresh token is one clock read and one comparison.
-  #freshToken = "";
+  // Until when the snapshot's token needs no refresh, worked out whenever the snapshot changes
+  // (#setSnap), so a call with a fresh token is one clock read and one comparison.
   #freshUntil = -Infinity;
 
   constructor(options: AuthSessionOptions) {
@@ -138,7 +137,8 @@ export class AuthSession {
    * token costs no I/O. Throws `TknExpError` when the user must log in.
    */
   async accessToken(): Promise<string> {
-    if (this.#now() < this.#freshUntil) return this.#freshToken;
+    // #freshUntil is -Infinity without tokens, so tokens exist past this check.
+    if (this.#now() < this.#freshUntil) return this.#snap.tokens!.accessToken;
     return (await this.#refreshShared({ seen: this.#snap.tokens?.accessToken })).accessToken;
   }
 
@@ -308,7 +308,6 @@ export class AuthSession {
 
   #setSnap(snap: AuthSnapshot): void {
     this.#snap = snap;
-    this.#freshToken = snap.tokens?.accessToken ?? "";
     this.#freshUntil = snap.tokens ? this.#freshDeadline(snap.tokens) : -Infinity;
   }
 
