@@ -32,12 +32,8 @@ function sh(command, args, options = {}) {
 
 // A fresh token, written by the real FileStore.
 sh(process.execPath, ["--import", "tsx", "-e", `
-  const { FileStore } = await import(${JSON.stringify(join(root, "adapters/file/store.ts"))});
-  const now = Date.now();
-  await new FileStore(${JSON.stringify(join(work, "td_state.json"))}, { onWarning() {} }).save({
-    accessToken: "BENCH-ACCESS", refreshToken: "BENCH-REFRESH", tokenType: "Bearer",
-    accessExpiresAt: now + 1_800_000, refreshExpiresAt: now + 6 * 86_400_000, authorizedAt: now,
-    provider: "schwab", clientId: "TdauthEmulatorSchwabAppKey000001" });`]);
+  const { saveFreshTokens } = await import(${JSON.stringify(join(root, "test/helpers/fresh_tokens.ts"))});
+  await saveFreshTokens(${JSON.stringify(join(work, "td_state.json"))}, "BENCH-ACCESS");`]);
 
 const bin = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).bin.tdauth.replace(/^\.\//, "");
 if (!existsSync(join(root, bin))) sh("npm", ["run", "build"]);

@@ -7,19 +7,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FileStore } from "../../adapters/file/store.ts";
+import { saveFreshTokens } from "../helpers/fresh_tokens.ts";
 import { cleanEnv, ROOT, runTdauth } from "./_run.ts";
 
 let home: string;
 
 beforeAll(async () => {
   home = mkdtempSync(join(tmpdir(), "tdauth-lazy-"));
-  const now = Date.now();
-  await new FileStore(join(home, "td_state.json"), { onWarning: () => {} }).save({
-    accessToken: "LAZY-ACCESS-TOKEN", refreshToken: "LAZY-REFRESH", tokenType: "Bearer",
-    accessExpiresAt: now + 1_800_000, refreshExpiresAt: now + 6 * 86_400_000, authorizedAt: now,
-    provider: "schwab", clientId: "TdauthEmulatorSchwabAppKey000001",
-  });
+  await saveFreshTokens(join(home, "td_state.json"), "LAZY-ACCESS-TOKEN");
 });
 
 afterAll(() => rmSync(home, { recursive: true, force: true }));

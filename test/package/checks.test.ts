@@ -126,13 +126,8 @@ describe("the npm tarball in a fresh project", () => {
     // package.json "bin" is the built dist/bin/tdauth.cjs itself; Bun and Deno run that same file.
     const home = mkdtempSync(join(tmpdir(), "tdauth-pack-home-"));
     try {
-      const { FileStore } = await import("../../adapters/file/store.ts");
-      const now = Date.now();
-      await new FileStore(join(home, "td_state.json"), { onWarning: () => {} }).save({
-        accessToken: "PACK-ACCESS", refreshToken: "PACK-REFRESH", tokenType: "Bearer",
-        accessExpiresAt: now + 1_800_000, refreshExpiresAt: now + 6 * 86_400_000, authorizedAt: now,
-        provider: "schwab", clientId: "TdauthEmulatorSchwabAppKey000001",
-      });
+      const { saveFreshTokens } = await import("../helpers/fresh_tokens.ts");
+      await saveFreshTokens(join(home, "td_state.json"), "PACK-ACCESS");
       const env = { ...process.env, TDAUTH_HOME: home, TDAUTH_PROVIDER: "emulator" };
       for (const command of [[join(project, "node_modules/.bin/tdauth")], [bin("bun"), "x", "--bun", "tdauth"], [bin("deno"), "run", "-A", "npm:tdauth"]]) {
         const token = spawnSync(command[0]!, [...command.slice(1), "token"], { cwd: project, env, encoding: "utf8", timeout: 60_000 });
