@@ -113,6 +113,14 @@ export default defineConfig([
   // The CLI gets a chunk graph of its own: `tdauth token` then loads only what it needs instead of
   // chunks shared with every library entry (measured in bench/cli_startup.bench.mjs).
   ...(cliSource
-    ? [{ ...shared, entry: { [cliEntry]: cliSource }, format: ["esm" as const], splitting: true, outDir, outExtension: () => ({ js: ".js" }), onSuccess: buildBin }]
+    ? [{
+      ...shared,
+      entry: { [cliEntry]: cliSource },
+      format: ["esm" as const],
+      splitting: true,
+      outDir,
+      outExtension: () => ({ js: ".js" }),
+      onSuccess: buildBin,
+    }]
     : []),
 ]);

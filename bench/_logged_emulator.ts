@@ -11,7 +11,9 @@ export interface Grant {
 }
 
 /** Starts the emulator; `grants` fills in as tokens are issued. */
-export async function startLoggedEmulator(options: EmulatorOptions): Promise<{ url: string; emulator: Emulator; grants: Grant[]; close: () => Promise<void> }> {
+export async function startLoggedEmulator(
+  options: EmulatorOptions,
+): Promise<{ url: string; emulator: Emulator; grants: Grant[]; close: () => Promise<void> }> {
   const emulator = createEmulator(options);
   const grants: Grant[] = [];
   let codes = 0;

@@ -7,7 +7,7 @@
 // checks, failure messages, the seed classes' bodies, file store, terminal prompt, browser login)
 // are reported apart: they load only when used.
 // Run: node bench/bundle_size.bench.mjs [--quick]
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -20,12 +20,42 @@ const external = ["node:*", "@peculiar/x509", "reflect-metadata", "@hono/node-se
 const core = JSON.stringify(join(root, "core/mod.ts"));
 // [label, entry source, more externals, code splitting (lazy chunks apart), every message emptied]
 const cases = [
-  ["tdauth core API: { AuthSession, tdAmeritrade, schwab, oauth2, MemoryStore } (goal < 6 KB)", `export { AuthSession, tdAmeritrade, schwab, oauth2, MemoryStore } from ${core};`, ["jose", "hono"], false, false],
-  ["tdauth core API, every message (string of 25+ characters) emptied", `export { AuthSession, tdAmeritrade, schwab, oauth2, MemoryStore } from ${core};`, ["jose", "hono"], false, true],
+  [
+    "tdauth core API: { AuthSession, tdAmeritrade, schwab, oauth2, MemoryStore } (goal < 6 KB)",
+    `export { AuthSession, tdAmeritrade, schwab, oauth2, MemoryStore } from ${core};`,
+    ["jose", "hono"],
+    false,
+    false,
+  ],
+  [
+    "tdauth core API, every message (string of 25+ characters) emptied",
+    `export { AuthSession, tdAmeritrade, schwab, oauth2, MemoryStore } from ${core};`,
+    ["jose", "hono"],
+    false,
+    true,
+  ],
   ["tdauth: { AuthSession } alone", `export { AuthSession } from ${core};`, ["jose", "hono"], false, false],
-  ["tdauth: { AuthSession } alone, every message (string of 25+ characters) emptied", `export { AuthSession } from ${core};`, ["jose", "hono"], false, true],
-  ["tdauth: import * (every root export; TDClient's file store, prompt and browser login lazy)", `export * from ${core};`, ["jose", "hono"], true, false],
-  ["tdauth: import * as a Worker or browser resolves it (core/portable.ts)", `export * from ${JSON.stringify(join(root, "core/portable.ts"))};`, ["jose", "hono"], false, false],
+  [
+    "tdauth: { AuthSession } alone, every message (string of 25+ characters) emptied",
+    `export { AuthSession } from ${core};`,
+    ["jose", "hono"],
+    false,
+    true,
+  ],
+  [
+    "tdauth: import * (every root export; TDClient's file store, prompt and browser login lazy)",
+    `export * from ${core};`,
+    ["jose", "hono"],
+    true,
+    false,
+  ],
+  [
+    "tdauth: import * as a Worker or browser resolves it (core/portable.ts)",
+    `export * from ${JSON.stringify(join(root, "core/portable.ts"))};`,
+    ["jose", "hono"],
+    false,
+    false,
+  ],
   ["tdauth/worker with jose (as deployed)", `export * from ${JSON.stringify(join(root, "adapters/worker/mod.ts"))};`, [], false, false],
   ["oauth4webapi: import *", `export * from "oauth4webapi";`, [], false, false],
   ["openid-client: import *", `export * from "openid-client";`, [], false, false],
@@ -40,7 +70,9 @@ function withoutMessages(code) {
   const visit = (node) => {
     const literal = ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node) || ts.isTemplateHead(node) ||
       ts.isTemplateMiddle(node) || ts.isTemplateTail(node);
-    if (literal && node.text.length >= 25) spans.push([node.getStart(file) + 1, node.getEnd() - (ts.isTemplateHead(node) || ts.isTemplateMiddle(node) ? 2 : 1)]);
+    if (literal && node.text.length >= 25) {
+      spans.push([node.getStart(file) + 1, node.getEnd() - (ts.isTemplateHead(node) || ts.isTemplateMiddle(node) ? 2 : 1)]);
+    }
     ts.forEachChild(node, visit);
   };
   visit(file);
@@ -57,9 +89,19 @@ try {
     mkdirSync(dir, { recursive: true });
     writeFileSync(entry, source);
     await build({
-      entryPoints: [entry], bundle: true, minify: true, format: "esm", platform: "neutral", splitting,
-      mainFields: ["module", "main"], conditions: ["browser", "import"], outdir: join(dir, "out"),
-      external: [...external, ...extra], logLevel: "error", absWorkingDir: root, nodePaths: [join(root, "node_modules")],
+      entryPoints: [entry],
+      bundle: true,
+      minify: true,
+      format: "esm",
+      platform: "neutral",
+      splitting,
+      mainFields: ["module", "main"],
+      conditions: ["browser", "import"],
+      outdir: join(dir, "out"),
+      external: [...external, ...extra],
+      logLevel: "error",
+      absWorkingDir: root,
+      nodePaths: [join(root, "node_modules")],
     });
     const files = readdirSync(join(dir, "out"));
     const entryText = readFileSync(join(dir, "out", "entry.js"), "utf8");
@@ -84,4 +126,17 @@ console.log(`### Bundle size (esbuild --bundle --minify, gzip -9; lazy chunks lo
 ${rows.map((r) => `| ${r.label} | ${kb(r.eager)} | ${r.lazy ? kb(r.lazy) : "—"} |`).join("\n")}
 
 Core goal (< 6 KB for the core API import): ${rows[0].eager < 6144 ? "met" : "missed"}.`);
-console.log(`RESULT ${JSON.stringify({ bench: "bundle_size", core: rows[0].eager, coreCodeOnly: rows[1].eager, session: rows[2].eager, sessionCodeOnly: rows[3].eager, all: rows[4].eager, portable: rows[5].eager, worker: rows[6].eager })}`);
+console.log(
+  `RESULT ${
+    JSON.stringify({
+      bench: "bundle_size",
+      core: rows[0].eager,
+      coreCodeOnly: rows[1].eager,
+      session: rows[2].eager,
+      sessionCodeOnly: rows[3].eager,
+      all: rows[4].eager,
+      portable: rows[5].eager,
+      worker: rows[6].eager,
+    })
+  }`,
+);

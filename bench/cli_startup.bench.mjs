@@ -31,9 +31,14 @@ function sh(command, args, options = {}) {
 }
 
 // A fresh token, written by the real FileStore.
-sh(process.execPath, ["--import", "tsx", "-e", `
+sh(process.execPath, [
+  "--import",
+  "tsx",
+  "-e",
+  `
   const { saveFreshTokens } = await import(${JSON.stringify(join(root, "test/helpers/fresh_tokens.ts"))});
-  await saveFreshTokens(${JSON.stringify(join(work, "td_state.json"))}, "BENCH-ACCESS");`]);
+  await saveFreshTokens(${JSON.stringify(join(work, "td_state.json"))}, "BENCH-ACCESS");`,
+]);
 
 const bin = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).bin.tdauth.replace(/^\.\//, "");
 if (!existsSync(join(root, bin))) sh("npm", ["run", "build"]);
@@ -79,9 +84,13 @@ console.log(`goal ≤ 1.30x for the shipped entry: ${first <= 1.3 ? "met" : "NOT
 
 // import("tdauth"): the time the import itself takes in a fresh process, median of N processes.
 const importCases = [
-  ["await import(\"tdauth\")", "module", "const t = performance.now(); await import('tdauth'); console.log(performance.now() - t);"],
-  ["require(\"tdauth\")", "commonjs", "const t = performance.now(); require('tdauth'); console.log(performance.now() - t);"],
-  ["await import(\"oauth4webapi\") (for comparison)", "module", "const t = performance.now(); await import('oauth4webapi'); console.log(performance.now() - t);"],
+  ['await import("tdauth")', "module", "const t = performance.now(); await import('tdauth'); console.log(performance.now() - t);"],
+  ['require("tdauth")', "commonjs", "const t = performance.now(); require('tdauth'); console.log(performance.now() - t);"],
+  [
+    'await import("oauth4webapi") (for comparison)',
+    "module",
+    "const t = performance.now(); await import('oauth4webapi'); console.log(performance.now() - t);",
+  ],
 ];
 const importSamples = importCases.map(() => []);
 for (let i = 0; i < runs; i++) {
@@ -89,4 +98,8 @@ for (let i = 0; i < runs; i++) {
 }
 console.log(`import time in a fresh process, median of ${runs}`);
 importCases.forEach(([label], j) => console.log(`  ${label.padEnd(59)}${median(importSamples[j]).toFixed(1).padStart(7)} ms`));
-console.log(`RESULT ${JSON.stringify({ bench: "cli_startup", tokenRatio: first, importMs: median(importSamples[0]), requireMs: median(importSamples[1]) })}`);
+console.log(
+  `RESULT ${
+    JSON.stringify({ bench: "cli_startup", tokenRatio: first, importMs: median(importSamples[0]), requireMs: median(importSamples[1]) })
+  }`,
+);

@@ -71,13 +71,17 @@ async function contention(dir: string, processes: number, durationMs: number): P
       stdio: ["pipe", "pipe", "inherit"],
     });
     let out = "";
-    const ready = new Promise<void>((resolve) => child.stdout.on("data", (d: Buffer) => {
-      out += d.toString();
-      if (out.includes("ready\n")) resolve();
-    }));
-    const done = new Promise<Record<string, number>>((resolve, reject) => child.on("exit", (code) => {
-      code === 0 ? resolve(JSON.parse(out.slice(out.indexOf("ready\n") + 6))) : reject(new Error(`worker exited ${code}`));
-    }));
+    const ready = new Promise<void>((resolve) =>
+      child.stdout.on("data", (d: Buffer) => {
+        out += d.toString();
+        if (out.includes("ready\n")) resolve();
+      })
+    );
+    const done = new Promise<Record<string, number>>((resolve, reject) =>
+      child.on("exit", (code) => {
+        code === 0 ? resolve(JSON.parse(out.slice(out.indexOf("ready\n") + 6))) : reject(new Error(`worker exited ${code}`));
+      })
+    );
     return { child, ready, done };
   });
   // Start together once every worker has loaded, however slow the machine is.
@@ -107,7 +111,11 @@ async function main(): Promise<void> {
       rows.push(`| ${name} | ${(median * 1000).toFixed(1)} µs | ${(p95 * 1000).toFixed(1)} µs | ${Math.round(throughput[name] ?? 0)} /s |`);
     }
     const ratio = latency["proper-lockfile"]!.median / latency.FileLock!.median;
-    console.log(`\nFileLock vs proper-lockfile (Node ${process.version}, ${quick ? "quick: " : ""}${iterations} uncontended iterations, 4 processes for ${durationMs} ms)\n`);
+    console.log(
+      `\nFileLock vs proper-lockfile (Node ${process.version}, ${
+        quick ? "quick: " : ""
+      }${iterations} uncontended iterations, 4 processes for ${durationMs} ms)\n`,
+    );
     console.log("| lock | uncontended acquire+release median | p95 | 4-process acquisitions |");
     console.log("|---|---|---|---|");
     for (const row of rows) console.log(row);

@@ -37,7 +37,13 @@ async function opsPerSecond(fn: () => Promise<string>): Promise<number> {
   return CALLS / ((performance.now() - start) / 1000);
 }
 
-interface Comparison { label: string; floor: number; clocked: number; ours: number; ratio: number }
+interface Comparison {
+  label: string;
+  floor: number;
+  clocked: number;
+  ours: number;
+  ratio: number;
+}
 
 async function compare(label: string, session: AuthSession): Promise<Comparison> {
   await session.accessToken(); // the first call reads the store
@@ -76,25 +82,52 @@ const mode = process.argv.find((a) => a.startsWith("--config="))?.slice(9);
 if (mode === undefined) {
   const { spawnSync } = await import("node:child_process");
   const run = (config: string) => {
-    const r = spawnSync(process.execPath, [...process.execArgv, new URL(import.meta.url).pathname, `--config=${config}`, ...(quick ? ["--quick"] : [])], { encoding: "utf8" });
+    const r = spawnSync(process.execPath, [
+      ...process.execArgv,
+      new URL(import.meta.url).pathname,
+      `--config=${config}`,
+      ...(quick ? ["--quick"] : []),
+    ], { encoding: "utf8" });
     if (r.status !== 0) throw new Error(r.stderr);
     return JSON.parse(r.stdout.trim().split("\n").pop()!) as Comparison & { storeOps?: number; fsCalls?: number; fsCallsPerLoad?: number };
   };
   const memory = run("memory");
   const file = run("file");
   const rows = [memory, file].map((r) =>
-    `| ${r.label} | ${fmt(r.floor)} | ${fmt(r.clocked)} (${(r.floor / r.clocked).toFixed(2)}x) | ${fmt(r.ours)} | ${r.ratio.toFixed(2)}x | ≤ 2x: ${r.ratio <= 2 ? "met" : "missed"} |`);
-  console.log(`### Hot path: accessToken() with a fresh token (${ROUNDS} interleaved rounds of ${fmt(CALLS)} calls, medians, one process per configuration)
+    `| ${r.label} | ${fmt(r.floor)} | ${fmt(r.clocked)} (${(r.floor / r.clocked).toFixed(2)}x) | ${fmt(r.ours)} | ${
+      r.ratio.toFixed(2)
+    }x | ≤ 2x: ${r.ratio <= 2 ? "met" : "missed"} |`
+  );
+  console.log(
+    `### Hot path: accessToken() with a fresh token (${ROUNDS} interleaved rounds of ${
+      fmt(CALLS)
+    } calls, medians, one process per configuration)
 
 | configuration | floor \`async () => cached\` ops/s | with one \`Date.now()\` check, ops/s (slowdown) | accessToken() ops/s | slowdown (median of per-round ratios) | goal |
 |---|---|---|---|---|---|
 ${rows.join("\n")}
 
-During the FileStore + FileLock run (${fmt(ROUNDS * CALLS)} fresh calls): store/lock operations **${file.storeOps}**, node:fs calls **${file.fsCalls}**
-(the counter's own check: one \`FileStore.load()\` makes ${file.fsCallsPerLoad} node:fs calls). The fresh path touches no disk.`);
-  console.log(`RESULT ${JSON.stringify({ bench: "hot_path", memoryRatio: memory.ratio, fileRatio: file.ratio, storeOps: file.storeOps, fsCalls: file.fsCalls, fsCallsPerLoad: file.fsCallsPerLoad })}`);
+During the FileStore + FileLock run (${
+      fmt(ROUNDS * CALLS)
+    } fresh calls): store/lock operations **${file.storeOps}**, node:fs calls **${file.fsCalls}**
+(the counter's own check: one \`FileStore.load()\` makes ${file.fsCallsPerLoad} node:fs calls). The fresh path touches no disk.`,
+  );
+  console.log(
+    `RESULT ${
+      JSON.stringify({
+        bench: "hot_path",
+        memoryRatio: memory.ratio,
+        fileRatio: file.ratio,
+        storeOps: file.storeOps,
+        fsCalls: file.fsCalls,
+        fsCallsPerLoad: file.fsCallsPerLoad,
+      })
+    }`,
+  );
 } else if (mode === "memory") {
-  console.log(JSON.stringify(await compare("MemoryStore (default)", new AuthSession({ provider, store: new MemoryStore(tokens), fetch: noFetch }))));
+  console.log(
+    JSON.stringify(await compare("MemoryStore (default)", new AuthSession({ provider, store: new MemoryStore(tokens), fetch: noFetch }))),
+  );
 } else {
   const dir = mkdtempSync(join(tmpdir(), "tdauth-bench-hot-"));
   try {

@@ -79,7 +79,17 @@ ${row("browserLogin + FileStore: call → resolved (server start, login, 250 ms 
 
 The redirect is followed by a plain \`fetch\` where a browser would be; the emulator approves at once, so these
 figures are tdauth's and the emulator's own work, without a person or a browser.`);
-  console.log(`RESULT ${JSON.stringify({ bench: "login_latency", coreP50: quantile(coreMemory, 0.5), fileP50: quantile(coreFile, 0.5), serverP50: quantile(serverSaved, 0.5), serverWholeP50: quantile(serverWhole, 0.5) })}`);
+  console.log(
+    `RESULT ${
+      JSON.stringify({
+        bench: "login_latency",
+        coreP50: quantile(coreMemory, 0.5),
+        fileP50: quantile(coreFile, 0.5),
+        serverP50: quantile(serverSaved, 0.5),
+        serverWholeP50: quantile(serverWhole, 0.5),
+      })
+    }`,
+  );
 } finally {
   await emu.close();
   rmSync(dir, { recursive: true, force: true });

@@ -23,12 +23,25 @@ const TARGET_WINDOWS = 5;
 const MIN_AHEAD_MS = 300;
 const worker = new URL("./_multi_process_worker.ts", import.meta.url).pathname;
 const app = DEFAULT_SCHWAB_APP;
-const emu = await startLoggedEmulator({ autoApprove: true, rateLimitPerMinute: 10_000_000, rotateRefreshTokens: true, reuseDetection: true });
+const emu = await startLoggedEmulator({
+  autoApprove: true,
+  rateLimitPerMinute: 10_000_000,
+  rotateRefreshTokens: true,
+  reuseDetection: true,
+});
 const provider = schwab({ clientId: app.clientId, clientSecret: app.clientSecret!, redirectURI: app.redirectURIs[0]!, baseURL: emu.url });
 const dir = mkdtempSync(join(tmpdir(), "tdauth-bench-mp-"));
 let runs = 0;
 
-interface Round { ms: number; refreshes: number; due: number; extra: number; reuse: number; errors: number; predict: (calls: number) => number }
+interface Round {
+  ms: number;
+  refreshes: number;
+  due: number;
+  extra: number;
+  reuse: number;
+  errors: number;
+  predict: (calls: number) => number;
+}
 
 /** Logs in afresh, then starts `processes` workers together, each making `calls` calls. */
 async function round(processes: number, calls: number, windowMs: number, aheadMs: number, locking = "lock"): Promise<Round> {
@@ -36,10 +49,24 @@ async function round(processes: number, calls: number, windowMs: number, aheadMs
   const first = emu.grants.length;
   const reuseBefore = emu.emulator.stats().reuseDetections;
   await emulatorLogin(new AuthSession({ provider, store: new FileStore(path, { onWarning() {} }) }));
-  const children = Array.from({ length: processes }, () =>
-    spawn(process.execPath, [...process.execArgv, worker, path, emu.url, app.clientId, app.clientSecret!, app.redirectURIs[0]!, String(calls), String(aheadMs), locking], {
-      stdio: ["pipe", "pipe", "inherit"],
-    }));
+  const children = Array.from(
+    { length: processes },
+    () =>
+      spawn(process.execPath, [
+        ...process.execArgv,
+        worker,
+        path,
+        emu.url,
+        app.clientId,
+        app.clientSecret!,
+        app.redirectURIs[0]!,
+        String(calls),
+        String(aheadMs),
+        locking,
+      ], {
+        stdio: ["pipe", "pipe", "inherit"],
+      }),
+  );
   const lines = children.map((child) => {
     let out = "";
     const ready = new Promise<void>((resolve) => child.stdout.on("data", (d) => ((out += d), out.includes("ready") && resolve())));
@@ -115,7 +142,10 @@ try {
     windowMs = lifetimeS * 1000 - aheadMs;
     many = await round(PROCESSES, CALLS, windowMs, aheadMs);
     if (quick || many.due >= TARGET_WINDOWS || run === MAX_RUNS) {
-      if (run > 1) calibration += ` That run crossed fewer than ${TARGET_WINDOWS} windows; the window was sized again from the last full run (${run} full runs; the table shows the last).`;
+      if (run > 1) {
+        calibration +=
+          ` That run crossed fewer than ${TARGET_WINDOWS} windows; the window was sized again from the last full run (${run} full runs; the table shows the last).`;
+      }
       break;
     }
     predicted = many.ms;
@@ -127,7 +157,9 @@ try {
   const perWindow = (r: Round) => r.refreshes / Math.max(1, r.due);
   const met = many.extra === 0 && many.reuse === 0 && many.errors === 0 && many.due >= (quick ? 1 : TARGET_WINDOWS);
   const row = (label: string, r: Round, goal: string) =>
-    `| ${label} | ${(r.ms / 1000).toFixed(2)} s | ${(r.ms / windowMs).toFixed(1)} | ${r.due} | ${r.refreshes} | ${r.extra} | ${perWindow(r).toFixed(2)} | ${r.reuse} | ${r.errors} | ${goal} |`;
+    `| ${label} | ${(r.ms / 1000).toFixed(2)} s | ${(r.ms / windowMs).toFixed(1)} | ${r.due} | ${r.refreshes} | ${r.extra} | ${
+      perWindow(r).toFixed(2)
+    } | ${r.reuse} | ${r.errors} | ${goal} |`;
   console.log(`### Multi-process: ${PROCESSES} processes × ${fmt(CALLS)} calls on one FileStore + FileLock
 
 Tokens live ${lifetimeS} s and are refreshed ${aheadMs} ms ahead, so each expiry window is ${windowMs} ms.${calibration}
@@ -135,15 +167,37 @@ Each call is \`accessToken()\` plus one API request to the emulator; refresh tok
 
 | run | wall time | run / window | windows crossed | refresh requests | second requests in a window | refreshes per window | reuse detections | errors | goal |
 |---|---|---|---|---|---|---|---|---|---|
-${row(`${PROCESSES} processes × ${fmt(CALLS)}`, many, `1.00 per window${quick ? "" : ` over ≥ ${TARGET_WINDOWS} windows`}: ${met ? "met" : "missed"}`)}
+${
+    row(
+      `${PROCESSES} processes × ${fmt(CALLS)}`,
+      many,
+      `1.00 per window${quick ? "" : ` over ≥ ${TARGET_WINDOWS} windows`}: ${met ? "met" : "missed"}`,
+    )
+  }
 ${row(`1 process × ${fmt(PROCESSES * CALLS)}`, one, "—")}
 ${row(`control: ${PROCESSES} processes × ${quick ? 50 : 200}, no FileLock`, control, "(shows the count sees second refreshes)")}
 
-Wall time, ${PROCESSES} processes vs 1: **${(many.ms / one.ms).toFixed(2)}x** (the machine has the cores listed above; the processes share them).
+Wall time, ${PROCESSES} processes vs 1: **${
+    (many.ms / one.ms).toFixed(2)
+  }x** (the machine has the cores listed above; the processes share them).
 The emulator stamps every token request; a granted refresh counts as a window crossed when the token it replaced had
 lived a whole window. Any other refresh request is a second one in a window (granted early, or refused because it spent
 a refresh token another process had already used). "run / window" is the wall time over the window length.`);
-  console.log(`RESULT ${JSON.stringify({ bench: "multi_process", perWindow: perWindow(many), windows: many.due, refreshes: many.refreshes, extra: many.extra, reuse: many.reuse, errors: many.errors, ratio: many.ms / one.ms, controlExtra: control.extra })}`);
+  console.log(
+    `RESULT ${
+      JSON.stringify({
+        bench: "multi_process",
+        perWindow: perWindow(many),
+        windows: many.due,
+        refreshes: many.refreshes,
+        extra: many.extra,
+        reuse: many.reuse,
+        errors: many.errors,
+        ratio: many.ms / one.ms,
+        controlExtra: control.extra,
+      })
+    }`,
+  );
 } finally {
   await emu.close();
   rmSync(dir, { recursive: true, force: true });

@@ -33,7 +33,11 @@ try {
     const refreshToken = (await store.load())!.refreshToken!;
     const t = performance.now();
     await requestToken({ grantType: "refresh_token", refreshToken }, {
-      provider, fetch, now, random: Math.random, sleep: () => Promise.resolve(),
+      provider,
+      fetch,
+      now,
+      random: Math.random,
+      sleep: () => Promise.resolve(),
     });
     bare.push(performance.now() - t);
   }
@@ -44,7 +48,11 @@ try {
     const refreshToken = (await store.load())!.refreshToken!;
     const start = performance.now();
     const shared = requestToken({ grantType: "refresh_token", refreshToken }, {
-      provider, fetch, now, random: Math.random, sleep: () => Promise.resolve(),
+      provider,
+      fetch,
+      now,
+      random: Math.random,
+      sleep: () => Promise.resolve(),
     });
     const waiter = async () => (await shared, performance.now() - start);
     floorP50.push(quantile(await Promise.all(Array.from({ length: CALLERS }, waiter)), 0.5));
@@ -76,7 +84,9 @@ try {
 | caller latency p99 (median over storms) | ${median(p99).toFixed(2)} ms (+${(median(p99) - floor).toFixed(2)} ms over the round trip) | — |
 | floor: ${fmt(CALLERS)} awaits of one shared bare round trip, p50 | ${median(floorP50).toFixed(2)} ms | — |
 
-The gap between the caller p50 and the floor is what tdauth adds (lock, store read and save, state bookkeeping); the rest is ${fmt(CALLERS)} promises being created and settled.`);
+The gap between the caller p50 and the floor is what tdauth adds (lock, store read and save, state bookkeeping); the rest is ${
+    fmt(CALLERS)
+  } promises being created and settled.`);
   console.log(`RESULT ${JSON.stringify({ bench: "refresh_storm", requests, p50: median(p50), p99: median(p99), roundTrip: floor })}`);
 } finally {
   await emu.close();

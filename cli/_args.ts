@@ -64,7 +64,12 @@ export function parseFlags(
 ): { values: Record<string, string | boolean | undefined> } {
   const hint = `run \`tdauth ${command} --help\` for its options`;
   try {
-    const { values } = parseArgs({ args, options: { ...options, help: { type: "boolean", short: "h" } }, strict: true, allowPositionals: false });
+    const { values } = parseArgs({
+      args,
+      options: { ...options, help: { type: "boolean", short: "h" } },
+      strict: true,
+      allowPositionals: false,
+    });
     return { values: values as Record<string, string | boolean | undefined> };
   } catch (error) {
     const code = (error as { code?: string }).code;

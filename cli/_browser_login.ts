@@ -64,7 +64,9 @@ export async function browserFlow(session: AuthSession, io: IO, options: Browser
       timeoutMs: options.timeoutMs,
       log,
       onURL(url) {
-        io.err(options.openBrowser ? "Opening your browser to log in. If it does not open, visit:" : "Open this URL in a browser to log in:");
+        io.err(
+          options.openBrowser ? "Opening your browser to log in. If it does not open, visit:" : "Open this URL in a browser to log in:",
+        );
         io.err(`  ${url}`);
         spinner ??= startSpinner(io, "Waiting for the login in the browser…", deadline);
       },

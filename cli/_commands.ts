@@ -39,7 +39,10 @@ export interface CommandEntry {
 export const COMMANDS: Readonly<Record<string, CommandEntry>> = Object.freeze({
   login: { summary: "log in (browser with a local callback, or paste the redirect URL)", load: () => import("./commands/login.ts") },
   status: { summary: "show state, client id and token expiries", load: () => import("./commands/status.ts") },
-  token: { summary: "print a valid access token (refreshing it if needed), for $(tdauth token)", load: () => import("./commands/token.ts") },
+  token: {
+    summary: "print a valid access token (refreshing it if needed), for $(tdauth token)",
+    load: () => import("./commands/token.ts"),
+  },
   refresh: { summary: "refresh the access token now", load: () => import("./commands/refresh.ts") },
   logout: { summary: "delete the stored tokens", load: () => import("./commands/logout.ts") },
   serve: { summary: "run the callback app (the seed's /login routes) on 127.0.0.1", load: () => import("./commands/serve.ts") },

@@ -77,7 +77,10 @@ function readConfig(path: string): Record<string, unknown> {
   try {
     json = JSON.parse(text);
   } catch {
-    throw usageError(`${path} is not valid JSON`, "fix or delete it; keys: provider, clientId, clientSecret, redirectURI, credentials, emulatorURL, flow, timeout");
+    throw usageError(
+      `${path} is not valid JSON`,
+      "fix or delete it; keys: provider, clientId, clientSecret, redirectURI, credentials, emulatorURL, flow, timeout",
+    );
   }
   if (typeof json !== "object" || json === null || Array.isArray(json)) throw usageError(`${path} must hold a JSON object`);
   for (const [key, value] of Object.entries(json)) {
@@ -105,7 +108,11 @@ export function resolveSettings(flags: Record<string, string | boolean | undefin
     return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
   };
   const providerText = pick("provider", "TDAUTH_PROVIDER", "provider");
-  const providerSource = flags.provider !== undefined ? "--provider" : env.TDAUTH_PROVIDER ? "TDAUTH_PROVIDER" : `"provider" in ${configPath}`;
+  const providerSource = flags.provider !== undefined
+    ? "--provider"
+    : env.TDAUTH_PROVIDER
+    ? "TDAUTH_PROVIDER"
+    : `"provider" in ${configPath}`;
   const provider = oneOf(providerSource, providerText, PROVIDERS) ?? "schwab";
   const credentials = pick("credentials", "TDAUTH_CREDENTIALS", "credentials");
   const settings: Settings = {
@@ -183,7 +190,9 @@ export async function openSession(settings: Settings, io: IO, options: { lenient
   let fileLock: Promise<Lock> | undefined;
   const lock: Lock = {
     async acquire(acquireOptions) {
-      fileLock ??= import("../adapters/file/lock.ts").then(({ FileLock }) => new FileLock(`${settings.credentialsPath}.lock`, { onWarning }));
+      fileLock ??= import("../adapters/file/lock.ts").then(({ FileLock }) =>
+        new FileLock(`${settings.credentialsPath}.lock`, { onWarning })
+      );
       return (await fileLock).acquire(acquireOptions);
     },
   };

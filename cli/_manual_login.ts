@@ -48,9 +48,12 @@ export async function manualLogin(session: AuthSession, io: IO, options: ManualL
   const lines = new LineReader(input);
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timedOut = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new CLIError(`no redirect URL was pasted within ${Math.round(options.timeoutMs / 1000)} s`, {
-      hint: "run `tdauth login` again (or raise --timeout)",
-    })), options.timeoutMs);
+    timer = setTimeout(() =>
+      reject(
+        new CLIError(`no redirect URL was pasted within ${Math.round(options.timeoutMs / 1000)} s`, {
+          hint: "run `tdauth login` again (or raise --timeout)",
+        }),
+      ), options.timeoutMs);
     (timer as { unref?: () => void }).unref?.();
   });
   let lastProblem: string | undefined;
@@ -61,10 +64,13 @@ export async function manualLogin(session: AuthSession, io: IO, options: ManualL
       // A terminal echoes the paste and its Enter; a pipe does not, so end the prompt's line here.
       if (!(input as { isTTY?: boolean }).isTTY || line === null) io.err("");
       if (line === null) {
-        throw new CLIError(lastProblem ? `the last paste was not usable: ${lastProblem}` : "standard input ended before a redirect URL was pasted", {
-          exitCode: EXIT.USAGE,
-          hint: "paste the whole redirect URL, or pipe it in: echo \"$URL\" | tdauth login --flow manual",
-        });
+        throw new CLIError(
+          lastProblem ? `the last paste was not usable: ${lastProblem}` : "standard input ended before a redirect URL was pasted",
+          {
+            exitCode: EXIT.USAGE,
+            hint: 'paste the whole redirect URL, or pipe it in: echo "$URL" | tdauth login --flow manual',
+          },
+        );
       }
       if (line.trim() === "") continue;
       const problem = checkPaste(line, state);
@@ -77,7 +83,9 @@ export async function manualLogin(session: AuthSession, io: IO, options: ManualL
         return await session.complete(line);
       } catch (error) {
         // The server refused the code (expired after ~30 s at Schwab, or used twice): that login is spent.
-        if (!(error instanceof TokenRequestError || error instanceof TokenResponseError) || error.status === undefined || error.status >= 500) throw error;
+        if (
+          !(error instanceof TokenRequestError || error instanceof TokenResponseError) || error.status === undefined || error.status >= 500
+        ) throw error;
         io.err(`${io.yellow("The server refused that code:")} ${error.message}`);
         io.err("Starting over with a new login.");
         ({ url, state } = await session.authorize());

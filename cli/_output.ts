@@ -154,8 +154,11 @@ export function relativeTime(at: number, now: number = Date.now()): string {
 export function localTime(at: number): string {
   const d = new Date(at);
   const pad = (n: number) => String(n).padStart(2, "0");
-  const zone = new Intl.DateTimeFormat("en-US", { timeZoneName: "short" }).formatToParts(d).find((p) => p.type === "timeZoneName")?.value ?? "";
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}${zone ? ` ${zone}` : ""}`;
+  const zone = new Intl.DateTimeFormat("en-US", { timeZoneName: "short" }).formatToParts(d).find((p) => p.type === "timeZoneName")?.value ??
+    "";
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}${
+    zone ? ` ${zone}` : ""
+  }`;
 }
 
 /**

@@ -29,7 +29,9 @@ export function checkCallback(
   timeoutMs: number,
 ): CallbackVerdict {
   if (!pending) {
-    throw new AuthorizationError("No login is pending in this session: call authorize() (or run `tdauth login`) and use the URL it prints.");
+    throw new AuthorizationError(
+      "No login is pending in this session: call authorize() (or run `tdauth login`) and use the URL it prints.",
+    );
   }
   const again = "start the login again.";
   if (now - pending.createdAt > timeoutMs) return { failure: `The login timed out after ${Math.round(timeoutMs / 1000)} s: ${again}` };

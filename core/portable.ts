@@ -44,7 +44,7 @@ export { checkRedirectURI, type Provider, type RefreshExpiryInput, type TokenGra
 export { tdAmeritrade, type TDAmeritradeOptions } from "./providers/td_ameritrade.ts";
 export { schwab, type SchwabOptions } from "./providers/schwab.ts";
 export { oauth2, type OAuth2Options } from "./providers/oauth2.ts";
-export { type ParsedCallback, parseCallback } from "./callback.ts";
+export { parseCallback, type ParsedCallback } from "./callback.ts";
 export { classifyTokenReply, isDeadGrantError, type TokenOutcome, tokensFromResponse } from "./token_response.ts";
 export { requestToken, type RetryOptions, type TokenRequestContext } from "./token_request.ts";
 export { apiError } from "./api_errors.ts";

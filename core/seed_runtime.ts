@@ -42,7 +42,9 @@ export const noLocalRuntime: SeedRuntime = {
     "This runtime has no file system for the seed's credentials file (in a Worker or a browser, `tdauth` has no file store): " +
       "pass { store }, e.g. new KvStore(env.TOKENS) from tdauth/stores/kv.",
   ),
-  prompt: refuse("This runtime has no terminal to paste the redirect URL into: pass { prompt }, or log in with AuthSession authorize() and complete()."),
+  prompt: refuse(
+    "This runtime has no terminal to paste the redirect URL into: pass { prompt }, or log in with AuthSession authorize() and complete().",
+  ),
   browserLogin: refuse(
     'authFlow "flask" runs a local callback server, which this runtime cannot: in a Worker, use createWorker() from tdauth/worker for the callback.',
   ),

@@ -111,12 +111,21 @@ export class AuthSession {
   async complete(callback: string, options: CompleteOptions = {}): Promise<SessionStatus> {
     const parsed = parseCallback(callback);
     if (options.pending) this.#adopt(options.pending);
-    const verdict = checkCallback(parsed, this.#snap.state === "authorizing" ? this.#snap.pending : undefined, this.provider, this.#now(), this.#authorizationTimeoutMs);
+    const verdict = checkCallback(
+      parsed,
+      this.#snap.state === "authorizing" ? this.#snap.pending : undefined,
+      this.provider,
+      this.#now(),
+      this.#authorizationTimeoutMs,
+    );
     if ("failure" in verdict) throw this.#fail(verdict.failure, verdict.error);
     const pending = this.#snap.pending!;
     let tokens: StoredTokens;
     try {
-      const grant = { grantType: "authorization_code" as const, code: verdict.code, ...(pending.codeVerifier ? { codeVerifier: pending.codeVerifier } : {}),
+      const grant = {
+        grantType: "authorization_code" as const,
+        code: verdict.code,
+        ...(pending.codeVerifier ? { codeVerifier: pending.codeVerifier } : {}),
         ...(options.offline === false ? { offline: false } : {}),
       };
       const response = await requestToken(grant, this.#requestContext());
@@ -245,12 +254,16 @@ export class AuthSession {
       const stored = await this.#read();
       const now = this.#now();
       if (!stored) {
-        throw new TknExpError(`Not logged in to ${this.provider.name}: no tokens are stored. Run \`tdauth login\` (or authorize() + complete()).`);
+        throw new TknExpError(
+          `Not logged in to ${this.provider.name}: no tokens are stored. Run \`tdauth login\` (or authorize() + complete()).`,
+        );
       }
       if (deriveState(stored, now) === "expired") throw this.#expiredError(stored, now);
       if (!options.force && this.#isFresh(stored, now)) return stored;
       // Another process refreshed since we looked: its token is as good as a new one.
-      if (options.seen !== undefined && stored.accessToken !== options.seen && now < stored.accessExpiresAt && !options.renew) return stored;
+      if (options.seen !== undefined && stored.accessToken !== options.seen && now < stored.accessExpiresAt && !options.renew) {
+        return stored;
+      }
       if (!stored.refreshToken) return stored;
       const renew = options.renew === true || this.#needsRenewal(stored, now);
       let next: StoredTokens;
@@ -262,7 +275,10 @@ export class AuthSession {
         next = tokensFromResponse(response, { now: this.#now(), provider: this.provider, previous: stored });
       } catch (error) {
         if (isDeadGrantError(error)) {
-          const marked: StoredTokens = { ...stored, expired: { at: this.#now(), reason: `${this.provider.name} rejected the refresh token (${error.error})` } };
+          const marked: StoredTokens = {
+            ...stored,
+            expired: { at: this.#now(), reason: `${this.provider.name} rejected the refresh token (${error.error})` },
+          };
           await this.store.save(marked);
           this.#observe(marked);
           throw this.#expiredError(marked, this.#now(), error);
@@ -299,9 +315,14 @@ export class AuthSession {
     const old = this.#snap.tokens;
     const derived = deriveState(stored, this.#now());
     const pending = this.#snap.state === "authorizing";
-    this.#setSnap(pending
-      ? { ...this.#snap, tokens: stored, previous: derived }
-      : { state: derived, tokens: stored, changedAt: this.#now(), ...(derived === "expired" ? { reason: expiryReason(stored, this.#now())! } : {}) });
+    this.#setSnap(
+      pending ? { ...this.#snap, tokens: stored, previous: derived } : {
+        state: derived,
+        tokens: stored,
+        changedAt: this.#now(),
+        ...(derived === "expired" ? { reason: expiryReason(stored, this.#now())! } : {}),
+      },
+    );
     if (stored && stored.accessToken !== old?.accessToken) this.#emit({ type: "tokens", tokens: stored });
     if (this.state !== before) this.#emit({ type: "state", state: this.state, previous: before });
   }
@@ -338,7 +359,10 @@ export class AuthSession {
 
   #expiredError(stored: StoredTokens, now: number, cause?: unknown): TknExpError {
     const reason = expiryReason(stored, now) ?? "the session expired";
-    return new TknExpError(`The ${this.provider.name} session has expired: ${reason}. Log in again (\`tdauth login\`).`, cause ? { cause } : {});
+    return new TknExpError(
+      `The ${this.provider.name} session has expired: ${reason}. Log in again (\`tdauth login\`).`,
+      cause ? { cause } : {},
+    );
   }
 
   #status(): SessionStatus {

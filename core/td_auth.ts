@@ -8,7 +8,7 @@ import { tdAmeritrade } from "./providers/td_ameritrade.ts";
 import { MemoryStore } from "./memory_store.ts";
 import { noLocalRuntime, type SeedRuntime } from "./seed_runtime.ts";
 import { AuthSession } from "./session.ts";
-import { type TDState, toTDState, toTokenDict, type TokenDict } from "./td_state.ts";
+import { type TDState, type TokenDict, toTDState, toTokenDict } from "./td_state.ts";
 import { tokensFromResponse } from "./token_response.ts";
 import type { TokenStore } from "./types.ts";
 

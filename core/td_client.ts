@@ -10,7 +10,7 @@ import type { Provider } from "./provider.ts";
 import { tdAmeritrade } from "./providers/td_ameritrade.ts";
 import { noLocalRuntime, type SeedRuntime } from "./seed_runtime.ts";
 import { AuthSession, type AuthSessionOptions } from "./session.ts";
-import { type TDState, toTDState, toTokenDict, type TokenDict } from "./td_state.ts";
+import { type TDState, type TokenDict, toTDState, toTokenDict } from "./td_state.ts";
 import type { Lock, TokenStore } from "./types.ts";
 
 /**
@@ -49,7 +49,8 @@ export interface TDClientOptions {
 type APIPaths = { quotes: (symbols: string[], clientId: string) => string; accounts: string; accountNumbers?: string };
 
 const TD_PATHS: APIPaths = {
-  quotes: (symbols, clientId) => `/marketdata/quotes?apikey=${encodeURIComponent(clientId)}&symbol=${encodeURIComponent(symbols.join(","))}`,
+  quotes: (symbols, clientId) =>
+    `/marketdata/quotes?apikey=${encodeURIComponent(clientId)}&symbol=${encodeURIComponent(symbols.join(","))}`,
   accounts: "/accounts",
 };
 const SCHWAB_PATHS: APIPaths = {

@@ -93,7 +93,9 @@ export function toTokenDict(tokens: StoredTokens, now: number): TokenDict {
     expires_in: Math.max(0, Math.round((tokens.accessExpiresAt - now) / 1000)),
   };
   if (tokens.refreshToken) dict.refresh_token = tokens.refreshToken;
-  if (tokens.refreshExpiresAt !== undefined) dict.refresh_token_expires_in = Math.max(0, Math.round((tokens.refreshExpiresAt - now) / 1000));
+  if (tokens.refreshExpiresAt !== undefined) {
+    dict.refresh_token_expires_in = Math.max(0, Math.round((tokens.refreshExpiresAt - now) / 1000));
+  }
   if (tokens.scope !== undefined) dict.scope = tokens.scope;
   if (tokens.idToken !== undefined) dict.id_token = tokens.idToken;
   return dict;

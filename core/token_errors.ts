@@ -55,9 +55,12 @@ export function tokenRequestFailure(
   } else if (outcome.grantDead) {
     hint = " The refresh token is no longer valid: log in again (`tdauth login`).";
   }
-  return new TokenRequestError(`${provider.name} refused ${what}: ${scrub(outcome.error, all, 100)}${description ? ` (${description})` : ""}.${hint}`, {
-    status: outcome.status,
-    error: outcome.error,
-    ...(description === undefined ? {} : { error_description: description }),
-  });
+  return new TokenRequestError(
+    `${provider.name} refused ${what}: ${scrub(outcome.error, all, 100)}${description ? ` (${description})` : ""}.${hint}`,
+    {
+      status: outcome.status,
+      error: outcome.error,
+      ...(description === undefined ? {} : { error_description: description }),
+    },
+  );
 }

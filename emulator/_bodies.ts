@@ -58,7 +58,8 @@ export function schwabTokenError(status: number, error: string, description: str
 export async function schwabRefreshError(token: string): Promise<Response> {
   const digest = await sha256Hex(token);
   const inner = JSON.stringify({
-    error_description: `Exception while authenticating refresh token [tokenDigest=${digest}, Exception=Failed refresh token authentication [tokenDigest=${digest}]]`,
+    error_description:
+      `Exception while authenticating refresh token [tokenDigest=${digest}, Exception=Failed refresh token authentication [tokenDigest=${digest}]]`,
     error: "refresh_token_authentication_error",
   });
   return jsonText(400, JSON.stringify({ error: "unsupported_token_type", error_description: `400 Bad Request: "${inner}"` }));
@@ -115,10 +116,9 @@ export function apiBadRequest(flavour: "td" | "schwab", detail: string): Respons
  * return rateLimited("td", 12);
  */
 export function rateLimited(flavour: "td" | "schwab", retryAfterS: number): Response {
-  const body =
-    flavour === "td"
-      ? { error: "Individual App's transactions per seconds restriction reached. Please contact us with further questions" }
-      : { errors: [{ id: uuid(), status: "429", title: "Too Many Requests", detail: "Rate limit exceeded: 120 requests per minute" }] };
+  const body = flavour === "td"
+    ? { error: "Individual App's transactions per seconds restriction reached. Please contact us with further questions" }
+    : { errors: [{ id: uuid(), status: "429", title: "Too Many Requests", detail: "Rate limit exceeded: 120 requests per minute" }] };
   return jsonText(429, JSON.stringify(body), { "retry-after": String(retryAfterS) });
 }
 
@@ -132,8 +132,7 @@ export function akamaiAccessDenied(url: string): Response {
   // Akamai writes the URL with HTML numeric entities for ':', '/' and '.'.
   const entities = url.replace(/[:/.]/g, (ch) => `&#${ch.charCodeAt(0)};`);
   const ref = [...randomBytes(8)].map((b) => b.toString(16).padStart(2, "0")).join("");
-  const body =
-    `<HTML><HEAD>\n<TITLE>Access Denied</TITLE>\n</HEAD><BODY>\n<H1>Access Denied</H1>\n \n` +
+  const body = `<HTML><HEAD>\n<TITLE>Access Denied</TITLE>\n</HEAD><BODY>\n<H1>Access Denied</H1>\n \n` +
     `You don't have permission to access "${entities}" on this server.<P>\n` +
     `Reference&#32;&#35;18&#46;${ref.slice(0, 8)}&#46;${parseInt(ref.slice(0, 7), 16)}&#46;${ref.slice(8)}\n` +
     `</BODY>\n</HTML>\n`;

@@ -88,10 +88,9 @@ ${scopes.map((s) => `<li>${escapeHTML(s)}</li>`).join("\n")}
  * return errorPage("td", "The redirect_uri is not registered for this application.");
  */
 export function errorPage(flavour: "td" | "schwab", detail: string, status = 400): Response {
-  const lead =
-    flavour === "td"
-      ? "A third-party application may be attempting to make unauthorized access to your account."
-      : "We are unable to complete your request. Please contact customer service for further assistance.";
+  const lead = flavour === "td"
+    ? "A third-party application may be attempting to make unauthorized access to your account."
+    : "We are unable to complete your request. Please contact customer service for further assistance.";
   const html = page("Authorization error", `<h1>Authorization error</h1>\n<p>${escapeHTML(lead)}</p>\n<p>${escapeHTML(detail)}</p>`);
   return new Response(html, { status, headers: PAGE_HEADERS });
 }

@@ -56,6 +56,8 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   mountSchwabAPI(app, ctx);
   app.notFound(() => new Response("Not Found", { status: 404, headers: { "content-type": "text/plain" } }));
   // Never echo internals (they could hold tokens); the message is enough for a local test server.
-  app.onError(() => new Response(JSON.stringify({ error: "server_error" }), { status: 500, headers: { "content-type": "application/json" } }));
+  app.onError(() =>
+    new Response(JSON.stringify({ error: "server_error" }), { status: 500, headers: { "content-type": "application/json" } })
+  );
   return emulator;
 }

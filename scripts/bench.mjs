@@ -22,19 +22,39 @@ const benches = [
   ["Hot path (issue 7.1)", tsx, "bench/hot_path.bench.ts", (r) => [
     ["7.1 fresh accessToken() vs `async () => cached`, MemoryStore", x(r.memoryRatio), "≤ 2x", met(r.memoryRatio <= 2)],
     ["7.1 the same with FileStore + FileLock", x(r.fileRatio), "≤ 2x", met(r.fileRatio <= 2)],
-    ["7.1 store/lock operations and node:fs calls on the fresh path", `${r.storeOps} and ${r.fsCalls}`, "0", met(r.storeOps === 0 && r.fsCalls === 0)],
+    [
+      "7.1 store/lock operations and node:fs calls on the fresh path",
+      `${r.storeOps} and ${r.fsCalls}`,
+      "0",
+      met(r.storeOps === 0 && r.fsCalls === 0),
+    ],
   ]],
   ["Refresh storm (issue 7.2)", tsx, "bench/refresh_storm.bench.ts", (r) => [
     ["7.2 token requests per storm of 10,000 callers", r.requests.join(", "), "exactly 1", met(r.requests.every((n) => n === 1))],
-    ["7.2 caller latency over one round trip, p50 / p99", `+${(r.p50 - r.roundTrip).toFixed(2)} / +${(r.p99 - r.roundTrip).toFixed(2)} ms`, "—", "—"],
+    [
+      "7.2 caller latency over one round trip, p50 / p99",
+      `+${(r.p50 - r.roundTrip).toFixed(2)} / +${(r.p99 - r.roundTrip).toFixed(2)} ms`,
+      "—",
+      "—",
+    ],
   ]],
   ["Multi-process (issue 7.3)", tsx, "bench/multi_process.bench.ts", (r) => [
-    ["7.3 refreshes per expiry window, 8 processes", `${r.perWindow.toFixed(2)} (${r.refreshes} over ${r.windows} windows)`, quick ? "1.00" : "1.00 over ≥ 5 windows", met(r.extra === 0 && r.reuse === 0 && r.errors === 0 && r.windows >= (quick ? 1 : 5))],
+    [
+      "7.3 refreshes per expiry window, 8 processes",
+      `${r.perWindow.toFixed(2)} (${r.refreshes} over ${r.windows} windows)`,
+      quick ? "1.00" : "1.00 over ≥ 5 windows",
+      met(r.extra === 0 && r.reuse === 0 && r.errors === 0 && r.windows >= (quick ? 1 : 5)),
+    ],
     ["7.3 wall time, 8 processes vs 1", x(r.ratio), "—", "—"],
   ]],
   ["Locks: FileLock vs proper-lockfile (issues 3, 7.4)", tsx, "bench/file_lock.bench.ts", (_, out) => {
     const speedup = find(out, /FileLock is ([\d.]+)x faster uncontended/);
-    return [["7.4 FileLock vs proper-lockfile, uncontended", speedup === null ? "see below" : `${speedup}x faster`, "≥ 2x faster", speedup === null ? "?" : met(speedup >= 2)]];
+    return [[
+      "7.4 FileLock vs proper-lockfile, uncontended",
+      speedup === null ? "see below" : `${speedup}x faster`,
+      "≥ 2x faster",
+      speedup === null ? "?" : met(speedup >= 2),
+    ]];
   }],
   ["Locks: RedisLock (issue 7.4)", tsx, "bench/redis_lock.bench.mjs", (_, out) => {
     const ms = find(out, /"medianMs":([\d.]+)/);
@@ -44,16 +64,31 @@ const benches = [
     const kb = find(out, /tdauth core API: .*\(goal < 6 KB\) \| ([\d.]+) KB/);
     const codeOnly = find(out, /core API, every message .* emptied \| ([\d.]+) KB/);
     return [
-      ["7.5 core API (DESIGN §3 import), minified + gzipped, loaded on import", kb === null ? "see below" : `${kb} KB`, "< 6 KB", kb === null ? "?" : met(kb < 6)],
-      ["7.5 the same with every message (string of 25+ characters) emptied: its code alone", codeOnly === null ? "see below" : `${codeOnly} KB`, "—", "—"],
+      [
+        "7.5 core API (DESIGN §3 import), minified + gzipped, loaded on import",
+        kb === null ? "see below" : `${kb} KB`,
+        "< 6 KB",
+        kb === null ? "?" : met(kb < 6),
+      ],
+      [
+        "7.5 the same with every message (string of 25+ characters) emptied: its code alone",
+        codeOnly === null ? "see below" : `${codeOnly} KB`,
+        "—",
+        "—",
+      ],
     ];
   }],
   ["Startup: tdauth token vs node -e 0 (issues 5, 7.6)", process.execPath, "bench/cli_startup.bench.mjs", (_, out) => {
     const ratio = find(out, /shipped entry: [^(]*\(([\d.]+)x\)/);
     const importMs = find(out, /await import\("tdauth"\)\s+([\d.]+) ms/);
     return [
-      ["7.6 `tdauth token` start-up vs `node -e 0`", ratio === null ? "see below" : `${ratio}x`, "≤ 1.30x", ratio === null ? "?" : met(ratio <= 1.3)],
-      ["7.6 `import(\"tdauth\")` in a fresh process, median", importMs === null ? "see below" : `${importMs} ms`, "—", "—"],
+      [
+        "7.6 `tdauth token` start-up vs `node -e 0`",
+        ratio === null ? "see below" : `${ratio}x`,
+        "≤ 1.30x",
+        ratio === null ? "?" : met(ratio <= 1.3),
+      ],
+      ['7.6 `import("tdauth")` in a fresh process, median', importMs === null ? "see below" : `${importMs} ms`, "—", "—"],
     ];
   }],
   ["Login latency (issue 7.7)", tsx, "bench/login_latency.bench.ts", (r) => [
@@ -88,10 +123,18 @@ for (const [title, command, file, read] of benches) {
   } else goals.push([title, "failed", "—", `exit ${r.status ?? r.signal}`]);
   if (r.status !== 0) {
     failed++;
-    sections.push(`## ${title}\n\nFailed (exit ${r.status}): \`${[command === tsx ? "tsx" : "node", ...args].join(" ")}\`\n\n\`\`\`\n${(r.stderr ?? "").slice(-1500)}\n\`\`\``);
+    sections.push(
+      `## ${title}\n\nFailed (exit ${r.status}): \`${[command === tsx ? "tsx" : "node", ...args].join(" ")}\`\n\n\`\`\`\n${
+        (r.stderr ?? "").slice(-1500)
+      }\n\`\`\``,
+    );
   } else {
     const cmd = `${command === tsx ? "node_modules/.bin/tsx" : "node"} ${args.join(" ")}`;
-    sections.push(`## ${title}\n\nCommand: \`${cmd}\`\n\n${out.startsWith("```") || out.startsWith("|") || out.startsWith("#") ? out : `\`\`\`\n${out}\n\`\`\``}`);
+    sections.push(
+      `## ${title}\n\nCommand: \`${cmd}\`\n\n${
+        out.startsWith("```") || out.startsWith("|") || out.startsWith("#") ? out : `\`\`\`\n${out}\n\`\`\``
+      }`,
+    );
   }
   process.stdout.write(`${out}\n\n`);
 }
@@ -99,8 +142,12 @@ for (const [title, command, file, read] of benches) {
 const machine = [
   `- date: ${new Date().toISOString()}`,
   `- machine: ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), ${Math.round(totalmem() / 2 ** 30)} GiB`,
-  `- node ${process.version}, ${version(join(root, "node_modules/.bin/deno"), ["--version"])}, bun ${version(join(root, "node_modules/.bin/bun"), ["--version"])}`,
-  `- command: \`npm run bench${quick ? " -- --quick" : ""}\` (each section names its own command); took ${Math.round((performance.now() - started) / 1000)} s`,
+  `- node ${process.version}, ${version(join(root, "node_modules/.bin/deno"), ["--version"])}, bun ${
+    version(join(root, "node_modules/.bin/bun"), ["--version"])
+  }`,
+  `- command: \`npm run bench${quick ? " -- --quick" : ""}\` (each section names its own command); took ${
+    Math.round((performance.now() - started) / 1000)
+  } s`,
 ].join("\n");
 const summary = [
   "| figure | value | goal | |",

@@ -47,10 +47,16 @@ export function buildTypes(out = "dist") {
   const problems = [];
   const files = SOURCE_DIRS.flatMap((dir) => sources(join(root, dir)));
   for (const file of files) {
-    const { outputText, diagnostics = [] } = ts.transpileDeclaration(readFileSync(file, "utf8"), { fileName: file, compilerOptions, reportDiagnostics: true });
+    const { outputText, diagnostics = [] } = ts.transpileDeclaration(readFileSync(file, "utf8"), {
+      fileName: file,
+      compilerOptions,
+      reportDiagnostics: true,
+    });
     for (const d of diagnostics) {
       const at = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start) : undefined;
-      problems.push(`${relative(root, file)}${at ? `:${at.line + 1}:${at.character + 1}` : ""} ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`);
+      problems.push(
+        `${relative(root, file)}${at ? `:${at.line + 1}:${at.character + 1}` : ""} ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`,
+      );
     }
     const base = join(outDir, relative(root, file)).replace(/\.ts$/, "");
     mkdirSync(dirname(base), { recursive: true });

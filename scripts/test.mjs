@@ -2,7 +2,7 @@
 // Runs every suite (vitest on Node, then Deno, then Bun) and ends with one plain
 // "N passed, N failed" line, because CI reads that line and not vitest's, deno's or bun's.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -78,7 +78,10 @@ if (only.has("bun") && args.length === 0) {
   for (const file of filesUnder(join(root, "test", "bun"), ".bun.ts")) {
     const rel = `./${file.slice(root.length)}`;
     const r = spawnSync(bin("bun"), ["test", rel], {
-      cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 256 * 1024 * 1024,
+      cwd: root,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+      maxBuffer: 256 * 1024 * 1024,
     });
     console.log(`\n=== bun: bun test ${rel}`);
     // bun test reports on stderr.

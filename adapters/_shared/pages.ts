@@ -37,7 +37,9 @@ ${body}
 function relative(ms: number, now: number): string {
   const diff = ms - now;
   const abs = Math.abs(diff);
-  const [n, unit] = abs >= 86_400_000 ? [Math.floor(abs / 86_400_000), "day"] : abs >= 3_600_000
+  const [n, unit] = abs >= 86_400_000
+    ? [Math.floor(abs / 86_400_000), "day"]
+    : abs >= 3_600_000
     ? [Math.floor(abs / 3_600_000), "hour"]
     : abs >= 60_000
     ? [Math.floor(abs / 60_000), "minute"]
@@ -49,7 +51,9 @@ function relative(ms: number, now: number): string {
 function when(ms: number | undefined, now: number): string {
   if (ms === undefined) return "unknown";
   const iso = new Date(ms).toISOString();
-  return `<time datetime="${iso}" data-expires="${ms}">${iso.replace("T", " ").slice(0, 19)} UTC (<span class="left">${relative(ms, now)}</span>)</time>`;
+  return `<time datetime="${iso}" data-expires="${ms}">${iso.replace("T", " ").slice(0, 19)} UTC (<span class="left">${
+    relative(ms, now)
+  }</span>)</time>`;
 }
 
 const COUNTDOWN = `
@@ -90,10 +94,14 @@ export function statusPage(view: StatusView): string {
   const schwab = status.provider === "schwab" && status.refreshExpiresAt !== undefined
     ? `<p class="note">Schwab ends every session 7 days after the login: log in again before ${when(status.refreshExpiresAt, now)}.</p>`
     : "";
-  const warn = status.refreshExpiresSoon ? `<p class="warn" role="alert">The refresh token dies within 48 hours: log in again soon.</p>` : "";
+  const warn = status.refreshExpiresSoon
+    ? `<p class="warn" role="alert">The refresh token dies within 48 hours: log in again soon.</p>`
+    : "";
   const reason = status.reason ? `<p class="warn" role="alert">Expired: ${escapeHTML(status.reason)}. Log in again.</p>` : "";
   const message = view.message ? `<p role="status">${escapeHTML(view.message)}</p>` : "";
-  return page("tdauth — session status", `
+  return page(
+    "tdauth — session status",
+    `
 <h1>tdauth session</h1>
 ${message}${warn}${reason}
 <dl>
@@ -108,7 +116,10 @@ ${schwab}
   <a class="button" href="/login">Log in</a>
   <form method="post" action="/login/refresh"><input type="hidden" name="token" value="${token}"><button type="submit" class="secondary">Refresh now</button></form>
   <form method="post" action="/shutdown"><input type="hidden" name="token" value="${token}"><button type="submit" class="secondary">Shut down server</button></form>
-</div>`, view.nonce, COUNTDOWN);
+</div>`,
+    view.nonce,
+    COUNTDOWN,
+  );
 }
 
 /**
@@ -120,16 +131,22 @@ ${schwab}
  */
 export function successPage(status: SessionStatus, providerName: string, https: boolean, now: number, nonce: string): string {
   const cert = https
-    ? `<p class="note">Your browser warned about this page's certificate: it is a self-signed certificate tdauth made for 127.0.0.1, because ${escapeHTML(providerName)} requires an https callback. The page never leaves your computer.</p>`
+    ? `<p class="note">Your browser warned about this page's certificate: it is a self-signed certificate tdauth made for 127.0.0.1, because ${
+      escapeHTML(providerName)
+    } requires an https callback. The page never leaves your computer.</p>`
     : "";
-  return page("tdauth — logged in", `
+  return page(
+    "tdauth — logged in",
+    `
 <h1>Logged in to ${escapeHTML(providerName)}</h1>
 <p role="status">You can close this tab and return to your terminal.</p>
 <dl>
   <dt>Access token expires</dt><dd>${when(status.accessExpiresAt, now)}</dd>
   <dt>Refresh token expires</dt><dd>${when(status.refreshExpiresAt, now)}</dd>
 </dl>
-${cert}`, nonce);
+${cert}`,
+    nonce,
+  );
 }
 
 /**
@@ -140,8 +157,12 @@ ${cert}`, nonce);
  * ```
  */
 export function errorPage(title: string, message: string, nonce: string): string {
-  return page(`tdauth — ${title}`, `
+  return page(
+    `tdauth — ${title}`,
+    `
 <h1>${escapeHTML(title)}</h1>
 <p role="alert">${escapeHTML(message)}</p>
-<p><a class="button" href="/">Back to the status page</a></p>`, nonce);
+<p><a class="button" href="/">Back to the status page</a></p>`,
+    nonce,
+  );
 }

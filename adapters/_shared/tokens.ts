@@ -20,7 +20,11 @@ const OPTIONAL: [keyof StoredTokens, Check, string][] = [
   ["accessIssuedAt", num, "a number (epoch ms)"],
   ["provider", str, "a string"],
   ["clientId", str, "a string"],
-  ["expired", (v) => typeof v === "object" && v !== null && num((v as { at?: unknown }).at) && str((v as { reason?: unknown }).reason), "{ at: number, reason: string }"],
+  [
+    "expired",
+    (v) => typeof v === "object" && v !== null && num((v as { at?: unknown }).at) && str((v as { reason?: unknown }).reason),
+    "{ at: number, reason: string }",
+  ],
 ];
 
 /** What is wrong with `data` as StoredTokens (naming fields, never values), or null. */

@@ -13,11 +13,23 @@ const ACCESS_LIFETIME_MS = 30 * 60_000;
 
 /** Keys this module writes; everything else found in an existing file is carried over on save. */
 const KNOWN_KEYS: ReadonlySet<string> = new Set([
-  "access_token", "refresh_token", "logged_in",
-  "access_token_expires_at", "access_token_expires_at_date",
-  "refresh_token_expires_at", "refresh_token_expires_at_date",
-  "token_type", "scope", "id_token", "access_token_issued_at", "authorized_at", "provider", "client_id", "version",
-  "expired_at", "expired_reason",
+  "access_token",
+  "refresh_token",
+  "logged_in",
+  "access_token_expires_at",
+  "access_token_expires_at_date",
+  "refresh_token_expires_at",
+  "refresh_token_expires_at_date",
+  "token_type",
+  "scope",
+  "id_token",
+  "access_token_issued_at",
+  "authorized_at",
+  "provider",
+  "client_id",
+  "version",
+  "expired_at",
+  "expired_reason",
 ]);
 
 /** Shared with the seed-parity API in core, so both write the same dates. */

@@ -1,5 +1,5 @@
 // File-system helpers for FileStore: crash-safe replace, folder fsync, stale temp files, modes.
-import { mkdir, open, readdir, rename, stat, unlink, chmod } from "node:fs/promises";
+import { chmod, mkdir, open, readdir, rename, stat, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { hostName, processAlive, processId } from "./_env.ts";
 
@@ -115,7 +115,7 @@ export async function writeAtomic(target: string, data: string): Promise<void> {
 
 // Windows refuses to replace a file another process has open for a moment (antivirus, indexer).
 async function renameRetrying(from: string, to: string): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
+  for (let attempt = 0;; attempt++) {
     try {
       return await rename(from, to);
     } catch (err) {

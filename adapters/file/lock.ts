@@ -4,8 +4,18 @@
  * @module
  */
 import {
-  closeSync, fstatSync, ftruncateSync, futimesSync, linkSync, mkdirSync, openSync, readFileSync,
-  renameSync, statSync, unlinkSync, writeSync,
+  closeSync,
+  fstatSync,
+  ftruncateSync,
+  futimesSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
 } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { clearInterval, setInterval } from "node:timers";
@@ -308,7 +318,11 @@ export class FileLock implements Lock {
       const holder = readRecord(this.path);
       if (!this.#removeIfSame(this.path, seen)) return false;
       const who = holder?.pid !== undefined ? `pid ${holder.pid} on ${holder.host ?? "?"}` : "an unknown process";
-      this.#warn(`tdauth: took over the lock ${this.path} from ${who}: no heartbeat for ${Math.round(this.#now() - seen.mtimeMs)} ms (staleMs ${this.staleMs})`);
+      this.#warn(
+        `tdauth: took over the lock ${this.path} from ${who}: no heartbeat for ${
+          Math.round(this.#now() - seen.mtimeMs)
+        } ms (staleMs ${this.staleMs})`,
+      );
       return true;
     } finally {
       this.#releaseTakeoverFile();

@@ -9,9 +9,9 @@ import type { StoredTokens, TokenStore } from "../../core/types.ts";
 import { StoreError } from "../../core/errors.ts";
 import { readEnv } from "./_env.ts";
 import { decryptText, encryptText, looksEncrypted, parseKey } from "./_crypto.ts";
-import { DEFAULT_REFRESH_LIFETIME_MS, FormatError, decodeCredentials, encodeCredentials, unknownKeys } from "./_format.ts";
+import { decodeCredentials, DEFAULT_REFRESH_LIFETIME_MS, encodeCredentials, FormatError, unknownKeys } from "./_format.ts";
 import type { CredentialsJSON } from "./_format.ts";
-import { POSIX, ensureFolder, octal, removeStaleTemps, tighten, writeAtomic } from "./_fs.ts";
+import { ensureFolder, octal, POSIX, removeStaleTemps, tighten, writeAtomic } from "./_fs.ts";
 
 /** Options of {@link FileStore}. */
 export interface FileStoreOptions {
@@ -268,7 +268,9 @@ export class FileStore implements TokenStore {
     const code = (err as { code?: string }).code ?? "error";
     const hint = code === "EACCES" || code === "EPERM"
       ? `check that this user owns it and may ${what === "read" ? "read" : "write"} it`
-      : code === "EISDIR" ? "the path is a folder; pass a file path" : "check the path and the disk";
+      : code === "EISDIR"
+      ? "the path is a folder; pass a file path"
+      : "check the path and the disk";
     return new StoreError(`Cannot ${what} the credentials file ${path} (${code}): ${hint}.`, { cause: err });
   }
 
@@ -287,9 +289,12 @@ export class FileStore implements TokenStore {
     }
     if ((mode & 0o077) === 0) return;
     const fixed = await tighten(path, 0o600);
-    this.#warnOnce(`file:${path}`, fixed
-      ? `tdauth: ${path} was accessible by other users (mode ${octal(mode)}); changed it to 0600`
-      : `tdauth: ${path} is accessible by other users (mode ${octal(mode)}) and could not be changed: run chmod 600 "${path}"`);
+    this.#warnOnce(
+      `file:${path}`,
+      fixed
+        ? `tdauth: ${path} was accessible by other users (mode ${octal(mode)}); changed it to 0600`
+        : `tdauth: ${path} is accessible by other users (mode ${octal(mode)}) and could not be changed: run chmod 600 "${path}"`,
+    );
   }
 
   // The old file is replaced by a new 0600 one; say so when it used to be readable by others.
@@ -297,7 +302,10 @@ export class FileStore implements TokenStore {
     try {
       const mode = (await stat(path)).mode & 0o777;
       if ((mode & 0o077) !== 0) {
-        this.#warnOnce(`file:${path}`, `tdauth: ${path} was accessible by other users (mode ${octal(mode)}); it is rewritten with mode 0600`);
+        this.#warnOnce(
+          `file:${path}`,
+          `tdauth: ${path} was accessible by other users (mode ${octal(mode)}); it is rewritten with mode 0600`,
+        );
       }
     } catch {
       // Gone meanwhile: nothing to report.
@@ -308,19 +316,31 @@ export class FileStore implements TokenStore {
     if ((mode & 0o077) === 0) return;
     if (this.#fixFolder) {
       const fixed = await tighten(dir, 0o700);
-      this.#warnOnce(`dir:${dir}`, fixed
-        ? `tdauth: the credentials folder ${dir} was accessible by other users (mode ${octal(mode)}); changed it to 0700`
-        : `tdauth: the credentials folder ${dir} is accessible by other users (mode ${octal(mode)}) and could not be changed: run chmod 700 "${dir}"`);
+      this.#warnOnce(
+        `dir:${dir}`,
+        fixed
+          ? `tdauth: the credentials folder ${dir} was accessible by other users (mode ${octal(mode)}); changed it to 0700`
+          : `tdauth: the credentials folder ${dir} is accessible by other users (mode ${
+            octal(mode)
+          }) and could not be changed: run chmod 700 "${dir}"`,
+      );
     } else if ((mode & 0o022) !== 0) {
       // Others cannot read a 0600 file, but with write access to the folder they can replace it.
-      this.#warnOnce(`dir:${dir}`, `tdauth: other users can write to the folder ${dir} (mode ${octal(mode)}) and could replace the credentials file: run chmod go-w "${dir}" or keep the file in its own folder`);
+      this.#warnOnce(
+        `dir:${dir}`,
+        `tdauth: other users can write to the folder ${dir} (mode ${
+          octal(mode)
+        }) and could replace the credentials file: run chmod go-w "${dir}" or keep the file in its own folder`,
+      );
     }
   }
 }
 
 function checkTokens(tokens: StoredTokens): void {
   if (typeof tokens !== "object" || tokens === null) throw new TypeError("tokens must be an object");
-  if (typeof tokens.accessToken !== "string" || tokens.accessToken === "") throw new TypeError("tokens.accessToken must be a non-empty string");
+  if (typeof tokens.accessToken !== "string" || tokens.accessToken === "") {
+    throw new TypeError("tokens.accessToken must be a non-empty string");
+  }
   for (const key of ["accessExpiresAt", "authorizedAt"] as const) {
     if (typeof tokens[key] !== "number" || !Number.isFinite(tokens[key])) throw new TypeError(`tokens.${key} must be a number (epoch ms)`);
   }

@@ -13,9 +13,7 @@ import { spawn } from "node:child_process";
  */
 export function openBrowser(url: string): Promise<boolean> {
   if (!/^https?:\/\//.test(url)) return Promise.resolve(false);
-  const [command, args] = process.platform === "darwin"
-    ? ["open", [url]]
-    : process.platform === "win32"
+  const [command, args] = process.platform === "darwin" ? ["open", [url]] : process.platform === "win32"
     // `start` is a cmd built-in; the empty string is the window title it expects first.
     ? ["cmd", ["/c", "start", '""', url.replaceAll("&", "^&")]]
     : ["xdg-open", [url]];

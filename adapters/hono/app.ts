@@ -104,7 +104,7 @@ export function createAuthApp(options: AuthAppOptions): AuthApp {
       return c.html(successPage(status, session.provider.name, https, Date.now(), c.get("nonce")));
     } catch (error) {
       // Only a callback that ended the login in progress ends run(); stray hits do not.
-      if (wasPending && session.state !== "authorizing") for (const listener of failed) listener(error as Error);
+      if (wasPending && session.state !== "authorizing") { for (const listener of failed) listener(error as Error); }
       const status = error instanceof AuthorizationError ? 400 : error instanceof TDError ? 502 : 500;
       const message = error instanceof TDError ? error.message : "The login failed unexpectedly; see the terminal.";
       return c.html(errorPage("Login failed", message, c.get("nonce")), status);

@@ -62,7 +62,9 @@ export async function browserLogin(session: AuthSession, options: BrowserLoginOp
       options.onURL?.(url);
       log(`Waiting for the login on ${origin} ...`);
       if (https) {
-        log("The browser will warn that the certificate of 127.0.0.1 is not trusted: tdauth made it for this computer only; continue to 127.0.0.1 to reach the login.");
+        log(
+          "The browser will warn that the certificate of 127.0.0.1 is not trusted: tdauth made it for this computer only; continue to 127.0.0.1 to reach the login.",
+        );
       }
       if (options.openBrowser === false) {
         log(`Open this URL in a browser to log in: ${url}`);

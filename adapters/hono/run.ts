@@ -9,7 +9,7 @@ import { AuthorizationError } from "../../core/errors.ts";
 import type { SessionStatus } from "../../core/session_types.ts";
 import type { StoredTokens } from "../../core/types.ts";
 import type { AuthApp } from "./app.ts";
-import { type Listening, listen, type TLSFiles } from "./_listen.ts";
+import { listen, type Listening, type TLSFiles } from "./_listen.ts";
 
 /**
  * Options of {@link run}.
@@ -119,7 +119,11 @@ export async function run(app: AuthApp, options: RunOptions = {}): Promise<RunRe
     const timeoutMs = options.timeoutMs ?? 300_000;
     if (timeoutMs > 0) {
       timer = setTimeout(() => {
-        finish(new AuthorizationError(`No login completed within ${Math.round(timeoutMs / 1000)} s; the login server stopped. Run the login again.`));
+        finish(
+          new AuthorizationError(
+            `No login completed within ${Math.round(timeoutMs / 1000)} s; the login server stopped. Run the login again.`,
+          ),
+        );
       }, timeoutMs);
     }
     app.tdauth.onLogin((status) => finish(undefined, status));

@@ -108,7 +108,7 @@ export function denoKv(kv: DenoKvLike, options: DenoKvOptions = {}): Kv {
           .atomic()
           .check({ key: k(key), versionstamp: expected })
           .set(k(key), value, opts?.ttlMs === undefined ? undefined : { expireIn: opts.ttlMs })
-          .commit(),
+          .commit()
       );
       return res.ok ? (res.versionstamp ?? "") : null;
     },
@@ -124,7 +124,7 @@ export function denoKv(kv: DenoKvLike, options: DenoKvOptions = {}): Kv {
  * another process is writing. SQLite rolled that transaction back, so trying again is safe.
  */
 async function busyRetry<T>(op: () => Promise<T>): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
+  for (let attempt = 0;; attempt++) {
     try {
       return await op();
     } catch (err) {
@@ -190,7 +190,8 @@ export function isDenoKv(x: unknown): x is DenoKvLike {
  * ```
  */
 export function isKVNamespace(x: unknown): x is KVNamespaceLike {
-  return isObject(x) && typeof x.put === "function" && typeof x.get === "function" && typeof x.delete === "function" && typeof x.set !== "function";
+  return isObject(x) && typeof x.put === "function" && typeof x.get === "function" && typeof x.delete === "function" &&
+    typeof x.set !== "function";
 }
 
 /**
@@ -201,7 +202,8 @@ export function isKVNamespace(x: unknown): x is KVNamespaceLike {
  * ```
  */
 export function isKv(x: unknown): x is Kv {
-  return isObject(x) && typeof x.name === "string" && typeof x.get === "function" && typeof x.set === "function" && typeof x.delete === "function" && typeof x.atomic !== "function";
+  return isObject(x) && typeof x.name === "string" && typeof x.get === "function" && typeof x.set === "function" &&
+    typeof x.delete === "function" && typeof x.atomic !== "function";
 }
 
 /**

@@ -9,8 +9,8 @@
  * @module
  */
 import type { Lock, LockAcquireOptions, Release } from "../../core/types.ts";
-import { type Lease, acquireLease, ownerToken } from "../_shared/lease.ts";
-import { type DenoKvLike, type Kv, isKVNamespace, toKv } from "./kv.ts";
+import { acquireLease, type Lease, ownerToken } from "../_shared/lease.ts";
+import { type DenoKvLike, isKVNamespace, type Kv, toKv } from "./kv.ts";
 
 export type { DenoKvLike, Kv } from "./kv.ts";
 
@@ -30,8 +30,7 @@ export interface KvLockOptions {
   onLost?: (err: Error) => void;
 }
 
-const WORKERS_KV_REFUSED =
-  "new KvLock(kv): kv is a Workers KV namespace, which cannot hold a lock: it is eventually consistent " +
+const WORKERS_KV_REFUSED = "new KvLock(kv): kv is a Workers KV namespace, which cannot hold a lock: it is eventually consistent " +
   "(a write can take 60 s to be seen elsewhere) and has no atomic compare-and-set, so two Workers could " +
   "both believe they hold it and refresh at once, which revokes the session. Use Deno KV (KvLock), Redis " +
   "(RedisLock from tdauth/locks/redis), or let a single Worker instance refresh (a Cron Trigger, or a " +

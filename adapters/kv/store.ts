@@ -15,7 +15,7 @@ import { parseStoredTokens, serializeTokens } from "../_shared/tokens.ts";
 import { type DenoKvLike, type Kv, type KVNamespaceLike, toKv } from "./kv.ts";
 
 export { denoKv, workersKv } from "./kv.ts";
-export type { DenoKvLike, DenoKvOptions, Kv, KvEntry, KvSetOptions, KVNamespaceLike } from "./kv.ts";
+export type { DenoKvLike, DenoKvOptions, Kv, KvEntry, KVNamespaceLike, KvSetOptions } from "./kv.ts";
 
 /** Options of {@link KvStore}. */
 export interface KvStoreOptions {

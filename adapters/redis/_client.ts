@@ -38,8 +38,7 @@ function isObject(x: unknown): x is Record<string, unknown> {
   return typeof x === "object" && x !== null;
 }
 
-const hasCommands = (c: Record<string, unknown>): boolean =>
-  ["get", "set", "del", "eval"].every((m) => typeof c[m] === "function");
+const hasCommands = (c: Record<string, unknown>): boolean => ["get", "set", "del", "eval"].every((m) => typeof c[m] === "function");
 
 /**
  * ioredis has `call()` and a string `status`; node-redis has neither but a boolean `isOpen`.

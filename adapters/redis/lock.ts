@@ -11,7 +11,7 @@
  * @module
  */
 import type { Lock, LockAcquireOptions, Release } from "../../core/types.ts";
-import { type Lease, acquireLease, ownerToken } from "../_shared/lease.ts";
+import { acquireLease, type Lease, ownerToken } from "../_shared/lease.ts";
 import { type RedisClientLike, type RedisOps, redisOps } from "./_client.ts";
 
 export type { IORedisLike, NodeRedisLike, RedisClientLike } from "./_client.ts";
@@ -108,7 +108,9 @@ export class RedisLock implements Lock {
 
 // PX takes whole milliseconds.
 function whole(n: number, name: string): number {
-  if (typeof n !== "number" || !Number.isInteger(n) || n <= 0) throw new TypeError(`RedisLock: ${name} must be a positive whole number of milliseconds`);
+  if (typeof n !== "number" || !Number.isInteger(n) || n <= 0) {
+    throw new TypeError(`RedisLock: ${name} must be a positive whole number of milliseconds`);
+  }
   return n;
 }
 

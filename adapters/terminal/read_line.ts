@@ -12,7 +12,11 @@ import { createInterface } from "node:readline";
  * const url = await readLine("Paste the full URL redirect here: ");
  * ```
  */
-export function readLine(prompt: string, input: NodeJS.ReadableStream = process.stdin, output: NodeJS.WritableStream = process.stderr): Promise<string> {
+export function readLine(
+  prompt: string,
+  input: NodeJS.ReadableStream = process.stdin,
+  output: NodeJS.WritableStream = process.stderr,
+): Promise<string> {
   // A pipe or TTY on stdin keeps the process alive after the read; hold it only while reading.
   const handle = input as { ref?: () => void; unref?: () => void };
   handle.ref?.();

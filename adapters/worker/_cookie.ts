@@ -28,7 +28,9 @@ export function cookieKey(text: string, name: string): Uint8Array {
   const normal = trimmed.replace(/-/g, "+").replace(/_/g, "/").replace(/=+$/, "");
   let bytes: Uint8Array | undefined;
   try {
-    if (/^[A-Za-z0-9+/]+$/.test(normal)) bytes = Uint8Array.from(atob(normal + "=".repeat((4 - (normal.length % 4)) % 4)), (c) => c.charCodeAt(0));
+    if (/^[A-Za-z0-9+/]+$/.test(normal)) {
+      bytes = Uint8Array.from(atob(normal + "=".repeat((4 - (normal.length % 4)) % 4)), (c) => c.charCodeAt(0));
+    }
   } catch {
     bytes = undefined;
   }
@@ -70,11 +72,18 @@ export async function openPending(sealed: string, key: Uint8Array, now: number):
     requiredClaims: ["exp"],
   });
   const p = payload.pending as Partial<PendingAuthorization> | undefined;
-  if (!p || typeof p.state !== "string" || typeof p.redirectURI !== "string" || typeof p.createdAt !== "number" ||
-    (p.codeVerifier !== undefined && typeof p.codeVerifier !== "string")) {
+  if (
+    !p || typeof p.state !== "string" || typeof p.redirectURI !== "string" || typeof p.createdAt !== "number" ||
+    (p.codeVerifier !== undefined && typeof p.codeVerifier !== "string")
+  ) {
     throw new TypeError("The login cookie does not hold a pending login.");
   }
-  return { state: p.state, redirectURI: p.redirectURI, createdAt: p.createdAt, ...(p.codeVerifier ? { codeVerifier: p.codeVerifier } : {}) };
+  return {
+    state: p.state,
+    redirectURI: p.redirectURI,
+    createdAt: p.createdAt,
+    ...(p.codeVerifier ? { codeVerifier: p.codeVerifier } : {}),
+  };
 }
 
 /**

@@ -109,7 +109,12 @@ interface Isolate {
 }
 
 const PENDING_MAX_AGE_S = 600;
-const HEADERS = { "cache-control": "no-store", "referrer-policy": "no-referrer", "x-frame-options": "DENY", "x-content-type-options": "nosniff" };
+const HEADERS = {
+  "cache-control": "no-store",
+  "referrer-policy": "no-referrer",
+  "x-frame-options": "DENY",
+  "x-content-type-options": "nosniff",
+};
 
 function binding<T>(env: WorkerEnv, name: string, what: string): T {
   const value = env[name];
@@ -157,7 +162,12 @@ export function createWorker(options: CreateWorkerOptions): TDAuthWorker {
       const provider = typeof options.provider === "function" ? options.provider(env) : options.provider;
       const store = new KvStore(kv, { key: options.tokenKey ?? "tdauth:tokens" });
       const newSession = (): AuthSession =>
-        new AuthSession({ provider, store, refreshAheadMs: options.refreshAheadMs ?? 600_000, ...(options.fetch ? { fetch: options.fetch } : {}) });
+        new AuthSession({
+          provider,
+          store,
+          refreshAheadMs: options.refreshAheadMs ?? 600_000,
+          ...(options.fetch ? { fetch: options.fetch } : {}),
+        });
       isolate = { kv, session: newSession(), newSession };
       isolates.set(kv, isolate);
     }
@@ -172,14 +182,21 @@ export function createWorker(options: CreateWorkerOptions): TDAuthWorker {
     return given !== "" && constantTimeEqual(given, secret);
   };
   const unauthorized = (): Response =>
-    new Response("Unauthorized: send Authorization: Bearer <ADMIN_SECRET>.", { status: 401, headers: { ...HEADERS, "www-authenticate": 'Bearer realm="tdauth"' } });
+    new Response("Unauthorized: send Authorization: Bearer <ADMIN_SECRET>.", {
+      status: 401,
+      headers: { ...HEADERS, "www-authenticate": 'Bearer realm="tdauth"' },
+    });
   const key = (env: WorkerEnv): Uint8Array => cookieKey(binding<string>(env, keyBinding, "secret"), keyBinding);
 
   const callback = async (request: Request, env: WorkerEnv): Promise<Response> => {
     const sealed = readCookie(request);
     const clear = { "set-cookie": setCookie("", 0) };
     if (!sealed) {
-      return html(errorPage("Login failed", "No login was started in this browser (or it expired): open /login and start again.", ""), 400, clear);
+      return html(
+        errorPage("Login failed", "No login was started in this browser (or it expired): open /login and start again.", ""),
+        400,
+        clear,
+      );
     }
     let pending: PendingAuthorization;
     try {
@@ -191,7 +208,10 @@ export function createWorker(options: CreateWorkerOptions): TDAuthWorker {
     // callback) is refused without touching the cookie, so it cannot end the real login.
     const state = new URL(request.url).searchParams.get("state");
     if (state === null || !constantTimeEqual(state, pending.state)) {
-      return html(errorPage("Login failed", "This callback does not belong to the login started in this browser: it was ignored.", ""), 400);
+      return html(
+        errorPage("Login failed", "This callback does not belong to the login started in this browser: it was ignored.", ""),
+        400,
+      );
     }
     const { kv, newSession } = isolateFor(env);
     // A pending login is single-use: a replayed callback with a copied cookie would present a
@@ -259,8 +279,10 @@ export function createWorker(options: CreateWorkerOptions): TDAuthWorker {
     const url = new URL(request.url);
     const session = sessionFor(env);
     const callbackPath = new URL(session.provider.redirectURI).pathname;
-    if (request.method === "GET" && (url.pathname === callbackPath || url.pathname === "/login/callback") &&
-      (url.searchParams.has("code") || url.searchParams.has("error"))) {
+    if (
+      request.method === "GET" && (url.pathname === callbackPath || url.pathname === "/login/callback") &&
+      (url.searchParams.has("code") || url.searchParams.has("error"))
+    ) {
       return await callback(request, env);
     }
     if (url.pathname === "/login") {
@@ -280,7 +302,9 @@ export function createWorker(options: CreateWorkerOptions): TDAuthWorker {
         const stored = await session.store.load();
         return json({ accessToken: token, tokenType: stored?.tokenType ?? "Bearer", expiresAt: stored?.accessExpiresAt });
       }
-      if (request.method !== "POST") return new Response("Method not allowed: POST.", { status: 405, headers: { ...HEADERS, allow: "POST" } });
+      if (request.method !== "POST") {
+        return new Response("Method not allowed: POST.", { status: 405, headers: { ...HEADERS, allow: "POST" } });
+      }
       return json(await session.refresh({ force: true }));
     } catch (error) {
       if (error instanceof TDError) return json({ error: error.code, message: error.message }, error.code === "TOKEN_EXPIRED" ? 409 : 502);

@@ -44,14 +44,15 @@ export async function run(args: string[], io: IO): Promise<number> {
   const say = (line: string): void => io.out(`   ${line}`);
   io.out(io.bold("tdauth demo") + " — a full session against a local emulator; no account or network needed.");
 
-  const [{ startEmulator, DEFAULT_SCHWAB_APP }, { FileStore }, { FileLock }, { TDClient }, { schwab }, { approvedRedirect }] = await Promise.all([
-    import("../../emulator/mod.ts"),
-    import("../../adapters/file/store.ts"),
-    import("../../adapters/file/lock.ts"),
-    import("../../core/seed_local.ts"),
-    import("../../core/providers/schwab.ts"),
-    import("../_auto_login.ts"),
-  ]);
+  const [{ startEmulator, DEFAULT_SCHWAB_APP }, { FileStore }, { FileLock }, { TDClient }, { schwab }, { approvedRedirect }] = await Promise
+    .all([
+      import("../../emulator/mod.ts"),
+      import("../../adapters/file/store.ts"),
+      import("../../adapters/file/lock.ts"),
+      import("../../core/seed_local.ts"),
+      import("../../core/providers/schwab.ts"),
+      import("../_auto_login.ts"),
+    ]);
   step(1, "Start the emulator");
   const emu = await startEmulator({ port: 0, autoApprove: true });
   const folder = await mkdtemp(join(tmpdir(), "tdauth-demo-"));
@@ -88,10 +89,14 @@ export async function run(args: string[], io: IO): Promise<number> {
     const before = await session.accessToken();
     const refreshed = await session.refresh({ force: true });
     const after = await session.accessToken();
-    say(`access token ${redact(before)} → ${redact(after)}${before === after ? "" : " (a new one)"}, expires ${when(refreshed.accessExpiresAt)}`);
+    say(
+      `access token ${redact(before)} → ${redact(after)}${before === after ? "" : " (a new one)"}, expires ${
+        when(refreshed.accessExpiresAt)
+      }`,
+    );
     say(`refresh token still dies ${when(refreshed.refreshExpiresAt)} (Schwab: 7 days from the login)`);
 
-    step(5, "Quotes (`client.getQuotes([\"AAPL\", \"MSFT\"])`)");
+    step(5, 'Quotes (`client.getQuotes(["AAPL", "MSFT"])`)');
     const quotes = await client.getQuotes(["AAPL", "MSFT"]) as Record<string, { quote?: { lastPrice?: number; netChange?: number } }>;
     for (const [symbol, entry] of Object.entries(quotes)) {
       const q = entry.quote ?? {};
@@ -99,7 +104,9 @@ export async function run(args: string[], io: IO): Promise<number> {
     }
 
     step(6, "Accounts (`client.getAccounts()`)");
-    const accounts = await client.getAccounts() as Array<{ securitiesAccount?: { type?: string; accountNumber?: string; currentBalances?: { cashBalance?: number } } }>;
+    const accounts = await client.getAccounts() as Array<
+      { securitiesAccount?: { type?: string; accountNumber?: string; currentBalances?: { cashBalance?: number } } }
+    >;
     for (const { securitiesAccount: a = {} } of accounts) {
       say(`${a.type ?? "account"} ••••${(a.accountNumber ?? "").slice(-4)}   cash ${a.currentBalances?.cashBalance ?? "?"}`);
     }
@@ -108,7 +115,11 @@ export async function run(args: string[], io: IO): Promise<number> {
     await session.logout();
     say(`state: ${(await session.status()).state}`);
     const stats = emu.emulator.stats();
-    io.out(`\n${io.green("Done.")} The emulator saw ${stats.tokenRequests} token requests (${stats.authorizationCodeGrants} login, ${stats.refreshGrants} refresh) and ${stats.apiRequests} API calls.`);
+    io.out(
+      `\n${
+        io.green("Done.")
+      } The emulator saw ${stats.tokenRequests} token requests (${stats.authorizationCodeGrants} login, ${stats.refreshGrants} refresh) and ${stats.apiRequests} API calls.`,
+    );
     io.out("Next: `tdauth emulator` to keep one running, or `tdauth login` with your own Schwab app.");
     return EXIT.OK;
   } finally {

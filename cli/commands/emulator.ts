@@ -67,7 +67,9 @@ export async function run(args: string[], io: IO): Promise<number> {
     io.out(`${flavour === "td" ? "TD Ameritrade" : "Schwab"} app: client id ${app.clientId}, redirect URIs ${app.redirectURIs.join(", ")}`);
     const env = port === EMULATOR_PORT ? "" : `TDAUTH_EMULATOR_URL=${running.url} `;
     if (flavour === "schwab") io.out(`Log in to it with: ${env}tdauth login --provider emulator${autoApprove ? " --flow auto" : ""}`);
-    else io.out(`Point tdAmeritrade({ clientId: "${app.clientId}", redirectURI: "${app.redirectURIs[0]}", baseURL: "${running.url}" }) at it.`);
+    else {io.out(
+        `Point tdAmeritrade({ clientId: "${app.clientId}", redirectURI: "${app.redirectURIs[0]}", baseURL: "${running.url}" }) at it.`,
+      );}
   }
   await new Promise<void>((resolve) => {
     const stop = (): void => {

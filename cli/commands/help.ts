@@ -13,7 +13,8 @@ import { VERSION } from "../_version.ts";
  * console.log(help);
  * ```
  */
-export const help: string = "Usage: tdauth help [command]\n\nShows the overview, or the full help of one command (same as `tdauth <command> --help`).";
+export const help: string =
+  "Usage: tdauth help [command]\n\nShows the overview, or the full help of one command (same as `tdauth <command> --help`).";
 
 function overview(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length)) + 2;

@@ -38,7 +38,11 @@ ${SESSION_OPTIONS_HELP}`;
 type Flow = "browser" | "manual" | "auto";
 
 function defaultFlow(io: IO, settings: Settings): Flow {
-  const configured = oneOf(`"flow" in ${settings.configPath}`, settings.config.flow as string | undefined, ["browser", "manual", "auto"] as const);
+  const configured = oneOf(
+    `"flow" in ${settings.configPath}`,
+    settings.config.flow as string | undefined,
+    ["browser", "manual", "auto"] as const,
+  );
   if (configured) return configured;
   const env = io.env;
   if (!process.stdin.isTTY || env.SSH_CONNECTION || env.SSH_TTY) return "manual";
@@ -74,13 +78,20 @@ export async function run(args: string[], io: IO): Promise<number> {
   } else if (flow === "auto") {
     status = await (await import("../_auto_login.ts")).autoLogin(session);
   } else {
-    status = await (await import("../_browser_login.ts")).browserFlow(session, io, { timeoutMs, openBrowser: values["no-browser"] !== true });
+    status = await (await import("../_browser_login.ts")).browserFlow(session, io, {
+      timeoutMs,
+      openBrowser: values["no-browser"] !== true,
+    });
   }
   if (values.json) {
     printJSON(io, statusJSON(status, settings.credentialsPath));
   } else {
     const refresh = status.refreshExpiresAt === undefined ? "" : `; refresh token until ${when(status.refreshExpiresAt)}`;
-    io.out(`${io.green("✓")} Logged in to ${session.provider.name} (${status.clientId}). Access token until ${when(status.accessExpiresAt)}${refresh}.`);
+    io.out(
+      `${io.green("✓")} Logged in to ${session.provider.name} (${status.clientId}). Access token until ${
+        when(status.accessExpiresAt)
+      }${refresh}.`,
+    );
   }
   warnIfEndingSoon(io, status);
   return EXIT.OK;

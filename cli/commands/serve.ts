@@ -61,7 +61,11 @@ export async function run(args: string[], io: IO): Promise<number> {
   }
   const app = hono.createAuthApp({ session });
   const redirect = new URL(session.provider.redirectURI);
-  io.err(`Serving the callback app on ${redirect.protocol}//127.0.0.1:${port ?? redirect.port}/ — open /login to log in${values["close-after"] ? "" : " (Ctrl-C to stop)"}.`);
+  io.err(
+    `Serving the callback app on ${redirect.protocol}//127.0.0.1:${port ?? redirect.port}/ — open /login to log in${
+      values["close-after"] ? "" : " (Ctrl-C to stop)"
+    }.`,
+  );
   await hono.run(app, {
     closeAfter: values["close-after"] === true,
     hostname: "127.0.0.1",

@@ -46,7 +46,10 @@ export async function run(args: string[], io: IO): Promise<number> {
     session = await openSession(settings, io, { lenient: true });
     const stored = await session.store.load();
     if (!stored || stored.expired || stored.accessExpiresAt - Date.now() < 60_000) {
-      throw new CLIError(`the access token needs a refresh, and ${error.message}`, { exitCode: EXIT.USAGE, ...(error.hint ? { hint: error.hint } : {}) });
+      throw new CLIError(`the access token needs a refresh, and ${error.message}`, {
+        exitCode: EXIT.USAGE,
+        ...(error.hint ? { hint: error.hint } : {}),
+      });
     }
     token = stored.accessToken;
   }

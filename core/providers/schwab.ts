@@ -4,7 +4,16 @@
  * @module
  */
 
-import { authorizationRequestURL, basicAuth, checkClientId, checkRedirectURI, DAY_MS, formPost, joinURL, type Provider } from "../provider.ts";
+import {
+  authorizationRequestURL,
+  basicAuth,
+  checkClientId,
+  checkRedirectURI,
+  DAY_MS,
+  formPost,
+  joinURL,
+  type Provider,
+} from "../provider.ts";
 
 /**
  * Options of {@link schwab}.

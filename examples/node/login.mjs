@@ -10,7 +10,11 @@ const env = process.env;
 const baseURL = env.TDAUTH_BASE_URL ? { baseURL: env.TDAUTH_BASE_URL } : {};
 // Without settings, the emulator's default Schwab app (its key, secret and redirect URI).
 const provider = env.TDAUTH_PROVIDER === "td"
-  ? tdAmeritrade({ clientId: env.TDAUTH_CLIENT_ID ?? "TDAUTHEMULATOR", redirectURI: env.TDAUTH_REDIRECT_URI ?? "https://127.0.0.1", ...baseURL })
+  ? tdAmeritrade({
+    clientId: env.TDAUTH_CLIENT_ID ?? "TDAUTHEMULATOR",
+    redirectURI: env.TDAUTH_REDIRECT_URI ?? "https://127.0.0.1",
+    ...baseURL,
+  })
   : schwab({
     clientId: env.TDAUTH_CLIENT_ID ?? "TdauthEmulatorSchwabAppKey000001",
     clientSecret: env.TDAUTH_CLIENT_SECRET ?? "EmulatorSecret01",

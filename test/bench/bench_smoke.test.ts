@@ -31,7 +31,13 @@ it("refresh storm: 10,000 callers cause exactly one token request per storm", ()
 });
 
 it("multi-process: 8 processes, no errors, never a second refresh request in a window", () => {
-  const result = runBench("bench/multi_process.bench.ts") as { errors: number; extra: number; reuse: number; perWindow: number; controlExtra: number };
+  const result = runBench("bench/multi_process.bench.ts") as {
+    errors: number;
+    extra: number;
+    reuse: number;
+    perWindow: number;
+    controlExtra: number;
+  };
   expect(result.errors).toBe(0);
   expect(result.extra).toBe(0);
   expect(result.reuse).toBe(0);
@@ -47,7 +53,9 @@ it("login latency: the core flow and the callback-server flow both save tokens",
 
 it("size: every bundle builds, and the code-only floor is below the same bundle with its messages", () => {
   const result = runBench("bench/bundle_size.bench.mjs") as Record<string, number>;
-  for (const key of ["core", "coreCodeOnly", "session", "sessionCodeOnly", "all", "worker"]) expect(result[key], key).toBeGreaterThan(1_000);
+  for (const key of ["core", "coreCodeOnly", "session", "sessionCodeOnly", "all", "worker"]) {
+    expect(result[key], key).toBeGreaterThan(1_000);
+  }
   expect(result.sessionCodeOnly).toBeLessThan(result.session);
   expect(result.coreCodeOnly).toBeLessThan(result.core);
   expect(result.session).toBeLessThan(result.core);

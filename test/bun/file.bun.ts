@@ -10,8 +10,12 @@ import { FileLock } from "../../adapters/file/lock.ts";
 import { LockTimeoutError, StoreError } from "../../core/errors.ts";
 
 const tokens = {
-  accessToken: "BUN-ACCESS", refreshToken: "BUN-REFRESH", tokenType: "Bearer",
-  accessExpiresAt: Date.now() + 1_800_000, refreshExpiresAt: Date.now() + 86_400_000, authorizedAt: Date.now(),
+  accessToken: "BUN-ACCESS",
+  refreshToken: "BUN-REFRESH",
+  tokenType: "Bearer",
+  accessExpiresAt: Date.now() + 1_800_000,
+  refreshExpiresAt: Date.now() + 86_400_000,
+  authorizedAt: Date.now(),
 };
 
 test("FileStore round-trips plain and encrypted files on Bun", async () => {

@@ -1,6 +1,6 @@
 // Spawns the real `tdauth` binary (or another runtime's entry) with a clean environment, and
 // lets a test answer its prompts: wait for a line on stderr, write to stdin, await the exit.
-import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -29,9 +29,20 @@ export class Child {
 
   constructor(command: string, args: string[], env: Record<string, string>) {
     this.process = spawn(command, args, { cwd: ROOT, env, stdio: "pipe" });
-    this.process.stdout.setEncoding("utf8").on("data", (d: string) => { this.stdout += d; this.#wake(); });
-    this.process.stderr.setEncoding("utf8").on("data", (d: string) => { this.stderr += d; this.#wake(); });
-    this.done = new Promise((resolve) => this.process.on("close", (code) => { this.#wake(); resolve({ code, stdout: this.stdout, stderr: this.stderr }); }));
+    this.process.stdout.setEncoding("utf8").on("data", (d: string) => {
+      this.stdout += d;
+      this.#wake();
+    });
+    this.process.stderr.setEncoding("utf8").on("data", (d: string) => {
+      this.stderr += d;
+      this.#wake();
+    });
+    this.done = new Promise((resolve) =>
+      this.process.on("close", (code) => {
+        this.#wake();
+        resolve({ code, stdout: this.stdout, stderr: this.stderr });
+      })
+    );
   }
 
   #wake(): void {
@@ -47,7 +58,10 @@ export class Child {
       if (this.process.exitCode !== null || Date.now() > deadline) {
         throw new Error(`no ${pattern} on stderr; exit ${this.process.exitCode}; stderr:\n${this.stderr}\nstdout:\n${this.stdout}`);
       }
-      await new Promise<void>((r) => { this.#waiters.push(r); setTimeout(r, 200); });
+      await new Promise<void>((r) => {
+        this.#waiters.push(r);
+        setTimeout(r, 200);
+      });
     }
   }
 

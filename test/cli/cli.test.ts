@@ -41,7 +41,9 @@ describe("tdauth against the emulator", () => {
     child.end(`${redirect}\n`);
     const result = await child.done;
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toMatch(/^✓ Logged in to Charles Schwab \(Tdau…0001\)\. Access token until .+ \(in 29 minutes\); refresh token until .+ \(in 6 days\)\.\n$/);
+    expect(result.stdout).toMatch(
+      /^✓ Logged in to Charles Schwab \(Tdau…0001\)\. Access token until .+ \(in 29 minutes\); refresh token until .+ \(in 6 days\)\.\n$/,
+    );
     expect(result.stderr).toContain("Open this URL in a browser");
     expect(result.stdout + result.stderr).not.toContain(stored().access_token);
     expect(result.stdout + result.stderr).not.toContain(ESC);
@@ -51,8 +53,25 @@ describe("tdauth against the emulator", () => {
     const result = await runTdauth(["status", "--json"], env);
     expect(result.code, result.stderr).toBe(0);
     const json = JSON.parse(result.stdout);
-    expect(Object.keys(json)).toEqual(["state", "provider", "clientId", "credentials", "accessExpiresAt", "refreshExpiresAt", "authorizedAt", "reason", "refreshExpiresSoon"]);
-    expect(json).toMatchObject({ state: "authenticated", provider: "schwab", clientId: "Tdau…0001", credentials: join(home, "td_state.json"), reason: null, refreshExpiresSoon: false });
+    expect(Object.keys(json)).toEqual([
+      "state",
+      "provider",
+      "clientId",
+      "credentials",
+      "accessExpiresAt",
+      "refreshExpiresAt",
+      "authorizedAt",
+      "reason",
+      "refreshExpiresSoon",
+    ]);
+    expect(json).toMatchObject({
+      state: "authenticated",
+      provider: "schwab",
+      clientId: "Tdau…0001",
+      credentials: join(home, "td_state.json"),
+      reason: null,
+      refreshExpiresSoon: false,
+    });
     const access = Date.parse(json.accessExpiresAt) - Date.now();
     expect(access).toBeGreaterThan(25 * 60_000);
     expect(access).toBeLessThanOrEqual(30 * 60_000);
@@ -196,7 +215,11 @@ describe("usage errors", () => {
   it("a missing client id for schwab names the three places to set it", async () => {
     const result = await runTdauth(["refresh", "--provider", "schwab"], env);
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe(`error: no client id is configured\nhint: pass --client-id, set TDAUTH_CLIENT_ID, or add "clientId" to ${join(home, "tdauth.json")}\n`);
+    expect(result.stderr).toBe(
+      `error: no client id is configured\nhint: pass --client-id, set TDAUTH_CLIENT_ID, or add "clientId" to ${
+        join(home, "tdauth.json")
+      }\n`,
+    );
   });
 
   it("an http redirect URI off the loopback is refused as usage", async () => {
@@ -210,13 +233,18 @@ describe("settings, help and version", () => {
   it("takes flags over TDAUTH_* variables over tdauth.json", async () => {
     const dir = mkdtempSync(join(tmpdir(), "tdauth-cfg-"));
     try {
-      writeFileSync(join(dir, "tdauth.json"), JSON.stringify({ provider: "emulator", credentials: join(dir, "from-file.json"), emulatorURL: emu.url }));
+      writeFileSync(
+        join(dir, "tdauth.json"),
+        JSON.stringify({ provider: "emulator", credentials: join(dir, "from-file.json"), emulatorURL: emu.url }),
+      );
       const base = cleanEnv({ TDAUTH_HOME: dir });
       const credentials = async (extraEnv: Record<string, string>, args: string[] = []) =>
         JSON.parse((await runTdauth(["status", "--json", ...args], { ...base, ...extraEnv })).stdout).credentials;
       expect(await credentials({})).toBe(join(dir, "from-file.json"));
       expect(await credentials({ TDAUTH_CREDENTIALS: join(dir, "from-env.json") })).toBe(join(dir, "from-env.json"));
-      expect(await credentials({ TDAUTH_CREDENTIALS: join(dir, "from-env.json") }, ["--credentials", join(dir, "from-flag.json")])).toBe(join(dir, "from-flag.json"));
+      expect(await credentials({ TDAUTH_CREDENTIALS: join(dir, "from-env.json") }, ["--credentials", join(dir, "from-flag.json")])).toBe(
+        join(dir, "from-flag.json"),
+      );
       writeFileSync(join(dir, "tdauth.json"), "{ not json");
       const bad = await runTdauth(["status"], base);
       expect(bad.code).toBe(2);
@@ -246,9 +274,25 @@ describe("settings, help and version", () => {
 describe("npm run demo", () => {
   it("runs the whole tour offline and exits 0 without printing a token", async () => {
     const { spawnSync } = await import("node:child_process");
-    const result = spawnSync("npm", ["run", "--silent", "demo"], { cwd: ROOT, env: cleanEnv({ TDAUTH_HOME: join(home, "never-used") }), encoding: "utf8", timeout: 60_000 });
+    const result = spawnSync("npm", ["run", "--silent", "demo"], {
+      cwd: ROOT,
+      env: cleanEnv({ TDAUTH_HOME: join(home, "never-used") }),
+      encoding: "utf8",
+      timeout: 60_000,
+    });
     expect(result.status, result.stderr).toBe(0);
-    for (const title of ["1. Start the emulator", "2. Log in", "3. Status", "4. Forced refresh", "5. Quotes", "6. Accounts", "7. Log out", "Done."]) {
+    for (
+      const title of [
+        "1. Start the emulator",
+        "2. Log in",
+        "3. Status",
+        "4. Forced refresh",
+        "5. Quotes",
+        "6. Accounts",
+        "7. Log out",
+        "Done.",
+      ]
+    ) {
       expect(result.stdout).toContain(title);
     }
     expect(result.stdout).toMatch(/AAPL +last +\d/);
@@ -283,7 +327,16 @@ describe("token without the app's settings", () => {
     try {
       const store = new FileStore(join(dir, "td_state.json"), { onWarning: () => {} });
       const now = Date.now();
-      const tokens = { accessToken: "STORED-ACCESS", refreshToken: "STORED-REFRESH", tokenType: "Bearer", accessExpiresAt: now + 1_800_000, refreshExpiresAt: now + 86_400_000, authorizedAt: now, provider: "schwab", clientId: "SOMEAPPKEY0000000000000000000001" };
+      const tokens = {
+        accessToken: "STORED-ACCESS",
+        refreshToken: "STORED-REFRESH",
+        tokenType: "Bearer",
+        accessExpiresAt: now + 1_800_000,
+        refreshExpiresAt: now + 86_400_000,
+        authorizedAt: now,
+        provider: "schwab",
+        clientId: "SOMEAPPKEY0000000000000000000001",
+      };
       await store.save(tokens);
       const bare = cleanEnv({ TDAUTH_HOME: dir });
       const ok = await runTdauth(["token"], bare);
@@ -309,8 +362,13 @@ describe("the 48-hour warning", () => {
     try {
       const now = Date.now();
       await new FileStore(join(dir, "td_state.json"), { onWarning: () => {} }).save({
-        accessToken: "AT-48H", refreshToken: "RT-48H", tokenType: "Bearer", accessExpiresAt: now + 1_800_000,
-        refreshExpiresAt: now + 30 * 3_600_000, authorizedAt: now - 6 * 86_400_000 + 6 * 3_600_000, provider: "schwab",
+        accessToken: "AT-48H",
+        refreshToken: "RT-48H",
+        tokenType: "Bearer",
+        accessExpiresAt: now + 1_800_000,
+        refreshExpiresAt: now + 30 * 3_600_000,
+        authorizedAt: now - 6 * 86_400_000 + 6 * 3_600_000,
+        provider: "schwab",
       });
       const e = cleanEnv({ TDAUTH_HOME: dir, TDAUTH_PROVIDER: "emulator", TDAUTH_EMULATOR_URL: emu.url });
       const text = await runTdauth(["status"], e);

@@ -22,17 +22,33 @@ afterAll(() => rmSync(home, { recursive: true, force: true }));
 const BIN: string = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).bin.tdauth;
 
 /** Every module URL a run resolves, in order, with repeats. */
-async function loadedBy(args: string[], from: "source" | "bin" = "source"): Promise<{ modules: string[]; stdout: string; code: number | null }> {
+async function loadedBy(
+  args: string[],
+  from: "source" | "bin" = "source",
+): Promise<{ modules: string[]; stdout: string; code: number | null }> {
   const trace = join(home, `trace-${args[0]}-${from}.txt`);
   // The source by default: module names must be readable (dist chunks are hashed).
-  const env = cleanEnv({ TDAUTH_HOME: home, TDAUTH_PROVIDER: "emulator", TDAUTH_TRACE_FILE: trace, ...(from === "source" ? { TDAUTH_FROM_SOURCE: "1" } : {}) });
-  const result = await runTdauth(args, env, "", ["node", "--import", "./test/cli/_trace_imports.mjs", from === "source" ? "bin/tdauth.mjs" : BIN]);
+  const env = cleanEnv({
+    TDAUTH_HOME: home,
+    TDAUTH_PROVIDER: "emulator",
+    TDAUTH_TRACE_FILE: trace,
+    ...(from === "source" ? { TDAUTH_FROM_SOURCE: "1" } : {}),
+  });
+  const result = await runTdauth(args, env, "", [
+    "node",
+    "--import",
+    "./test/cli/_trace_imports.mjs",
+    from === "source" ? "bin/tdauth.mjs" : BIN,
+  ]);
   return { modules: readFileSync(trace, "utf8").split("\n").filter(Boolean), stdout: result.stdout, code: result.code };
 }
 
 /** The distinct files (not node: built-ins) among `modules`, relative to the package root. */
-const files = (modules: string[]): string[] =>
-  [...new Set(modules.filter((m) => m.startsWith("file:")).map((m) => fileURLToPath(m).slice(ROOT.length).replace(/^\//, "")))];
+const files = (
+  modules: string[],
+): string[] => [
+  ...new Set(modules.filter((m) => m.startsWith("file:")).map((m) => fileURLToPath(m).slice(ROOT.length).replace(/^\//, ""))),
+];
 
 describe("lazy loading", () => {
   it("token loads core and the file store/lock, not hono, jose or the emulator server", async () => {
@@ -43,7 +59,9 @@ describe("lazy loading", () => {
     expect(modules.some((m) => m.endsWith("/core/session.ts"))).toBe(true);
     // A fresh token needs no lock.
     expect(modules.filter((m) => m.endsWith("/adapters/file/lock.ts"))).toEqual([]);
-    const heavy = modules.filter((m) => /node_modules\/(hono|@hono|jose)\/|\/adapters\/hono\/|\/emulator\/(mod|serve|create_emulator)\.ts|\/cli\/commands\/(?!token)/.test(m));
+    const heavy = modules.filter((m) =>
+      /node_modules\/(hono|@hono|jose)\/|\/adapters\/hono\/|\/emulator\/(mod|serve|create_emulator)\.ts|\/cli\/commands\/(?!token)/.test(m)
+    );
     expect(heavy).toEqual([]);
   });
 

@@ -55,14 +55,34 @@ describe.skipIf(!ready)("browser login in a terminal", () => {
   it("shows a spinner with the time left, then the success line, as Chromium completes the login", async () => {
     const port = await freePort();
     const redirectURI = `http://127.0.0.1:${port}/callback`;
-    emu.emulator.registerApp({ flavour: "schwab", clientId: "TerminalTestAppKey00000000000001", clientSecret: "TerminalSecret01", redirectURIs: [redirectURI] });
+    emu.emulator.registerApp({
+      flavour: "schwab",
+      clientId: "TerminalTestAppKey00000000000001",
+      clientSecret: "TerminalSecret01",
+      redirectURIs: [redirectURI],
+    });
     const env = [
-      `TDAUTH_HOME=${home}`, `TDAUTH_PROVIDER=emulator`, `TDAUTH_EMULATOR_URL=${emu.url}`,
-      "TDAUTH_CLIENT_ID=TerminalTestAppKey00000000000001", "TDAUTH_CLIENT_SECRET=TerminalSecret01",
-      `TDAUTH_REDIRECT_URI=${redirectURI}`, "LANG=C.UTF-8", "TERM=xterm-256color",
+      `TDAUTH_HOME=${home}`,
+      `TDAUTH_PROVIDER=emulator`,
+      `TDAUTH_EMULATOR_URL=${emu.url}`,
+      "TDAUTH_CLIENT_ID=TerminalTestAppKey00000000000001",
+      "TDAUTH_CLIENT_SECRET=TerminalSecret01",
+      `TDAUTH_REDIRECT_URI=${redirectURI}`,
+      "LANG=C.UTF-8",
+      "TERM=xterm-256color",
     ].join(" ");
-    tmux("-u", "new-session", "-d", "-x", "250", "-y", "40", "-s", "login",
-      `cd ${ROOT} && env -u NO_COLOR ${env} node bin/tdauth.mjs login --flow browser --no-browser --timeout 120; echo EXIT=$?; sleep 60`);
+    tmux(
+      "-u",
+      "new-session",
+      "-d",
+      "-x",
+      "250",
+      "-y",
+      "40",
+      "-s",
+      "login",
+      `cd ${ROOT} && env -u NO_COLOR ${env} node bin/tdauth.mjs login --flow browser --no-browser --timeout 120; echo EXIT=$?; sleep 60`,
+    );
     const [, url] = await waitForPane(/^ {2}(http:\/\/127\.0\.0\.1:\d+\/v1\/oauth\/authorize\?\S+)$/m);
     const spinning = await waitForPane(/([⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]) Waiting for the login in the browser… (\d):(\d\d) left/);
     expect(Number(spinning[2]) * 60 + Number(spinning[3])).toBeGreaterThan(100);
@@ -79,12 +99,23 @@ describe.skipIf(!ready)("browser login in a terminal", () => {
     const { chromium } = await import("playwright-core");
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
     });
     try {
       const page = await browser.newPage();
       await page.goto(url!);
-      const done = await waitForPane(/✓ Logged in to Charles Schwab \(Term…0001\)\. Access token until .+ \(in 29 minutes\); refresh token until .+ \(in 6 days\)\./);
+      const done = await waitForPane(
+        /✓ Logged in to Charles Schwab \(Term…0001\)\. Access token until .+ \(in 29 minutes\); refresh token until .+ \(in 6 days\)\./,
+      );
       expect(done[0]).toBeTruthy();
       await waitForPane(/^EXIT=0$/m);
       expect(pane()).not.toMatch(/Waiting for the login in the browser…/);

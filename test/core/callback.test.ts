@@ -42,14 +42,16 @@ describe("parseCallback", () => {
   it("ignores a #fragment", () => {
     expect(parseCallback("https://127.0.0.1/?code=a#frag").code).toBe("a");
   });
-  for (const [input, message] of [
-    ["", /Nothing was pasted/],
-    ["https://127.0.0.1/?session=1", /no code parameter/],
-    ["https://127.0.0.1/?code=", /empty/],
-    ["https://127.0.0.1/?code=a&code=b", /twice/],
-    ["https://127.0.0.1/?code=%E0%A4%A", /percent-encoding/],
-    ["not a code", /spaces/],
-  ] as const) {
+  for (
+    const [input, message] of [
+      ["", /Nothing was pasted/],
+      ["https://127.0.0.1/?session=1", /no code parameter/],
+      ["https://127.0.0.1/?code=", /empty/],
+      ["https://127.0.0.1/?code=a&code=b", /twice/],
+      ["https://127.0.0.1/?code=%E0%A4%A", /percent-encoding/],
+      ["not a code", /spaces/],
+    ] as const
+  ) {
     it(`rejects ${JSON.stringify(input)} with a clear message`, () => {
       expect(() => parseCallback(input)).toThrow(AuthorizationError);
       expect(() => parseCallback(input)).toThrow(message);
@@ -59,8 +61,11 @@ describe("parseCallback", () => {
 
 describe("checkCallback (the pure decision of complete())", () => {
   const provider = oauth2({
-    clientId: "app", redirectURI: "http://127.0.0.1:8182/cb",
-    authorizationEndpoint: "https://as.example/authorize", tokenEndpoint: "https://as.example/token", issuer: "https://as.example",
+    clientId: "app",
+    redirectURI: "http://127.0.0.1:8182/cb",
+    authorizationEndpoint: "https://as.example/authorize",
+    tokenEndpoint: "https://as.example/token",
+    issuer: "https://as.example",
   });
   const pending = { state: "S".repeat(43), redirectURI: "http://127.0.0.1:8182/cb", createdAt: 1_000 };
   const check = (callback: string, now = 2_000) => checkCallback(parseCallback(callback), pending, provider, now, 300_000);
@@ -74,9 +79,12 @@ describe("checkCallback (the pure decision of complete())", () => {
   it("fails a URL with another state, no state, another issuer (RFC 9207), an error= answer, or too late", () => {
     expect(check(`?code=C&state=${"T".repeat(43)}`)).toMatchObject({ failure: expect.stringMatching(/state does not match/) });
     expect(check("?code=C&session=x")).toMatchObject({ failure: expect.stringMatching(/no state parameter/) });
-    expect(check(`?code=C&state=${pending.state}&iss=https%3A%2F%2Fevil.example`)).toMatchObject({ failure: expect.stringMatching(/RFC 9207/) });
+    expect(check(`?code=C&state=${pending.state}&iss=https%3A%2F%2Fevil.example`)).toMatchObject({
+      failure: expect.stringMatching(/RFC 9207/),
+    });
     expect(check("?error=access_denied&error_description=User+said+no")).toEqual({
-      failure: "as.example refused the login: access_denied (User+said+no).", error: "access_denied",
+      failure: "as.example refused the login: access_denied (User+said+no).",
+      error: "access_denied",
     });
     expect(check("C0DE", 1_000 + 300_001)).toMatchObject({ failure: expect.stringMatching(/timed out after 300 s/) });
   });

@@ -128,10 +128,19 @@ describe("oauth2()", () => {
 
   it("client_secret_post puts both in the body; none puts only client_id", async () => {
     const post = oauth2({ ...base, clientSecret: "sec", clientAuth: "client_secret_post" });
-    expect(await form(post.tokenRequest({ grantType: "refresh_token", refreshToken: "r" }))).toMatchObject({ client_id: "client", client_secret: "sec" });
+    expect(await form(post.tokenRequest({ grantType: "refresh_token", refreshToken: "r" }))).toMatchObject({
+      client_id: "client",
+      client_secret: "sec",
+    });
     const none = oauth2(base);
     const body = await form(none.tokenRequest({ grantType: "authorization_code", code: "c", codeVerifier: "v" }));
-    expect(body).toEqual({ grant_type: "authorization_code", code: "c", redirect_uri: base.redirectURI, code_verifier: "v", client_id: "client" });
+    expect(body).toEqual({
+      grant_type: "authorization_code",
+      code: "c",
+      redirect_uri: base.redirectURI,
+      code_verifier: "v",
+      client_id: "client",
+    });
   });
 
   it("refuses a plain-http token endpoint off the loopback", () => {

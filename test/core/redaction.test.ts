@@ -64,7 +64,14 @@ it("keeps every secret out of every error and out of status()", async () => {
   const other = new AuthSession({ provider: session.provider, store, sleep: () => Promise.resolve() });
   await capture(other.accessToken());
 
-  const secrets = [accessToken, refreshToken!, DEFAULT_SCHWAB_APP.clientSecret!, code, verifier, btoa(`${DEFAULT_SCHWAB_APP.clientId}:${DEFAULT_SCHWAB_APP.clientSecret}`)];
+  const secrets = [
+    accessToken,
+    refreshToken!,
+    DEFAULT_SCHWAB_APP.clientSecret!,
+    code,
+    verifier,
+    btoa(`${DEFAULT_SCHWAB_APP.clientId}:${DEFAULT_SCHWAB_APP.clientSecret}`),
+  ];
   expect(errors.length).toBe(7);
   for (const error of errors) {
     const text = texts(error);

@@ -105,7 +105,11 @@ describe("bad callbacks are refused without a token request", () => {
   it("an error= callback", async () => {
     const session = td();
     const { state } = await session.authorize();
-    await refused(session, `http://127.0.0.1:8080/callback?error=access_denied&state=${state}`, /refused the login: access_denied|No login/);
+    await refused(
+      session,
+      `http://127.0.0.1:8080/callback?error=access_denied&state=${state}`,
+      /refused the login: access_denied|No login/,
+    );
   });
 
   it("no pending authorization", async () => {
@@ -175,7 +179,11 @@ describe("refresh", () => {
 
   it("a rotated refresh token replaces the old one", async () => {
     emu.emulator.reset();
-    await fetch(`${emu.url}/__emulator/config`, { method: "POST", body: JSON.stringify({ rotateRefreshTokens: true }), headers: { "content-type": "application/json" } });
+    await fetch(`${emu.url}/__emulator/config`, {
+      method: "POST",
+      body: JSON.stringify({ rotateRefreshTokens: true }),
+      headers: { "content-type": "application/json" },
+    });
     try {
       const store = new MemoryStore();
       const session = sw({ store });
@@ -188,7 +196,11 @@ describe("refresh", () => {
       expect(emu.emulator.stats().reuseDetections).toBe(0);
       expect(after.refreshExpiresAt).toBe(before.refreshExpiresAt);
     } finally {
-      await fetch(`${emu.url}/__emulator/config`, { method: "POST", body: JSON.stringify({ rotateRefreshTokens: false }), headers: { "content-type": "application/json" } });
+      await fetch(`${emu.url}/__emulator/config`, {
+        method: "POST",
+        body: JSON.stringify({ rotateRefreshTokens: false }),
+        headers: { "content-type": "application/json" },
+      });
     }
   });
 

@@ -15,7 +15,11 @@ describe("classifyTokenReply", () => {
     expect(classifyTokenReply(429, "2", "", 0)).toMatchObject({ kind: "transient", retryAfterMs: 2000 });
   });
   it("TD's invalid_grant kills the grant", () => {
-    expect(classifyTokenReply(400, null, '{\n  "error" : "invalid_grant"\n}', 0)).toMatchObject({ kind: "rejected", error: "invalid_grant", grantDead: true });
+    expect(classifyTokenReply(400, null, '{\n  "error" : "invalid_grant"\n}', 0)).toMatchObject({
+      kind: "rejected",
+      error: "invalid_grant",
+      grantDead: true,
+    });
   });
   it("Schwab's refresh_token_authentication_error kills the grant", () => {
     expect(classifyTokenReply(400, null, SCHWAB_DEAD, 0)).toMatchObject({ kind: "rejected", grantDead: true });

@@ -8,8 +8,12 @@ import { FileLock } from "../../adapters/file/lock.ts";
 import { LockTimeoutError, StoreError } from "../../core/errors.ts";
 
 const tokens = {
-  accessToken: "DENO-ACCESS", refreshToken: "DENO-REFRESH", tokenType: "Bearer",
-  accessExpiresAt: Date.now() + 1_800_000, refreshExpiresAt: Date.now() + 86_400_000, authorizedAt: Date.now(),
+  accessToken: "DENO-ACCESS",
+  refreshToken: "DENO-REFRESH",
+  tokenType: "Bearer",
+  accessExpiresAt: Date.now() + 1_800_000,
+  refreshExpiresAt: Date.now() + 86_400_000,
+  authorizedAt: Date.now(),
 };
 
 Deno.test("FileStore round-trips plain and encrypted files on Deno", async () => {

@@ -65,7 +65,7 @@ const tokens: StoredTokens = {
 };
 
 if (!childMode) {
-  Deno.test("KvStore round-trips tokens on Deno KV, passed raw, under [\"tdauth\", key]", async () => {
+  Deno.test('KvStore round-trips tokens on Deno KV, passed raw, under ["tdauth", key]', async () => {
     const kv = await Deno.openKv(":memory:");
     try {
       const store = new KvStore(kv);

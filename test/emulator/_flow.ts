@@ -68,7 +68,14 @@ export async function authorizeCode(call: Call, path: string): Promise<string> {
 export function tdExchange(call: Call, code: string, extra: Record<string, string> = {}): Promise<Response> {
   return call(
     "/v1/oauth2/token",
-    form({ grant_type: "authorization_code", code, client_id: `${TD_CLIENT}@AMER.OAUTHAP`, redirect_uri: TD_REDIRECT, access_type: "offline", ...extra }),
+    form({
+      grant_type: "authorization_code",
+      code,
+      client_id: `${TD_CLIENT}@AMER.OAUTHAP`,
+      redirect_uri: TD_REDIRECT,
+      access_type: "offline",
+      ...extra,
+    }),
   );
 }
 

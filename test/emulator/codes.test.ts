@@ -2,8 +2,21 @@
 
 import { describe, expect, it } from "vitest";
 import {
-  authorizeCode, bearer, form, inProcess, manualClock, SCHWAB_REDIRECT, schwabAuthorizePath, schwabExchange, TD_CLIENT,
-  TD_INVALID_GRANT, TD_REDIRECT, TD_UNAUTHORIZED, tdAuthorizePath, tdExchange, tdRefresh,
+  authorizeCode,
+  bearer,
+  form,
+  inProcess,
+  manualClock,
+  SCHWAB_REDIRECT,
+  schwabAuthorizePath,
+  schwabExchange,
+  TD_CLIENT,
+  TD_INVALID_GRANT,
+  TD_REDIRECT,
+  TD_UNAUTHORIZED,
+  tdAuthorizePath,
+  tdExchange,
+  tdRefresh,
 } from "./_flow.ts";
 
 const TD_WARNING = "A third-party application may be attempting to make unauthorized access to your account";
@@ -142,7 +155,10 @@ describe("PKCE", () => {
 
   it("refuses plain or malformed challenges at authorize time", async () => {
     const { call } = inProcess({ autoApprove: true });
-    const extras: Array<Record<string, string>> = [{ code_challenge: verifier, code_challenge_method: "plain" }, { code_challenge: "short", code_challenge_method: "S256" }, { code_challenge_method: "S256" }];
+    const extras: Array<Record<string, string>> = [{ code_challenge: verifier, code_challenge_method: "plain" }, {
+      code_challenge: "short",
+      code_challenge_method: "S256",
+    }, { code_challenge_method: "S256" }];
     for (const extra of extras) {
       expect((await call(tdAuthorizePath(extra), { redirect: "manual" })).status).toBe(400);
     }

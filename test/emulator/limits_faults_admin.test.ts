@@ -4,8 +4,20 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createEmulator, startEmulator } from "../../emulator/mod.ts";
 import type { RunningEmulator } from "../../emulator/mod.ts";
 import {
-  authorizeCode, bearer, inProcess, manualClock, overHTTP, SCHWAB_REDIRECT, schwabAuthorizePath, schwabExchange, schwabLogin,
-  TD_CLIENT, tdAuthorizePath, tdExchange, tdLogin, tdRefresh,
+  authorizeCode,
+  bearer,
+  inProcess,
+  manualClock,
+  overHTTP,
+  SCHWAB_REDIRECT,
+  schwabAuthorizePath,
+  schwabExchange,
+  schwabLogin,
+  TD_CLIENT,
+  tdAuthorizePath,
+  tdExchange,
+  tdLogin,
+  tdRefresh,
 } from "./_flow.ts";
 import type { Call } from "./_flow.ts";
 
@@ -143,7 +155,13 @@ describe("admin routes over HTTP", () => {
   });
 
   it("registers an app that can then log in", async () => {
-    const app = { flavour: "schwab", clientId: "RegisteredOverHttpKey00000000000", clientSecret: "RegisteredSecret", redirectURIs: ["https://127.0.0.1:9999/cb"], name: "Registered" };
+    const app = {
+      flavour: "schwab",
+      clientId: "RegisteredOverHttpKey00000000000",
+      clientSecret: "RegisteredSecret",
+      redirectURIs: ["https://127.0.0.1:9999/cb"],
+      name: "Registered",
+    };
     expect((await call("/__emulator/apps", postJSON(app))).status).toBe(201);
     const page = await call(`/v1/oauth/authorize?client_id=${app.clientId}&redirect_uri=${encodeURIComponent(app.redirectURIs[0]!)}`);
     expect(page.status).toBe(200);
@@ -153,7 +171,9 @@ describe("admin routes over HTTP", () => {
   it("answers 400 to bad admin input and never faults admin routes", async () => {
     expect((await call("/__emulator/config", postJSON({ autoAprove: true }))).status).toBe(400);
     expect((await call("/__emulator/config", { method: "POST", body: "autoApprove=1" })).status).toBe(400);
-    expect((await call("/__emulator/apps", postJSON({ flavour: "schwab", clientId: "X", redirectURIs: [SCHWAB_REDIRECT] }))).status).toBe(400);
+    expect((await call("/__emulator/apps", postJSON({ flavour: "schwab", clientId: "X", redirectURIs: [SCHWAB_REDIRECT] }))).status).toBe(
+      400,
+    );
     expect((await call("/__emulator/faults", postJSON({ target: "all", kind: "status", status: 500, count: 5 }))).status).toBe(200);
     expect((await call("/__emulator/stats")).status).toBe(200);
     expect((await call("/__emulator/clock", postJSON({ advanceMs: -1 }))).status).toBe(400);

@@ -4,8 +4,17 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DEFAULT_SCHWAB_APP, startEmulator } from "../../emulator/mod.ts";
 import type { RunningEmulator } from "../../emulator/mod.ts";
 import {
-  authorizeCode, bearer, form, inProcess, manualClock, overHTTP, SCHWAB_REDIRECT, schwabAuthorizePath, schwabExchange,
-  schwabLogin, schwabRefresh,
+  authorizeCode,
+  bearer,
+  form,
+  inProcess,
+  manualClock,
+  overHTTP,
+  SCHWAB_REDIRECT,
+  schwabAuthorizePath,
+  schwabExchange,
+  schwabLogin,
+  schwabRefresh,
 } from "./_flow.ts";
 import type { Call } from "./_flow.ts";
 
@@ -56,7 +65,9 @@ describe("Schwab code flow over HTTP", () => {
     const single = (await (await call("/marketdata/v1/%2FES/quotes", auth)).json()) as Record<string, unknown>;
     expect(Object.keys(single)).toEqual(["/ES"]);
 
-    const numbers = (await (await call("/trader/v1/accounts/accountNumbers", auth)).json()) as Array<{ accountNumber: string; hashValue: string }>;
+    const numbers = (await (await call("/trader/v1/accounts/accountNumbers", auth)).json()) as Array<
+      { accountNumber: string; hashValue: string }
+    >;
     expect(numbers.length).toBeGreaterThan(0);
     expect(numbers[0]!.hashValue).toMatch(/^[0-9A-F]{64}$/);
     const one = (await (await call(`/trader/v1/accounts/${numbers[0]!.hashValue}?fields=positions`, auth)).json()) as any;
@@ -107,7 +118,11 @@ describe("default Schwab app", () => {
   it("has a 32-character key and a 16-character secret, as Schwab issues them", () => {
     expect(DEFAULT_SCHWAB_APP.clientId).toHaveLength(32);
     expect(DEFAULT_SCHWAB_APP.clientSecret).toHaveLength(16);
-    expect(DEFAULT_SCHWAB_APP.redirectURIs).toEqual(["https://127.0.0.1:8182", "https://127.0.0.1:8182/callback", "http://127.0.0.1:8182/callback"]);
+    expect(DEFAULT_SCHWAB_APP.redirectURIs).toEqual([
+      "https://127.0.0.1:8182",
+      "https://127.0.0.1:8182/callback",
+      "http://127.0.0.1:8182/callback",
+    ]);
   });
 });
 
@@ -162,10 +177,18 @@ describe("Schwab lifetimes on an injected clock", () => {
 
   it("refuses a refresh token presented by another Schwab client", async () => {
     const { call, emulator } = inProcess({ autoApprove: true });
-    emulator.registerApp({ flavour: "schwab", clientId: "OtherAppKey0000000000000000000000", clientSecret: "OtherSecret00000", redirectURIs: [SCHWAB_REDIRECT] });
+    emulator.registerApp({
+      flavour: "schwab",
+      clientId: "OtherAppKey0000000000000000000000",
+      clientSecret: "OtherSecret00000",
+      redirectURIs: [SCHWAB_REDIRECT],
+    });
     const { refresh_token } = await schwabLogin(call);
     const other = `Basic ${btoa("OtherAppKey0000000000000000000000:OtherSecret00000")}`;
-    const res = await call("/v1/oauth/token", form({ grant_type: "refresh_token", refresh_token: String(refresh_token) }, { authorization: other }));
+    const res = await call(
+      "/v1/oauth/token",
+      form({ grant_type: "refresh_token", refresh_token: String(refresh_token) }, { authorization: other }),
+    );
     expect(res.status).toBe(400);
   });
 });

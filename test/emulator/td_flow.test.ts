@@ -4,8 +4,19 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startEmulator } from "../../emulator/mod.ts";
 import type { RunningEmulator } from "../../emulator/mod.ts";
 import {
-  authorizeCode, bearer, codeFrom, form, overHTTP, TD_CLIENT, TD_INVALID_GRANT, TD_REDIRECT, TD_UNAUTHORIZED,
-  tdAuthorizePath, tdExchange, tdLogin, tdRefresh,
+  authorizeCode,
+  bearer,
+  codeFrom,
+  form,
+  overHTTP,
+  TD_CLIENT,
+  TD_INVALID_GRANT,
+  TD_REDIRECT,
+  TD_UNAUTHORIZED,
+  tdAuthorizePath,
+  tdExchange,
+  tdLogin,
+  tdRefresh,
 } from "./_flow.ts";
 import type { Call } from "./_flow.ts";
 
@@ -21,7 +32,11 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   await call("/__emulator/reset", { method: "POST" });
-  await call("/__emulator/config", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ autoApprove: true }) });
+  await call("/__emulator/config", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ autoApprove: true }),
+  });
 });
 
 describe("startEmulator", () => {
@@ -51,7 +66,12 @@ describe("TD code flow by hand", () => {
     expect(res.headers.get("cache-control")).toBe("no-store");
     const tokens = (await res.json()) as Record<string, unknown>;
     expect(Object.keys(tokens)).toEqual(["access_token", "refresh_token", "token_type", "expires_in", "scope", "refresh_token_expires_in"]);
-    expect(tokens).toMatchObject({ token_type: "Bearer", expires_in: 1800, scope: "PlaceTrades AccountAccess MoveMoney", refresh_token_expires_in: 7_776_000 });
+    expect(tokens).toMatchObject({
+      token_type: "Bearer",
+      expires_in: 1800,
+      scope: "PlaceTrades AccountAccess MoveMoney",
+      refresh_token_expires_in: 7_776_000,
+    });
     expect(String(tokens.access_token)).toMatch(/^[A-Za-z0-9+/]+=+$/);
     expect(String(tokens.access_token)).toMatch(/[+/]/);
 
@@ -66,7 +86,10 @@ describe("TD code flow by hand", () => {
 
   it("accepts the client id without @AMER.OAUTHAP on the token endpoint, and omits the refresh token without offline", async () => {
     const code = await authorizeCode(call, tdAuthorizePath());
-    const res = await call("/v1/oauth2/token", form({ grant_type: "authorization_code", code, client_id: TD_CLIENT, redirect_uri: TD_REDIRECT }));
+    const res = await call(
+      "/v1/oauth2/token",
+      form({ grant_type: "authorization_code", code, client_id: TD_CLIENT, redirect_uri: TD_REDIRECT }),
+    );
     expect(res.status).toBe(200);
     const tokens = (await res.json()) as Record<string, unknown>;
     expect(tokens).not.toHaveProperty("refresh_token");
@@ -108,7 +131,9 @@ describe("TD code flow by hand", () => {
 
   it("serves accounts, with positions and orders only when fields asks", async () => {
     const { access_token } = await tdLogin(call);
-    const plain = (await (await call("/v1/accounts", bearer(access_token))).json()) as Array<{ securitiesAccount: Record<string, unknown> }>;
+    const plain = (await (await call("/v1/accounts", bearer(access_token))).json()) as Array<
+      { securitiesAccount: Record<string, unknown> }
+    >;
     expect(plain.length).toBeGreaterThan(0);
     expect(plain[0]!.securitiesAccount).toHaveProperty("accountId");
     expect(plain[0]!.securitiesAccount).not.toHaveProperty("positions");
@@ -134,7 +159,10 @@ describe("TD code flow by hand", () => {
     expect(Object.keys((await single.json()) as object)).toEqual(["AUD/USD"]);
     expect((await call("/v1/marketdata/quotes?apikey=NOBODY&symbol=SQ")).status).toBe(401);
     // Same symbol, same numbers, every time.
-    const again = (await (await call(`/v1/marketdata/quotes?apikey=${TD_CLIENT}&symbol=SQ`)).json()) as Record<string, { lastPrice: number }>;
+    const again = (await (await call(`/v1/marketdata/quotes?apikey=${TD_CLIENT}&symbol=SQ`)).json()) as Record<
+      string,
+      { lastPrice: number }
+    >;
     const first = (await (await call(`/v1/marketdata/SQ/quotes?apikey=${TD_CLIENT}`)).json()) as Record<string, { lastPrice: number }>;
     expect(again.SQ!.lastPrice).toBe(first.SQ!.lastPrice);
   });
@@ -142,7 +170,11 @@ describe("TD code flow by hand", () => {
 
 describe("TD authorize page", () => {
   beforeEach(async () => {
-    await call("/__emulator/config", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ autoApprove: false }) });
+    await call("/__emulator/config", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ autoApprove: false }),
+    });
   });
 
   async function page(state?: string): Promise<{ html: string; nonce: string }> {

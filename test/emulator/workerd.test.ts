@@ -39,7 +39,8 @@ it("authorizes, exchanges and refuses a replayed code inside workerd", async () 
     mf.dispatchFetch("http://emulator/v1/oauth2/token", {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ grant_type: "authorization_code", code, client_id: "TDAUTHEMULATOR", redirect_uri: "https://127.0.0.1" }).toString(),
+      body: new URLSearchParams({ grant_type: "authorization_code", code, client_id: "TDAUTHEMULATOR", redirect_uri: "https://127.0.0.1" })
+        .toString(),
     });
   expect((await exchange()).status).toBe(200);
   const replay = await exchange();

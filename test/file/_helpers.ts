@@ -1,7 +1,7 @@
 // Shared helpers for the file adapter tests: temp folders, a bundled copy of the adapter that
 // child processes load in ~50 ms (tsx would cost ~300 ms per spawn), and child-process plumbing.
 import { build } from "esbuild";
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -21,8 +21,13 @@ export async function bundleAdapter(): Promise<{ store: string; lock: string }> 
   mkdirSync(outdir, { recursive: true });
   await build({
     entryPoints: { store: join(ROOT, "adapters/file/store.ts"), lock: join(ROOT, "adapters/file/lock.ts") },
-    bundle: true, format: "esm", platform: "node", outdir, outExtension: { ".js": ".mjs" },
-    external: ["jose"], logLevel: "silent",
+    bundle: true,
+    format: "esm",
+    platform: "node",
+    outdir,
+    outExtension: { ".js": ".mjs" },
+    external: ["jose"],
+    logLevel: "silent",
   });
   return { store: join(outdir, "store.mjs"), lock: join(outdir, "lock.mjs") };
 }
@@ -37,7 +42,8 @@ export interface Child {
 
 export function startChild(script: string, args: string[], env: Record<string, string> = {}): Child {
   const proc = spawn(process.execPath, [join(FIXTURES, script), ...args], {
-    stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, ...env },
+    stdio: ["pipe", "pipe", "pipe"],
+    env: { ...process.env, ...env },
   });
   let out = "";
   const waiters: Array<{ pattern: RegExp; resolve: (line: string) => void }> = [];
@@ -50,19 +56,33 @@ export function startChild(script: string, args: string[], env: Record<string, s
       }
     }
   };
-  proc.stdout!.on("data", (d: Buffer) => { out += d.toString(); check(); });
-  proc.stderr!.on("data", (d: Buffer) => { out += d.toString(); });
+  proc.stdout!.on("data", (d: Buffer) => {
+    out += d.toString();
+    check();
+  });
+  proc.stderr!.on("data", (d: Buffer) => {
+    out += d.toString();
+  });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     proc.on("exit", (code, signal) => resolve({ code, signal }));
   });
   return {
-    proc, exited, output: () => out,
-    waitFor: (pattern, timeoutMs = 15_000) => new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`child never printed ${pattern}; output:\n${out}`)), timeoutMs);
-      waiters.push({ pattern, resolve: (line) => { clearTimeout(timer); resolve(line); } });
-      check();
-      void exited.then(() => setTimeout(() => reject(new Error(`child exited before ${pattern}; output:\n${out}`)), 50));
-    }),
+    proc,
+    exited,
+    output: () => out,
+    waitFor: (pattern, timeoutMs = 15_000) =>
+      new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`child never printed ${pattern}; output:\n${out}`)), timeoutMs);
+        waiters.push({
+          pattern,
+          resolve: (line) => {
+            clearTimeout(timer);
+            resolve(line);
+          },
+        });
+        check();
+        void exited.then(() => setTimeout(() => reject(new Error(`child exited before ${pattern}; output:\n${out}`)), 50));
+      }),
   };
 }
 

@@ -7,7 +7,9 @@ import { ROOT } from "./_helpers.ts";
 describe("bench/file_lock.bench.ts --quick", () => {
   it("measures FileLock and proper-lockfile side by side", () => {
     const out = execFileSync(join(ROOT, "node_modules", ".bin", "tsx"), ["bench/file_lock.bench.ts", "--quick"], {
-      cwd: ROOT, encoding: "utf8", timeout: 30_000,
+      cwd: ROOT,
+      encoding: "utf8",
+      timeout: 30_000,
     });
     for (const name of ["FileLock", "proper-lockfile"]) {
       const row = new RegExp(`^\\| ${name} \\| ([\\d.]+) µs \\| ([\\d.]+) µs \\| (\\d+) /s \\|$`, "m").exec(out);

@@ -86,8 +86,14 @@ describe("Python td library compatibility", () => {
     // A fractional millisecond-free expiry and a whole-second one (Python drops ".000000").
     for (const accessExpiresAt of [now + accessIn, Math.floor((now + accessIn) / 1000) * 1000]) {
       await new FileStore(path).save({
-        accessToken: "TS-ACCESS", refreshToken: "TS-REFRESH", tokenType: "Bearer", scope: "PlaceTrades",
-        accessExpiresAt, refreshExpiresAt: now + refreshIn, authorizedAt: now, provider: "td-ameritrade",
+        accessToken: "TS-ACCESS",
+        refreshToken: "TS-REFRESH",
+        tokenType: "Bearer",
+        scope: "PlaceTrades",
+        accessExpiresAt,
+        refreshExpiresAt: now + refreshIn,
+        authorizedAt: now,
+        provider: "td-ameritrade",
       });
       const verdict = JSON.parse(python(PY_LOAD_VALIDATE, path));
       expect(verdict).toEqual({ grab_access: grabAccess, grab_refresh: grabRefresh, logged_in: true });
@@ -106,10 +112,13 @@ describe("Python td library compatibility", () => {
     const prevTZ = process.env.TZ;
     process.env.TZ = "America/New_York";
     try {
-      const expected = JSON.parse(python(`
+      const expected = JSON.parse(python(
+        `
 import json, sys, datetime
 print(json.dumps([datetime.datetime.fromtimestamp(ms / 1000).isoformat() for ms in json.loads(sys.argv[1])]))
-`, JSON.stringify(samples)));
+`,
+        JSON.stringify(samples),
+      ));
       expect(samples.map((ms) => naiveLocalISO(ms))).toEqual(expected);
     } finally {
       if (prevTZ === undefined) delete process.env.TZ;

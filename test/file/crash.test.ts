@@ -4,14 +4,19 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { FileStore } from "../../adapters/file/store.ts";
 import type { StoredTokens } from "../../core/types.ts";
-import { bundleAdapter, sleep, startChild, tempDir, type Child } from "./_helpers.ts";
+import { bundleAdapter, type Child, sleep, startChild, tempDir } from "./_helpers.ts";
 
 const KILLS = 200;
 const now = Date.now();
 const records: StoredTokens[] = [0, 1].map((i) => ({
-  accessToken: `ACCESS-${i}-${"a".repeat(300)}`, refreshToken: `REFRESH-${i}`, tokenType: "Bearer",
-  accessExpiresAt: now + 1_800_000 + i, refreshExpiresAt: now + 90 * 86_400_000 + i, authorizedAt: now + i,
-  provider: "td-ameritrade", clientId: `CLIENT-${i}`,
+  accessToken: `ACCESS-${i}-${"a".repeat(300)}`,
+  refreshToken: `REFRESH-${i}`,
+  tokenType: "Bearer",
+  accessExpiresAt: now + 1_800_000 + i,
+  refreshExpiresAt: now + 90 * 86_400_000 + i,
+  authorizedAt: now + i,
+  provider: "td-ameritrade",
+  clientId: `CLIENT-${i}`,
 }));
 
 let modules: { store: string };

@@ -1,17 +1,21 @@
 // FileStore: round trip, atomic replace, modes, corrupt files, encryption, default path.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { chmodSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { homedir } from "node:os";
-import { FileStore, defaultCredentialsPath } from "../../adapters/file/store.ts";
+import { defaultCredentialsPath, FileStore } from "../../adapters/file/store.ts";
 import { StoreError } from "../../core/errors.ts";
 import type { StoredTokens } from "../../core/types.ts";
 import { tempDir } from "./_helpers.ts";
 
 const NOW = 1_795_870_740_997;
 const tokens = (over: Partial<StoredTokens> = {}): StoredTokens => ({
-  accessToken: "ACCESS-SECRET-1", refreshToken: "REFRESH-SECRET-1", tokenType: "Bearer",
-  accessExpiresAt: NOW + 1_800_000, refreshExpiresAt: NOW + 7 * 86_400_000, authorizedAt: NOW,
+  accessToken: "ACCESS-SECRET-1",
+  refreshToken: "REFRESH-SECRET-1",
+  tokenType: "Bearer",
+  accessExpiresAt: NOW + 1_800_000,
+  refreshExpiresAt: NOW + 7 * 86_400_000,
+  authorizedAt: NOW,
   ...over,
 });
 
@@ -25,8 +29,13 @@ afterEach(() => cleanup());
 describe("FileStore", () => {
   it("round-trips every field, the expired marker included", async () => {
     const store = new FileStore(join(dir, "td_state.json"), quiet);
-    const full = tokens({ scope: "PlaceTrades AccountAccess", idToken: "ID", provider: "schwab", clientId: "APP",
-      expired: { at: NOW + 5, reason: "invalid_grant" } });
+    const full = tokens({
+      scope: "PlaceTrades AccountAccess",
+      idToken: "ID",
+      provider: "schwab",
+      clientId: "APP",
+      expired: { at: NOW + 5, reason: "invalid_grant" },
+    });
     await store.save(full);
     expect(await store.load()).toEqual(full);
     const json = JSON.parse(readFileSync(store.path, "utf8"));

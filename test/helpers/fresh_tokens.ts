@@ -13,8 +13,13 @@ import { DEFAULT_SCHWAB_APP } from "../../emulator/mod.ts";
 export async function saveFreshTokens(path: string, accessToken: string): Promise<void> {
   const now = Date.now();
   await new FileStore(path, { onWarning: () => {} }).save({
-    accessToken, refreshToken: `${accessToken}-REFRESH`, tokenType: "Bearer",
-    accessExpiresAt: now + 1_800_000, refreshExpiresAt: now + 6 * 86_400_000, authorizedAt: now,
-    provider: "schwab", clientId: DEFAULT_SCHWAB_APP.clientId,
+    accessToken,
+    refreshToken: `${accessToken}-REFRESH`,
+    tokenType: "Bearer",
+    accessExpiresAt: now + 1_800_000,
+    refreshExpiresAt: now + 6 * 86_400_000,
+    authorizedAt: now,
+    provider: "schwab",
+    clientId: DEFAULT_SCHWAB_APP.clientId,
   });
 }

@@ -23,7 +23,6 @@ export async function emulatorLogin(session: AuthSession): Promise<string> {
   return redirect;
 }
 
-
 /** The Schwab profile of the emulator's default app at `baseURL`. */
 export function emulatorSchwab(baseURL: string, extra: { pkce?: boolean } = {}): Provider {
   return schwab({

@@ -1,6 +1,6 @@
 // Gives Redis tests a real server on 127.0.0.1: CI's (TDAUTH_REDIS_URL), else a private
 // redis-server child that lives as long as the test file. Missing redis-server fails under CI.
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createConnection, createServer } from "node:net";
 import { randomBytes } from "node:crypto";
@@ -94,7 +94,12 @@ export type ClientLib = "ioredis" | "node-redis";
 
 export interface AnyClient {
   client: unknown;
-  raw: { get(k: string): Promise<string | null>; set(k: string, v: string): Promise<unknown>; del(k: string): Promise<unknown>; pttl(k: string): Promise<number> };
+  raw: {
+    get(k: string): Promise<string | null>;
+    set(k: string, v: string): Promise<unknown>;
+    del(k: string): Promise<unknown>;
+    pttl(k: string): Promise<number>;
+  };
   close(): Promise<void>;
 }
 

@@ -81,7 +81,11 @@ async function raw(port: number, method: string, path: string, host: string, bod
   return await new Promise((resolve, reject) => {
     const socket = connect({ host: "127.0.0.1", port }, () => {
       const type = body ? "content-type: application/x-www-form-urlencoded\r\n" : "";
-      socket.write(`${method} ${path} HTTP/1.1\r\nhost: ${host}\r\n${type}content-length: ${new TextEncoder().encode(body).length}\r\nconnection: close\r\n\r\n${body}`);
+      socket.write(
+        `${method} ${path} HTTP/1.1\r\nhost: ${host}\r\n${type}content-length: ${
+          new TextEncoder().encode(body).length
+        }\r\nconnection: close\r\n\r\n${body}`,
+      );
     });
     let text = "";
     socket.setEncoding("utf8");
@@ -251,8 +255,14 @@ async function timeoutCase(): Promise<void> {
 /** Every case, for the runtime's own test runner. */
 export const cases: Case[] = [
   { name: `${runtime}: run() over http — /login → provider → callback, tokens stored, server closed`, fn: () => loginCase("http") },
-  { name: `${runtime}: run() over https with a generated 127.0.0.1 certificate kept 0600 beside the credentials file (Schwab)`, fn: () => loginCase("https") },
-  { name: `${runtime}: forged callbacks (wrong or no state) are refused without a token request and the real login still completes`, fn: forgedCallbackCase },
+  {
+    name: `${runtime}: run() over https with a generated 127.0.0.1 certificate kept 0600 beside the credentials file (Schwab)`,
+    fn: () => loginCase("https"),
+  },
+  {
+    name: `${runtime}: forged callbacks (wrong or no state) are refused without a token request and the real login still completes`,
+    fn: forgedCallbackCase,
+  },
   { name: `${runtime}: wrong Host → 421, GET /shutdown → 405, POST without the token → 403, 127.0.0.1 only`, fn: securityCase },
   { name: `${runtime}: a login nobody completes times out, and an abort stops the server`, fn: timeoutCase },
 ];

@@ -44,9 +44,11 @@ afterAll(async () => {
 async function register(scheme: "http" | "https", flavour: "td" | "schwab"): Promise<string> {
   const port = await freePort();
   const redirectURI = `${scheme}://127.0.0.1:${port}/callback`;
-  emu.emulator.registerApp(flavour === "td"
-    ? { flavour, clientId: `TDLOGIN${port}`, redirectURIs: [redirectURI] }
-    : { flavour, clientId: `SchwabLoginTest${port}`.padEnd(32, "0"), clientSecret: "LoginTestSecret1", redirectURIs: [redirectURI] });
+  emu.emulator.registerApp(
+    flavour === "td"
+      ? { flavour, clientId: `TDLOGIN${port}`, redirectURIs: [redirectURI] }
+      : { flavour, clientId: `SchwabLoginTest${port}`.padEnd(32, "0"), clientSecret: "LoginTestSecret1", redirectURIs: [redirectURI] },
+  );
   return redirectURI;
 }
 
@@ -99,7 +101,12 @@ describe.runIf(enabled)("browserLogin on Node with headless Chromium", () => {
     const port = new URL(redirectURI).port;
     const store = new MemoryStore();
     const session = new AuthSession({
-      provider: schwab({ clientId: `SchwabLoginTest${port}`.padEnd(32, "0"), clientSecret: "LoginTestSecret1", redirectURI, baseURL: emu.url }),
+      provider: schwab({
+        clientId: `SchwabLoginTest${port}`.padEnd(32, "0"),
+        clientSecret: "LoginTestSecret1",
+        redirectURI,
+        baseURL: emu.url,
+      }),
       store,
     });
     const browserSide = approver();
@@ -152,7 +159,7 @@ describe.runIf(enabled)("browserLogin on Node with headless Chromium", () => {
     expect(await refused(new URL(redirectURI).origin)).toBe(true);
   });
 
-  it("TDClient({ authFlow: \"flask\" }) logs in through the same server", async () => {
+  it('TDClient({ authFlow: "flask" }) logs in through the same server', async () => {
     const redirectURI = await register("http", "td");
     const lines: string[] = [];
     const browserSide = approver();

@@ -93,7 +93,12 @@ describe("the callback server", () => {
     const before = (await store.load())!.accessToken;
     const page = (await raw("GET", "/", { host: `127.0.0.1:${port}` })).text;
     const token = /name="token" value="([^"]+)"/.exec(page)![1]!;
-    const response = await raw("POST", "/login/refresh", { host: `127.0.0.1:${port}`, "content-type": "application/x-www-form-urlencoded" }, `token=${token}`);
+    const response = await raw(
+      "POST",
+      "/login/refresh",
+      { host: `127.0.0.1:${port}`, "content-type": "application/x-www-form-urlencoded" },
+      `token=${token}`,
+    );
     expect(response.status).toBe(303);
     expect((await store.load())!.accessToken).not.toBe(before);
   });
@@ -118,7 +123,12 @@ describe("the callback server", () => {
   });
 
   it("shuts down on POST /shutdown with the token, and run() reports it", async () => {
-    const response = await raw("POST", "/shutdown", { host: `127.0.0.1:${port}`, "content-type": "application/x-www-form-urlencoded" }, `token=${app.tdauth.runToken}`);
+    const response = await raw(
+      "POST",
+      "/shutdown",
+      { host: `127.0.0.1:${port}`, "content-type": "application/x-www-form-urlencoded" },
+      `token=${app.tdauth.runToken}`,
+    );
     expect(response).toMatchObject({ status: 200, text: "Server shutting down..." });
     expect(await finished).toBeInstanceOf(Error);
     expect(await fetch(`${origin}/`).then(() => "answered", () => "refused")).toBe("refused");

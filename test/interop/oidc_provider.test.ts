@@ -45,7 +45,11 @@ async function approve(authorizationURL: string): Promise<string> {
   const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
   let next: { url: string; init?: RequestInit } = { url: authorizationURL };
   for (let step = 0; step < 12; step++) {
-    const response = await fetch(next.url, { ...next.init, redirect: "manual", headers: { ...next.init?.headers as object, cookie: cookie() } });
+    const response = await fetch(next.url, {
+      ...next.init,
+      redirect: "manual",
+      headers: { ...next.init?.headers as object, cookie: cookie() },
+    });
     for (const c of response.headers.getSetCookie()) {
       const [pair] = c.split(";");
       const eq = pair!.indexOf("=");
@@ -69,7 +73,10 @@ async function approve(authorizationURL: string): Promise<string> {
     }
     if (body.has("login")) body.set("login", "trader");
     if (body.has("password")) body.set("password", "any");
-    next = { url: new URL(action, next.url).href, init: { method: "POST", body, headers: { "content-type": "application/x-www-form-urlencoded" } } };
+    next = {
+      url: new URL(action, next.url).href,
+      init: { method: "POST", body, headers: { "content-type": "application/x-www-form-urlencoded" } },
+    };
   }
   throw new Error("too many steps");
 }

@@ -93,12 +93,15 @@ describe("the npm tarball in a fresh project", () => {
 
   it("imports every export path and logs in with Node ESM", () => {
     const paths = Object.keys(pkg.exports).filter((k) => k !== "./package.json").map((k) => k.replace(/^\./, "tdauth"));
-    writeFileSync(join(project, "esm.mjs"), `
+    writeFileSync(
+      join(project, "esm.mjs"),
+      `
       for (const path of ${JSON.stringify(paths)}) {
         const mod = await import(path);
         if (Object.keys(mod).length === 0) throw new Error(path + " exports nothing");
       }
-      ${login((p) => `await import(${JSON.stringify(p)})`)}`);
+      ${login((p) => `await import(${JSON.stringify(p)})`)}`,
+    );
     const r = run(process.execPath, ["esm.mjs"], project);
     expect(r.status, r.out).toBe(0);
     expect(r.out).toContain('{"state":"authenticated","quotes":["AAPL"]}');
@@ -106,11 +109,14 @@ describe("the npm tarball in a fresh project", () => {
 
   it("requires every CommonJS export path and logs in with Node CJS", () => {
     const paths = Object.keys(pkg.exports).filter((k) => k !== "./package.json" && k !== "./cli").map((k) => k.replace(/^\./, "tdauth"));
-    writeFileSync(join(project, "cjs.cjs"), `
+    writeFileSync(
+      join(project, "cjs.cjs"),
+      `
       for (const path of ${JSON.stringify(paths)}) {
         if (Object.keys(require(path)).length === 0) throw new Error(path + " exports nothing");
       }
-      (async () => { ${login((p) => `require(${JSON.stringify(p)})`)} })().catch((e) => { console.error(e); process.exit(1); });`);
+      (async () => { ${login((p) => `require(${JSON.stringify(p)})`)} })().catch((e) => { console.error(e); process.exit(1); });`,
+    );
     const r = run(process.execPath, ["cjs.cjs"], project);
     expect(r.status, r.out).toBe(0);
     expect(r.out).toContain('{"state":"authenticated","quotes":["AAPL"]}');
@@ -129,7 +135,14 @@ describe("the npm tarball in a fresh project", () => {
       const { saveFreshTokens } = await import("../helpers/fresh_tokens.ts");
       await saveFreshTokens(join(home, "td_state.json"), "PACK-ACCESS");
       const env = { ...process.env, TDAUTH_HOME: home, TDAUTH_PROVIDER: "emulator" };
-      for (const command of [[join(project, "node_modules/.bin/tdauth")], [bin("bun"), "x", "--bun", "tdauth"], [bin("deno"), "run", "-A", "npm:tdauth"]]) {
+      for (
+        const command of [[join(project, "node_modules/.bin/tdauth")], [bin("bun"), "x", "--bun", "tdauth"], [
+          bin("deno"),
+          "run",
+          "-A",
+          "npm:tdauth",
+        ]]
+      ) {
         const token = spawnSync(command[0]!, [...command.slice(1), "token"], { cwd: project, env, encoding: "utf8", timeout: 60_000 });
         expect(token.status, `${command.join(" ")} token: ${token.stderr}`).toBe(0);
         expect(token.stdout).toBe("PACK-ACCESS\n");
@@ -193,18 +206,22 @@ describe("examples/ on each runtime, from the installed tarball", () => {
 });
 
 describe("a Worker bundle of the installed package in workerd", () => {
-  it("logs in with AuthSession and schwab from \"tdauth\" and a KvStore on Workers KV, in miniflare without nodejs_compat", async () => {
+  it('logs in with AuthSession and schwab from "tdauth" and a KvStore on Workers KV, in miniflare without nodejs_compat', async () => {
     const { build } = await import("esbuild");
     const { Miniflare } = await import("miniflare");
     const { startEmulator, DEFAULT_SCHWAB_APP: app } = await import("../../emulator/mod.ts");
     const project = join(work, "project");
-    writeFileSync(join(project, "worker_entry.mjs"), `
+    writeFileSync(
+      join(project, "worker_entry.mjs"),
+      `
       import { AuthSession, schwab, TDClient } from "tdauth";
       import { KvStore } from "tdauth/stores/kv";
       export default { async fetch(request, env) {
         const base = new URL(request.url).searchParams.get("emulator");
         const session = new AuthSession({
-          provider: schwab({ clientId: ${JSON.stringify(app.clientId)}, clientSecret: ${JSON.stringify(app.clientSecret)}, redirectURI: ${JSON.stringify(app.redirectURIs[0])}, baseURL: base }),
+          provider: schwab({ clientId: ${JSON.stringify(app.clientId)}, clientSecret: ${JSON.stringify(app.clientSecret)}, redirectURI: ${
+        JSON.stringify(app.redirectURIs[0])
+      }, baseURL: base }),
           store: new KvStore(env.TOKENS, { key: "tokens" }),
         });
         const { url } = await session.authorize();
@@ -214,23 +231,38 @@ describe("a Worker bundle of the installed package in workerd", () => {
         // The Worker's TDClient has no credentials file: it says what to pass instead.
         const seed = await new TDClient({ provider: session.provider }).session().then(() => "", (e) => e.message);
         return Response.json({ state: (await session.status()).state, stored: (await env.TOKENS.get("tokens")) !== null, seed });
-      } };`);
+      } };`,
+    );
     const result = await build({
-      entryPoints: [join(project, "worker_entry.mjs")], absWorkingDir: project, bundle: true, write: false,
+      entryPoints: [join(project, "worker_entry.mjs")],
+      absWorkingDir: project,
+      bundle: true,
+      write: false,
       // As wrangler bundles: the "workerd" condition, and node: built-ins unresolvable without nodejs_compat.
-      format: "esm", platform: "neutral", conditions: ["workerd", "worker", "import"], mainFields: ["module", "main"],
+      format: "esm",
+      platform: "neutral",
+      conditions: ["workerd", "worker", "import"],
+      mainFields: ["module", "main"],
     });
     expect(result.outputFiles[0]!.text).not.toMatch(/["']node:/);
     const emu = await startEmulator({ port: 0, autoApprove: true });
     const mf = new Miniflare({
-      modules: true, script: result.outputFiles[0]!.text, host: "127.0.0.1", port: 0, kvNamespaces: ["TOKENS"],
+      modules: true,
+      script: result.outputFiles[0]!.text,
+      host: "127.0.0.1",
+      port: 0,
+      kvNamespaces: ["TOKENS"],
       compatibilityDate: "2025-09-01",
     });
     try {
       const res = await mf.dispatchFetch(`http://127.0.0.1/?emulator=${encodeURIComponent(emu.url)}`);
       const text = await res.text();
       expect(res.status, text).toBe(200);
-      expect(JSON.parse(text)).toEqual({ state: "authenticated", stored: true, seed: expect.stringMatching(/no file system.*pass \{ store \}/) });
+      expect(JSON.parse(text)).toEqual({
+        state: "authenticated",
+        stored: true,
+        seed: expect.stringMatching(/no file system.*pass \{ store \}/),
+      });
     } finally {
       await mf.dispose();
       await emu.close();
@@ -242,7 +274,9 @@ describe("the JSR sources on Deno", () => {
   it("logs in from the .ts files jsr.json exports, run by Deno itself", () => {
     const dir = mkdtempSync(join(tmpdir(), "tdauth-jsr-"));
     const at = (key: string) => JSON.stringify(new URL(jsr.exports[key], `file://${root}`).href);
-    writeFileSync(join(dir, "login.ts"), `
+    writeFileSync(
+      join(dir, "login.ts"),
+      `
       import { AuthSession, schwab, MemoryStore } from ${at(".")};
       import { startEmulator, DEFAULT_SCHWAB_APP as app } from ${at("./emulator")};
       const emu = await startEmulator({ port: 0, autoApprove: true });
@@ -254,7 +288,8 @@ describe("the JSR sources on Deno", () => {
         const { url } = await session.authorize();
         await session.complete((await fetch(url, { redirect: "manual" })).headers.get("location")!);
         console.log(JSON.stringify({ state: (await session.status()).state }));
-      } finally { await emu.close(); }`);
+      } finally { await emu.close(); }`,
+    );
     try {
       const r = run(bin("deno"), ["run", "-A", "--config", join(root, "deno.json"), join(dir, "login.ts")]);
       expect(r.status, r.out).toBe(0);

@@ -3,7 +3,7 @@ import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RedisLock } from "../../adapters/redis/lock.ts";
 import { LockTimeoutError } from "../../core/errors.ts";
-import { connect, startTestRedis, uniquePrefix, type AnyClient, type ClientLib } from "../helpers/redis.ts";
+import { type AnyClient, type ClientLib, connect, startTestRedis, uniquePrefix } from "../helpers/redis.ts";
 
 const redis = await startTestRedis();
 afterAll(() => redis?.stop());
@@ -22,7 +22,7 @@ function runChild(args: string[]): { done: Promise<string>; kill(): void; firstL
   });
   p.stderr.on("data", (d) => (err += d));
   const done = new Promise<string>((resolve, reject) =>
-    p.on("exit", (code, sig) => (code === 0 ? resolve(out) : reject(new Error(`child exited ${code ?? sig}: ${err}`)))),
+    p.on("exit", (code, sig) => (code === 0 ? resolve(out) : reject(new Error(`child exited ${code ?? sig}: ${err}`))))
   );
   return { done, firstLine, kill: () => p.kill("SIGKILL") };
 }

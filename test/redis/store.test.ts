@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RedisStore } from "../../adapters/redis/store.ts";
 import { StoreError } from "../../core/errors.ts";
 import type { StoredTokens } from "../../core/types.ts";
-import { connect, startTestRedis, uniquePrefix, type AnyClient, type ClientLib } from "../helpers/redis.ts";
+import { type AnyClient, type ClientLib, connect, startTestRedis, uniquePrefix } from "../helpers/redis.ts";
 
 const redis = await startTestRedis();
 afterAll(() => redis?.stop());

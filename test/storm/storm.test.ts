@@ -91,7 +91,9 @@ async function storm(runtime: "node" | "deno", env: Record<string, string>): Pro
   const refreshes = stats.refreshGrants - refreshesBefore;
 
   const calls = results.reduce((n, r) => n + r.calls, 0);
-  console.log(`storm ${env.STORM_BACKEND}: ${calls} calls, ${refreshes} refreshes in ${elapsed} ms, reuse detections ${stats.reuseDetections}`);
+  console.log(
+    `storm ${env.STORM_BACKEND}: ${calls} calls, ${refreshes} refreshes in ${elapsed} ms, reuse detections ${stats.reuseDetections}`,
+  );
   expect(stats.reuseDetections).toBe(0);
   expect(stats.revokedGrants).toBe(0);
   for (const r of results) {

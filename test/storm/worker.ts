@@ -25,7 +25,11 @@ async function backend(): Promise<{ store: TokenStore; lock: Lock; close: () => 
     const { RedisLock } = await import("../../adapters/redis/lock.ts");
     const client = new Redis(env("STORM_REDIS_URL"));
     const prefix = env("STORM_PATH");
-    return { store: new RedisStore(client, { prefix }), lock: new RedisLock(client, { prefix }), close: async () => void client.disconnect() };
+    return {
+      store: new RedisStore(client, { prefix }),
+      lock: new RedisLock(client, { prefix }),
+      close: async () => void client.disconnect(),
+    };
   }
   const deno = (globalThis as unknown as { Deno: { openKv(path: string): Promise<unknown> } }).Deno;
   const kv = await deno.openKv(env("STORM_PATH"));

@@ -5,7 +5,12 @@ import { describe, expect, it } from "vitest";
 import { cookieKey, openPending, readCookie, sealPending, setCookie } from "../../adapters/worker/_cookie.ts";
 
 const key = crypto.getRandomValues(new Uint8Array(32));
-const pending = { state: "S".repeat(43), codeVerifier: "V".repeat(43), redirectURI: "https://w.example/callback", createdAt: 1_800_000_000_000 };
+const pending = {
+  state: "S".repeat(43),
+  codeVerifier: "V".repeat(43),
+  redirectURI: "https://w.example/callback",
+  createdAt: 1_800_000_000_000,
+};
 const now = pending.createdAt;
 
 describe("the pending-login cookie", () => {

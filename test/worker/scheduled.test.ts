@@ -19,9 +19,15 @@ function memoryKV() {
   const map = new Map<string, string>();
   return {
     map,
-    async get(key: string) { return map.get(key) ?? null; },
-    async put(key: string, value: string) { map.set(key, value); },
-    async delete(key: string) { map.delete(key); },
+    async get(key: string) {
+      return map.get(key) ?? null;
+    },
+    async put(key: string, value: string) {
+      map.set(key, value);
+    },
+    async delete(key: string) {
+      map.delete(key);
+    },
   };
 }
 
@@ -55,7 +61,10 @@ describe("createWorker().scheduled on a TD session", () => {
   it("refreshes an access token within the 10-minute window", async () => {
     const { env, kv, tokens } = await loggedIn();
     // Issued 25 minutes ago, so the core sees a 30-minute token with 5 minutes left.
-    kv.map.set("tdauth:tokens", JSON.stringify({ ...tokens, accessExpiresAt: Date.now() + 5 * 60_000, accessIssuedAt: Date.now() - 25 * 60_000 }));
+    kv.map.set(
+      "tdauth:tokens",
+      JSON.stringify({ ...tokens, accessExpiresAt: Date.now() + 5 * 60_000, accessIssuedAt: Date.now() - 25 * 60_000 }),
+    );
     await worker.scheduled({}, env);
     const after = JSON.parse(kv.map.get("tdauth:tokens")!) as StoredTokens;
     expect(after.accessToken).not.toBe(tokens.accessToken);
@@ -75,17 +84,29 @@ describe("createWorker().scheduled on a TD session", () => {
 
   it("still refreshes, and reports authenticated, while a login started in the same isolate is pending", async () => {
     const { env, kv, tokens } = await loggedIn();
-    const login = await worker.fetch(new Request("https://w.example/login", { method: "POST", body: new URLSearchParams({ secret: "admin" }) }), env);
+    const login = await worker.fetch(
+      new Request("https://w.example/login", { method: "POST", body: new URLSearchParams({ secret: "admin" }) }),
+      env,
+    );
     expect(login.status).toBe(303); // abandoned: the admin never comes back from the provider
-    const status = await (await worker.fetch(new Request("https://w.example/", { headers: { authorization: "Bearer admin" } }), env)).json();
+    const status = await (await worker.fetch(new Request("https://w.example/", { headers: { authorization: "Bearer admin" } }), env))
+      .json();
     expect(status.state).toBe("authenticated");
-    kv.map.set("tdauth:tokens", JSON.stringify({ ...tokens, accessExpiresAt: Date.now() + 5 * 60_000, accessIssuedAt: Date.now() - 25 * 60_000 }));
+    kv.map.set(
+      "tdauth:tokens",
+      JSON.stringify({ ...tokens, accessExpiresAt: Date.now() + 5 * 60_000, accessIssuedAt: Date.now() - 25 * 60_000 }),
+    );
     await worker.scheduled({}, env);
     expect((JSON.parse(kv.map.get("tdauth:tokens")!) as StoredTokens).accessToken).not.toBe(tokens.accessToken);
   });
 
   it("leaves a logged-out Worker alone", async () => {
-    const env = { TOKENS: memoryKV(), ADMIN_SECRET: "admin", TDAUTH_KEY: btoa("k".repeat(32)), provider: tdAmeritrade({ clientId: "X", redirectURI: "https://w.example/cb", baseURL: emu.url }) };
+    const env = {
+      TOKENS: memoryKV(),
+      ADMIN_SECRET: "admin",
+      TDAUTH_KEY: btoa("k".repeat(32)),
+      provider: tdAmeritrade({ clientId: "X", redirectURI: "https://w.example/cb", baseURL: emu.url }),
+    };
     const before = emu.emulator.stats().tokenRequests;
     await expect(worker.scheduled({}, env)).resolves.toBeUndefined();
     expect(emu.emulator.stats().tokenRequests).toBe(before);

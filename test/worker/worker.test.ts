@@ -187,7 +187,9 @@ describe("tdauth/worker in workerd", () => {
     const [name, value] = cookie.split("=");
     const parts = value!.split(".");
     parts[3] = parts[3]!.startsWith("A") ? `B${parts[3]!.slice(1)}` : `A${parts[3]!.slice(1)}`;
-    const response = await fetch(`${origin}/callback?code=C0.forged%40&state=${state}`, { headers: { cookie: `${name}=${parts.join(".")}` } });
+    const response = await fetch(`${origin}/callback?code=C0.forged%40&state=${state}`, {
+      headers: { cookie: `${name}=${parts.join(".")}` },
+    });
     expect(response.status).toBe(400);
     expect(response.headers.get("set-cookie")).toMatch(/Max-Age=0/);
     expect(await stored()).toBe(before);
@@ -220,7 +222,10 @@ describe("tdauth/worker in workerd", () => {
     expect(second.accessToken).not.toBe(first.accessToken);
     // Make the stored token expire in a minute, inside the cron's 10-minute window.
     const kv = await mf.getKVNamespace("TOKENS");
-    await kv.put("tdauth:tokens", JSON.stringify({ ...second, accessExpiresAt: Date.now() + 60_000, accessIssuedAt: Date.now() - 1_740_000 }));
+    await kv.put(
+      "tdauth:tokens",
+      JSON.stringify({ ...second, accessExpiresAt: Date.now() + 60_000, accessIssuedAt: Date.now() - 1_740_000 }),
+    );
     const worker = await mf.getWorker();
     await worker.scheduled({ cron: "*/5 * * * *", scheduledTime: new Date() });
     const third = JSON.parse((await stored())!);
