@@ -1,13 +1,16 @@
 // Serves an emulator over HTTP on 127.0.0.1 (Node, and Deno/Bun through their Node compatibility).
 
 import type { ServerType } from "@hono/node-server";
+import { ownHostOnly } from "./_host_check.ts";
 import { createEmulator } from "./create_emulator.ts";
 import type { RunningEmulator, StartEmulatorOptions } from "./types.ts";
 
 const NODE_SERVER = "@hono/node-server";
 
 /**
- * Starts an emulator on the loopback address; `port: 0` (the default) picks a free port.
+ * Starts an emulator on the loopback address; `port: 0` (the default) picks a free port. It answers only
+ * requests whose Host is `127.0.0.1:PORT`, `localhost:PORT` or `[::1]:PORT` (421 otherwise), so a web page
+ * that rebinds its DNS name to 127.0.0.1 cannot reach `/__emulator/*`; `running.emulator.fetch` is not checked.
  * The node server is imported lazily so that `tdauth/emulator` also loads where only `createEmulator` works (workerd).
  *
  * @example
@@ -22,10 +25,13 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   const emulator = createEmulator(emulatorOptions);
   // A specifier held in a variable keeps bundlers (esbuild, wrangler) from pulling node:http into a Worker bundle.
   const { serve } = (await import(/* @vite-ignore */ NODE_SERVER)) as typeof import("@hono/node-server");
+  let ownPort = port;
+  const fetch = ownHostOnly(emulator.fetch, () => ownPort);
   const { server, boundPort } = await new Promise<{ server: ServerType; boundPort: number }>((resolve, reject) => {
-    const server = serve({ fetch: emulator.fetch, hostname, port }, (info) => resolve({ server, boundPort: info.port }));
+    const server = serve({ fetch, hostname, port }, (info) => resolve({ server, boundPort: info.port }));
     server.once("error", reject);
   });
+  ownPort = boundPort;
   return {
     url: `http://${hostname}:${boundPort}`,
     emulator,
