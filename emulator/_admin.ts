@@ -28,8 +28,9 @@ function guarded(handler: (c: Context) => Promise<Response>): (c: Context) => Pr
 }
 
 /**
- * Mounts `GET /__emulator/stats`, `GET|POST /__emulator/config`, `POST /__emulator/faults`,
- * `POST /__emulator/apps`, `POST /__emulator/clock` (`{ advanceMs }`) and `POST /__emulator/reset`.
+ * Mounts `GET /__emulator/stats`, `GET|POST /__emulator/config`, `POST|DELETE /__emulator/faults`,
+ * `POST /__emulator/apps` (registers or replaces an app), `POST /__emulator/clock` (`{ advanceMs }`) and
+ * `POST /__emulator/reset`.
  *
  * @example
  * mountAdmin(app, ctx, emulator);
@@ -51,6 +52,10 @@ export function mountAdmin(app: Hono, ctx: EmulatorContext, emulator: Emulator):
       return c.json({ queued: ctx.faults.length });
     }),
   );
+  app.delete("/__emulator/faults", (c) => {
+    emulator.clearFaults();
+    return c.json({ queued: 0 });
+  });
   app.post(
     "/__emulator/apps",
     guarded(async (c) => {

@@ -4,8 +4,11 @@ import type { Context, Hono } from "hono";
 import { apiBadRequest, jsonText, schwabNotFound } from "./_bodies.ts";
 import type { EmulatorContext } from "./_context.ts";
 import { admit, listParam } from "./_api_guard.ts";
-import { account, accountHash, accountNumbers, schwabQuote } from "./_market_data.ts";
+import { account, accountByHash, accountHash, accountNumbers, schwabQuote } from "./_market_data.ts";
+import type { Admission } from "./_api_guard.ts";
 
+const MARKET_DATA: Admission = { product: "marketData" };
+const TRADER: Admission = { product: "accountsAndTrading" };
 const QUOTE_FIELDS = ["quote", "fundamental", "extended", "reference", "regular", "all"];
 
 /**
@@ -16,7 +19,7 @@ const QUOTE_FIELDS = ["quote", "fundamental", "extended", "reference", "regular"
  */
 export function mountSchwabAPI(app: Hono, ctx: EmulatorContext): void {
   const quotes = (c: Context, symbols: string[] | undefined): Response => {
-    const admitted = admit(ctx, c, "schwab");
+    const admitted = admit(ctx, c, "schwab", MARKET_DATA);
     if (admitted instanceof Response) return admitted;
     if (!symbols || symbols.length === 0) return apiBadRequest("schwab", "symbols is required");
     const fields = listParam(c.req.query("fields"), QUOTE_FIELDS);
@@ -39,7 +42,7 @@ export function mountSchwabAPI(app: Hono, ctx: EmulatorContext): void {
   };
 
   app.get("/trader/v1/accounts", (c) => {
-    const admitted = admit(ctx, c, "schwab");
+    const admitted = admit(ctx, c, "schwab", TRADER);
     if (admitted instanceof Response) return admitted;
     const wanted = include(c);
     if (!wanted) return apiBadRequest("schwab", "fields may only contain positions");
@@ -49,7 +52,7 @@ export function mountSchwabAPI(app: Hono, ctx: EmulatorContext): void {
 
   // Registered before the :accountHash route so the literal path wins.
   app.get("/trader/v1/accounts/accountNumbers", async (c) => {
-    const admitted = admit(ctx, c, "schwab");
+    const admitted = admit(ctx, c, "schwab", TRADER);
     if (admitted instanceof Response) return admitted;
     const clientId = admitted.grant!.clientId;
     const body = await Promise.all(
@@ -59,16 +62,11 @@ export function mountSchwabAPI(app: Hono, ctx: EmulatorContext): void {
   });
 
   app.get("/trader/v1/accounts/:accountHash", async (c) => {
-    const admitted = admit(ctx, c, "schwab");
+    const admitted = admit(ctx, c, "schwab", TRADER);
     if (admitted instanceof Response) return admitted;
     const wanted = include(c);
     if (!wanted) return apiBadRequest("schwab", "fields may only contain positions");
-    const clientId = admitted.grant!.clientId;
-    for (const n of accountNumbers(clientId)) {
-      if ((await accountHash(clientId, n)) === c.req.param("accountHash")) {
-        return jsonText(200, JSON.stringify(account("schwab", n, wanted)));
-      }
-    }
-    return schwabNotFound();
+    const n = await accountByHash(admitted.grant!.clientId, c.req.param("accountHash"));
+    return n === undefined ? schwabNotFound() : jsonText(200, JSON.stringify(account("schwab", n, wanted)));
   });
 }

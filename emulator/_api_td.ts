@@ -33,7 +33,7 @@ export function mountTDAPI(app: Hono, ctx: EmulatorContext): void {
       }
       anonymous = clientId;
     }
-    const admitted = admit(ctx, c, "td", anonymous);
+    const admitted = admit(ctx, c, "td", anonymous === undefined ? {} : { anonymousClient: anonymous });
     if (admitted instanceof Response) return admitted;
     return { delayed: admitted.grant === undefined };
   };

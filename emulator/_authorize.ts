@@ -3,8 +3,8 @@
 import type { Hono } from "hono";
 import type { EmulatorContext } from "./_context.ts";
 import type { AuthorizationRequest } from "./_grants.ts";
-import { authorizePage, errorPage } from "./_pages.ts";
-import { randomId, uuid } from "./_random.ts";
+import { authorizePage, errorPage, unableToCompletePage, whitelabelPage } from "./_pages.ts";
+import { randomBytes, randomId, uuid } from "./_random.ts";
 
 /** TD's authorize path (auth.tdameritrade.com) and Schwab's (api.schwabapi.com). */
 const PATHS = { td: "/auth", schwab: "/v1/oauth/authorize" } as const;
@@ -68,6 +68,14 @@ function redirect(redirectURI: string, params: Array<[string, string]>): Respons
   return new Response(null, { status: 302, headers: { location, "cache-control": "no-store" } });
 }
 
+// An app still "Approved - Pending" never reaches the login: Schwab shows one of two error pages instead.
+function pendingPage(ctx: EmulatorContext, request: AuthorizationRequest): Response | undefined {
+  if (ctx.apps.get(request.clientId)?.approval !== "pending") return undefined;
+  if (ctx.config.schwabPendingAppPage === "unable-to-complete") return unableToCompletePage();
+  const [a, b, c] = randomBytes(3);
+  return whitelabelPage(ctx.now(), `${uuid().slice(0, 8)}-${((a! << 16) | (b! << 8) | c!) % 100_000}`);
+}
+
 function approve(ctx: EmulatorContext, request: AuthorizationRequest): Response {
   const code = ctx.grants.issueCode(request, ctx.now(), ctx.config.codeLifetimeS[request.flavour]);
   const params: Array<[string, string]> = [["code", code]];
@@ -88,6 +96,8 @@ export function mountAuthorize(app: Hono, ctx: EmulatorContext): void {
     app.get(path, (c) => {
       const checked = checkQuery(ctx, flavour, new URL(c.req.url).searchParams);
       if (!checked.ok) return checked.response;
+      const pending = pendingPage(ctx, checked.request);
+      if (pending) return pending;
       if (ctx.config.autoApprove) return approve(ctx, checked.request);
       const nonce = randomId();
       ctx.grants.savePending(nonce, checked.request, ctx.now() + PENDING_LIFETIME_MS);
@@ -116,7 +126,7 @@ export function mountAuthorize(app: Hono, ctx: EmulatorContext): void {
       if (!request || request.flavour !== flavour || !ctx.apps.get(request.clientId)?.redirectURIs.includes(request.redirectURI)) {
         return errorPage(flavour, "This authorization request has expired or was already answered. Start again from the application.");
       }
-      if (decision === "allow") return approve(ctx, request);
+      if (decision === "allow") return pendingPage(ctx, request) ?? approve(ctx, request);
       ctx.reject("access_denied");
       const params: Array<[string, string]> = [["error", "access_denied"]];
       if (request.state !== undefined) params.push(["state", request.state]);

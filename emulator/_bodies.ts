@@ -1,6 +1,6 @@
 // The exact response bodies the real servers send (PROTOCOL.md B.3, C.4), built byte for byte.
 
-import { randomBytes, sha256Hex, uuid } from "./_random.ts";
+import { randomBytes, sha256Base64, uuid } from "./_random.ts";
 
 const JSON_TYPE = "application/json;charset=UTF-8";
 
@@ -49,20 +49,22 @@ export function schwabTokenError(status: number, error: string, description: str
 }
 
 /**
- * Schwab's field-observed refusal of a refresh token (PROTOCOL C.4): a JSON string nested inside
- * `error_description`, naming the token only by its SHA-256 digest.
+ * Schwab's field-reported refusal of a refresh token (github.com/tylerebowers/Schwabdev/issues/40): a JSON string
+ * nested inside `error_description`, naming the token only by the base64 SHA-256 `tokenDigest`, written by a JSON
+ * encoder that escapes `/` as `\/`.
  *
  * @example
  * return await schwabRefreshError(refreshToken);
  */
 export async function schwabRefreshError(token: string): Promise<Response> {
-  const digest = await sha256Hex(token);
+  const digest = await sha256Base64(token);
   const inner = JSON.stringify({
     error_description:
       `Exception while authenticating refresh token [tokenDigest=${digest}, Exception=Failed refresh token authentication [tokenDigest=${digest}]]`,
     error: "refresh_token_authentication_error",
   });
-  return jsonText(400, JSON.stringify({ error: "unsupported_token_type", error_description: `400 Bad Request: "${inner}"` }));
+  const body = JSON.stringify({ error: "unsupported_token_type", error_description: `400 Bad Request: "${inner}"` });
+  return jsonText(400, body.replaceAll("/", "\\/"));
 }
 
 /**
@@ -110,25 +112,28 @@ export function apiBadRequest(flavour: "td" | "schwab", detail: string): Respons
 }
 
 /**
- * The 429 both servers send past 120 requests a minute, with a Retry-After in seconds.
+ * The 429 past a per-minute limit, in each server's shape, with a Retry-After in seconds.
  *
  * @example
- * return rateLimited("td", 12);
+ * return rateLimited("td", 12, 120);
  */
-export function rateLimited(flavour: "td" | "schwab", retryAfterS: number): Response {
+export function rateLimited(flavour: "td" | "schwab", retryAfterS: number, perMinute: number): Response {
   const body = flavour === "td"
     ? { error: "Individual App's transactions per seconds restriction reached. Please contact us with further questions" }
-    : { errors: [{ id: uuid(), status: "429", title: "Too Many Requests", detail: "Rate limit exceeded: 120 requests per minute" }] };
+    : {
+      errors: [{ id: uuid(), status: "429", title: "Too Many Requests", detail: `Rate limit exceeded: ${perMinute} requests per minute` }],
+    };
   return jsonText(429, JSON.stringify(body), { "retry-after": String(retryAfterS) });
 }
 
 /**
- * The Akamai "Access Denied" page the CDN occasionally returns instead of JSON, with HTTP 403.
+ * The Akamai "Access Denied" page the CDN occasionally returns instead of JSON (github.com/tylerebowers/Schwabdev/issues/61),
+ * with HTTP 403 unless another status is asked for (a gateway page answering 200).
  *
  * @example
  * return akamaiAccessDenied("https://api.schwabapi.com/v1/oauth/token");
  */
-export function akamaiAccessDenied(url: string): Response {
+export function akamaiAccessDenied(url: string, status = 403): Response {
   // Akamai writes the URL with HTML numeric entities for ':', '/' and '.'.
   const entities = url.replace(/[:/.]/g, (ch) => `&#${ch.charCodeAt(0)};`);
   const ref = [...randomBytes(8)].map((b) => b.toString(16).padStart(2, "0")).join("");
@@ -136,7 +141,7 @@ export function akamaiAccessDenied(url: string): Response {
     `You don't have permission to access "${entities}" on this server.<P>\n` +
     `Reference&#32;&#35;18&#46;${ref.slice(0, 8)}&#46;${parseInt(ref.slice(0, 7), 16)}&#46;${ref.slice(8)}\n` +
     `</BODY>\n</HTML>\n`;
-  return new Response(body, { status: 403, headers: { "content-type": "text/html", "cache-control": "no-store" } });
+  return new Response(body, { status, headers: { "content-type": "text/html", "cache-control": "no-store" } });
 }
 
 /**

@@ -1,26 +1,11 @@
 // The emulator's whole mutable state in one object that every route receives: config, apps, clock, stats, faults, rate windows.
 
+import { applyConfig, DEFAULT_CONFIG } from "./_config.ts";
+import type { QueuedFault } from "./_fault_check.ts";
 import { GrantStore } from "./_grants.ts";
+import { randomBytes } from "./_random.ts";
 import { checkApp } from "./apps.ts";
-import type { EmulatorApp, EmulatorConfig, EmulatorConfigPatch, EmulatorFault, EmulatorStats } from "./types.ts";
-
-/**
- * The config used when an option is not given.
- *
- * @example
- * const lifetime = DEFAULT_CONFIG.accessTokenLifetimeS; // 1800
- */
-export const DEFAULT_CONFIG: EmulatorConfig = Object.freeze({
-  autoApprove: false,
-  accessTokenLifetimeS: 1800,
-  tdRefreshTokenLifetimeS: 7_776_000,
-  schwabRefreshTokenLifetimeS: 604_800,
-  codeLifetimeS: Object.freeze({ td: 300, schwab: 30 }),
-  rotateRefreshTokens: false,
-  reuseDetection: true,
-  singleActiveAccessToken: true,
-  rateLimitPerMinute: 120,
-}) as EmulatorConfig;
+import type { EmulatorApp, EmulatorConfig, EmulatorOptions, EmulatorStats } from "./types.ts";
 
 /**
  * Zeroed counters.
@@ -38,103 +23,40 @@ export function emptyStats(): EmulatorStats {
     revokedGrants: 0,
     apiRequests: 0,
     rateLimited: 0,
+    ordersPlaced: 0,
     faultsServed: 0,
+    hangingRequests: 0,
     rejected: {},
   };
 }
 
-const BOOLEAN_KEYS = ["autoApprove", "rotateRefreshTokens", "reuseDetection", "singleActiveAccessToken"] as const;
-const NUMBER_KEYS = [
-  "accessTokenLifetimeS",
-  "tdRefreshTokenLifetimeS",
-  "schwabRefreshTokenLifetimeS",
-  "rateLimitPerMinute",
-] as const;
-
-function positive(value: unknown, name: string): number {
-  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
-    throw new TypeError(`${name} must be a positive number`);
-  }
-  return value;
+// A float in [0, 1) from the CSPRNG: 53 random bits, as Math.random gives.
+function cryptoRandom(): number {
+  const b = randomBytes(7);
+  let n = 0;
+  for (let i = 0; i < 7; i++) n = n * 256 + b[i]!;
+  return (n % 2 ** 53) / 2 ** 53;
 }
 
 /**
- * Applies a config patch to a config, refusing unknown keys and wrong types so a typo in a test fails loudly.
+ * An order placed through the order endpoint, kept so its `Location` can be read back.
  *
  * @example
- * const config = applyConfig(DEFAULT_CONFIG, { rotateRefreshTokens: true });
+ * const order: PlacedOrder = { orderId: 1001, accountNumber: "12345678", clientId, enteredTime, body };
  */
-export function applyConfig(base: EmulatorConfig, patch: unknown): EmulatorConfig {
-  if (typeof patch !== "object" || patch === null || Array.isArray(patch)) {
-    throw new TypeError("config must be an object");
-  }
-  const next: EmulatorConfig = { ...base, codeLifetimeS: { ...base.codeLifetimeS } };
-  for (const [key, value] of Object.entries(patch)) {
-    if (value === undefined) continue;
-    if ((BOOLEAN_KEYS as readonly string[]).includes(key)) {
-      if (typeof value !== "boolean") throw new TypeError(`${key} must be a boolean`);
-      (next as unknown as Record<string, unknown>)[key] = value;
-    } else if ((NUMBER_KEYS as readonly string[]).includes(key)) {
-      (next as unknown as Record<string, unknown>)[key] = positive(value, key);
-    } else if (key === "codeLifetimeS") {
-      if (typeof value !== "object" || value === null) throw new TypeError("codeLifetimeS must be an object");
-      for (const [flavour, seconds] of Object.entries(value)) {
-        if (flavour !== "td" && flavour !== "schwab") throw new TypeError(`codeLifetimeS.${flavour} is not a flavour`);
-        if (seconds !== undefined) next.codeLifetimeS[flavour] = positive(seconds, `codeLifetimeS.${flavour}`);
-      }
-    } else if (key !== "apps" && key !== "now") {
-      throw new TypeError(`unknown emulator option: ${key}`);
-    }
-  }
-  return next;
-}
-
-/**
- * A queued fault with its remaining count.
- *
- * @example
- * const queued: QueuedFault = { target: "api", kind: "html", remaining: 1 };
- */
-export type QueuedFault = Omit<EmulatorFault, "count"> & { remaining: number };
-
-/**
- * Checks a fault description; TypeError names the bad field.
- *
- * @example
- * const fault = checkFault({ target: "token", kind: "status", status: 503 });
- */
-export function checkFault(input: unknown): QueuedFault {
-  if (typeof input !== "object" || input === null) throw new TypeError("fault must be an object");
-  const f = input as Record<string, unknown>;
-  if (f.target !== "token" && f.target !== "api" && f.target !== "all") {
-    throw new TypeError('fault.target must be "token", "api" or "all"');
-  }
-  if (f.kind !== "latency" && f.kind !== "status" && f.kind !== "html") {
-    throw new TypeError('fault.kind must be "latency", "status" or "html"');
-  }
-  if (f.status !== undefined && (!Number.isInteger(f.status) || (f.status as number) < 400 || (f.status as number) > 599)) {
-    throw new TypeError("fault.status must be an integer 400-599");
-  }
-  if (f.latencyMs !== undefined && (typeof f.latencyMs !== "number" || f.latencyMs < 0 || f.latencyMs > 600_000)) {
-    throw new TypeError("fault.latencyMs must be 0-600000");
-  }
-  if (f.count !== undefined && (!Number.isInteger(f.count) || (f.count as number) < 1)) {
-    throw new TypeError("fault.count must be a positive integer");
-  }
-  return {
-    target: f.target,
-    kind: f.kind,
-    ...(f.status !== undefined ? { status: f.status as number } : {}),
-    ...(f.latencyMs !== undefined ? { latencyMs: f.latencyMs as number } : {}),
-    remaining: (f.count as number | undefined) ?? 1,
-  };
+export interface PlacedOrder {
+  orderId: number;
+  accountNumber: string;
+  clientId: string;
+  enteredTime: number;
+  body: Record<string, unknown>;
 }
 
 /**
  * The state shared by every route of one emulator.
  *
  * @example
- * const ctx = new EmulatorContext({ autoApprove: true });
+ * const ctx = new EmulatorContext({ autoApprove: true }, [DEFAULT_TD_APP]);
  * ctx.now(); // epoch ms, clock offset included
  */
 export class EmulatorContext {
@@ -143,14 +65,22 @@ export class EmulatorContext {
   stats: EmulatorStats = emptyStats();
   readonly grants: GrantStore;
   faults: QueuedFault[] = [];
-  /** Request times per client over the rolling minute. */
+  /** Request times per throttle key over the rolling minute. */
   rateWindows: Map<string, number[]> = new Map();
+  /** Orders by id. */
+  orders: Map<number, PlacedOrder> = new Map();
+  /** Ends each request that a `hang` fault holds; a hang removes itself when its client gives up. */
+  readonly hangs: Set<() => void> = new Set();
   clockOffsetMs = 0;
   readonly #clock: () => number;
+  readonly #random: () => number;
 
-  constructor(options: EmulatorConfigPatch & { apps?: EmulatorApp[]; now?: () => number }, defaults: EmulatorApp[]) {
+  constructor(options: EmulatorOptions, defaults: EmulatorApp[]) {
     this.config = applyConfig(DEFAULT_CONFIG, options);
+    if (options.now !== undefined && typeof options.now !== "function") throw new TypeError("now must be a function");
+    if (options.random !== undefined && typeof options.random !== "function") throw new TypeError("random must be a function");
     this.#clock = options.now ?? Date.now;
+    this.#random = options.random ?? cryptoRandom;
     for (const app of options.apps ?? defaults) this.registerApp(app);
     this.grants = new GrantStore(this.stats);
   }
@@ -170,14 +100,24 @@ export class EmulatorContext {
     this.stats.rejected[error] = (this.stats.rejected[error] ?? 0) + 1;
   }
 
-  /** Takes one use of the first queued fault that applies to `target`. */
+  /**
+   * Takes one use of the first queued fault that applies to `target`; a fault with a `probability` applies only
+   * when its draw says so, and a spared request leaves its count alone.
+   */
   takeFault(target: "token" | "api" | "other"): QueuedFault | undefined {
-    const index = this.faults.findIndex((f) => f.target === target || f.target === "all");
+    const index = this.faults.findIndex((f) =>
+      (f.target === target || f.target === "all") && (f.probability === undefined || this.#random() < f.probability)
+    );
     const fault = this.faults[index];
     if (!fault) return undefined;
-    if (--fault.remaining <= 0) this.faults.splice(index, 1);
+    if (fault.remaining !== null && --fault.remaining <= 0) this.faults.splice(index, 1);
     this.stats.faultsServed++;
     return fault;
+  }
+
+  /** Answers every request a `hang` fault still holds (503), for reset() and a server that closes. */
+  endHangs(): void {
+    for (const end of [...this.hangs]) end();
   }
 
   reset(): void {
@@ -186,6 +126,8 @@ export class EmulatorContext {
     this.grants.clear();
     this.faults = [];
     this.rateWindows.clear();
+    this.orders.clear();
+    this.endHangs();
     this.clockOffsetMs = 0;
   }
 }

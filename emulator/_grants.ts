@@ -177,27 +177,26 @@ export class GrantStore {
   /**
    * Looks up a refresh token for a refresh grant. A rotated-out token with `reuseDetection`
    * revokes the whole grant, because either the client or an attacker holds a stolen copy.
+   * With `capFromLoginMs` the token dies that long after the grant's login, whatever it was issued with.
    */
   useRefreshToken(
     token: string,
-    flavour: "td" | "schwab",
-    clientId: string,
-    now: number,
-    reuseDetection: boolean,
+    check: { flavour: "td" | "schwab"; clientId: string; now: number; reuseDetection: boolean; capFromLoginMs?: number },
   ): { ok: true; grant: Grant; record: RefreshRecord } | { ok: false; why: Refusal } {
     const record = this.#refresh.get(token);
     const grant = record ? this.#grants.get(record.grantId) : undefined;
-    if (!record || !grant || grant.flavour !== flavour) return { ok: false, why: "unknown" };
-    if (grant.clientId !== clientId) return { ok: false, why: "wrong_client" };
+    if (!record || !grant || grant.flavour !== check.flavour) return { ok: false, why: "unknown" };
+    if (grant.clientId !== check.clientId) return { ok: false, why: "wrong_client" };
     if (grant.revoked) return { ok: false, why: "revoked" };
     if (record.rotatedOut) {
-      if (reuseDetection) {
+      if (check.reuseDetection) {
         this.#stats.reuseDetections++;
         this.revokeGrant(grant.id);
       }
       return { ok: false, why: "reused" };
     }
-    if (record.expiresAt <= now) return { ok: false, why: "expired" };
+    const expiresAt = check.capFromLoginMs === undefined ? record.expiresAt : grant.loginAt + check.capFromLoginMs;
+    if (expiresAt <= check.now) return { ok: false, why: "expired" };
     return { ok: true, grant, record };
   }
 
@@ -216,6 +215,13 @@ export class GrantStore {
     if (!grant || grant.revoked) return;
     grant.revoked = true;
     this.#stats.revokedGrants++;
+  }
+
+  /** Revokes every live grant of `clientId` but `keep`: a new login ends the user's other sessions. */
+  revokeOtherGrants(flavour: "td" | "schwab", clientId: string, keep: number): void {
+    for (const grant of this.#grants.values()) {
+      if (grant.flavour === flavour && grant.clientId === clientId && grant.id !== keep) this.revokeGrant(grant.id);
+    }
   }
 
   /** Forgets everything. */

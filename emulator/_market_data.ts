@@ -119,6 +119,17 @@ export async function accountHash(clientId: string, accountNumber: string): Prom
   return (await sha256Hex(`${clientId}:${accountNumber}`)).toUpperCase();
 }
 
+/**
+ * The client's account number behind a Schwab account hash, or undefined when the hash is not one of its accounts.
+ *
+ * @example
+ * const accountNumber = await accountByHash("APPKEY", c.req.param("accountHash"));
+ */
+export async function accountByHash(clientId: string, hash: string): Promise<string | undefined> {
+  for (const n of accountNumbers(clientId)) if ((await accountHash(clientId, n)) === hash) return n;
+  return undefined;
+}
+
 function positions(accountNumber: string): Array<Record<string, unknown>> {
   return ["AAPL", "MSFT", "SPY"].map((symbol) => {
     const p = prices(symbol);

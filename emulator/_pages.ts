@@ -94,3 +94,44 @@ export function errorPage(flavour: "td" | "schwab", detail: string, status = 400
   const html = page("Authorization error", `<h1>Authorization error</h1>\n<p>${escapeHTML(lead)}</p>\n<p>${escapeHTML(detail)}</p>`);
   return new Response(html, { status, headers: PAGE_HEADERS });
 }
+
+const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+// java.util.Date#toString in UTC, as Spring prints the time on its error page: "Thu Jun 06 20:09:39 UTC 2024".
+function javaDate(ms: number): string {
+  const d = new Date(ms);
+  const two = (n: number): string => String(n).padStart(2, "0");
+  return `${DAYS[d.getUTCDay()]} ${MONTHS[d.getUTCMonth()]} ${two(d.getUTCDate())} ` +
+    `${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} UTC ${d.getUTCFullYear()}`;
+}
+
+/**
+ * Spring's "Whitelabel Error Page" with status 500, which Schwab's login shows for an app that is still
+ * "Approved - Pending" (github.com/tylerebowers/Schwabdev/issues/33, github.com/hzheng/pyschwab/issues/1).
+ * `requestId` is Spring's log prefix, e.g. "a6189169-76916".
+ *
+ * @example
+ * return whitelabelPage(ctx.now(), "a6189169-76916");
+ */
+export function whitelabelPage(now: number, requestId: string): Response {
+  const html = "<html><body><h1>Whitelabel Error Page</h1>" +
+    "<p>This application has no configured error view, so you are seeing this as a fallback.</p>" +
+    `<div id='created'>${javaDate(now)}</div>` +
+    `<div>[${escapeHTML(requestId)}] There was an unexpected error (type=Internal Server Error, status=500).</div></body></html>`;
+  return new Response(html, { status: 500, headers: { "content-type": "text/html;charset=UTF-8", "cache-control": "no-store" } });
+}
+
+/**
+ * The other page Schwab's login shows for an app that is not "Ready For Use" (Schwabdev issue 33 above).
+ *
+ * @example
+ * return unableToCompletePage();
+ */
+export function unableToCompletePage(): Response {
+  const html = page(
+    "Charles Schwab",
+    "<p>We are unable to complete your request. Please contact customer service for further assistance.</p>",
+  );
+  return new Response(html, { status: 200, headers: PAGE_HEADERS });
+}

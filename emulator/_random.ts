@@ -130,6 +130,16 @@ export async function sha256Hex(value: string): Promise<string> {
 }
 
 /**
+ * Standard base64 of the SHA-256 of a string, as Schwab's `tokenDigest` names a refresh token without containing it.
+ *
+ * @example
+ * await sha256Base64("abc"); // "ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0="
+ */
+export async function sha256Base64(value: string): Promise<string> {
+  return base64(new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(value))));
+}
+
+/**
  * The PKCE S256 challenge of a verifier (RFC 7636 §4.2).
  *
  * @example

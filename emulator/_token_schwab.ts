@@ -66,14 +66,13 @@ export function mountSchwabToken(app: Hono, ctx: EmulatorContext): void {
     const form = await readTokenForm(c.req.raw);
     if (!form.ok) return fail(ctx, 400, "invalid_request", form.description);
     const clientId = authenticate(ctx, c.req.header("authorization"));
-    if (!clientId) return fail(ctx, 401, "invalid_client", "Client authentication failed");
+    // Schwab answers a wrong app secret with exactly this body (github.com/go-schwab/trader/issues/26).
+    if (!clientId) return fail(ctx, 401, "invalid_client", "Unauthorized");
     if (form.get("client_secret") !== undefined) {
       return fail(ctx, 400, "invalid_request", "Use exactly one client authentication method");
     }
     const bodyClientId = form.get("client_id");
-    if (bodyClientId !== undefined && bodyClientId !== clientId) {
-      return fail(ctx, 401, "invalid_client", "client_id does not match the authenticated client");
-    }
+    if (bodyClientId !== undefined && bodyClientId !== clientId) return fail(ctx, 401, "invalid_client", "Unauthorized");
     const grantType = form.get("grant_type");
     if (!grantType) return fail(ctx, 400, "invalid_request", "grant_type is required");
     const now = ctx.now();
@@ -90,7 +89,9 @@ export function mountSchwabToken(app: Hono, ctx: EmulatorContext): void {
       );
       if (!redeemed.ok) return fail(ctx, 400, "invalid_grant", CODE_REFUSALS[redeemed.why]);
       ctx.stats.authorizationCodeGrants++;
-      // The hard cap is fixed here, at the interactive login, and every later refresh token inherits it.
+      // "creating a new token instantly invalidates the previous one" (github.com/alexgolec/schwab-py/issues/94).
+      if (ctx.config.schwabOneSessionPerUser) ctx.grants.revokeOtherGrants("schwab", clientId, redeemed.grant.id);
+      // The cap runs from this interactive login; refreshes read it again (see useRefreshToken's capFromLoginMs).
       const expiresAt = now + ctx.config.schwabRefreshTokenLifetimeS * 1000;
       return success(ctx, redeemed.grant, ctx.grants.issueRefreshToken(redeemed.grant, expiresAt), now);
     }
@@ -98,8 +99,16 @@ export function mountSchwabToken(app: Hono, ctx: EmulatorContext): void {
     if (grantType === "refresh_token") {
       const presented = form.get("refresh_token");
       if (!presented) return fail(ctx, 400, "invalid_request", "refresh_token is required");
-      const used = ctx.grants.useRefreshToken(presented, "schwab", clientId, now, ctx.config.reuseDetection);
+      const used = ctx.grants.useRefreshToken(presented, {
+        flavour: "schwab",
+        clientId,
+        now,
+        reuseDetection: ctx.config.reuseDetection,
+        capFromLoginMs: ctx.config.schwabRefreshTokenLifetimeS * 1000,
+      });
       if (!used.ok) {
+        // schwab-py documents the same death as `invalid_client: refresh token invalid` (docs/auth.rst).
+        if (ctx.config.schwabDeadRefreshTokenError === "invalid_client") return fail(ctx, 401, "invalid_client", "refresh token invalid");
         ctx.reject("unsupported_token_type");
         return await schwabRefreshError(presented);
       }

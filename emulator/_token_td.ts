@@ -70,7 +70,7 @@ export function mountTDToken(app: Hono, ctx: EmulatorContext): void {
 
     const presented = form.get("refresh_token");
     if (!presented) return fail(ctx, 400, "invalid_request");
-    const used = ctx.grants.useRefreshToken(presented, "td", clientId, now, ctx.config.reuseDetection);
+    const used = ctx.grants.useRefreshToken(presented, { flavour: "td", clientId, now, reuseDetection: ctx.config.reuseDetection });
     if (!used.ok) return fail(ctx, 400, "invalid_grant");
     ctx.stats.refreshGrants++;
     if (!offline && !ctx.config.rotateRefreshTokens) return success(ctx, used.grant, now);

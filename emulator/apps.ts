@@ -1,6 +1,8 @@
 // The apps the emulator knows by default, and the check every registered app goes through.
 
-import type { EmulatorApp } from "./types.ts";
+import type { EmulatorApp, EmulatorProduct } from "./types.ts";
+
+const PRODUCTS: EmulatorProduct[] = ["accountsAndTrading", "marketData"];
 
 /**
  * The TD Ameritrade app registered by default (public client, no secret).
@@ -68,11 +70,25 @@ export function checkApp(input: unknown): EmulatorApp {
     }
   }
   if (app.name !== undefined && typeof app.name !== "string") throw new TypeError("app.name must be a string");
+  if (app.flavour === "td" && (app.products !== undefined || app.approval !== undefined)) {
+    throw new TypeError("app.products and app.approval apply to schwab apps only");
+  }
+  if (
+    app.products !== undefined &&
+    (!Array.isArray(app.products) || app.products.some((p) => !PRODUCTS.includes(p)) || new Set(app.products).size !== app.products.length)
+  ) {
+    throw new TypeError(`app.products must be an array of distinct products from ${PRODUCTS.join(", ")}`);
+  }
+  if (app.approval !== undefined && app.approval !== "ready" && app.approval !== "pending") {
+    throw new TypeError('app.approval must be "ready" or "pending"');
+  }
   return {
     flavour: app.flavour,
     clientId: app.clientId,
     ...(typeof app.clientSecret === "string" ? { clientSecret: app.clientSecret } : {}),
     redirectURIs: [...(app.redirectURIs as string[])],
     ...(typeof app.name === "string" ? { name: app.name } : {}),
+    ...(app.flavour === "schwab" ? { products: [...((app.products as EmulatorProduct[] | undefined) ?? PRODUCTS)] } : {}),
+    ...(app.flavour === "schwab" ? { approval: (app.approval as "ready" | "pending" | undefined) ?? "ready" } : {}),
   };
 }

@@ -2,7 +2,7 @@
 
 import type { ServerType } from "@hono/node-server";
 import { ownHostOnly } from "./_host_check.ts";
-import { createEmulator } from "./create_emulator.ts";
+import { createEmulator, endHangingRequests } from "./create_emulator.ts";
 import type { RunningEmulator, StartEmulatorOptions } from "./types.ts";
 
 const NODE_SERVER = "@hono/node-server";
@@ -35,11 +35,13 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   return {
     url: `http://${hostname}:${boundPort}`,
     emulator,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
+    close: async () => {
+      await new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         // Keep-alive connections from fetch() would otherwise hold close() open for seconds.
         if ("closeAllConnections" in server) server.closeAllConnections();
-      }),
+      });
+      endHangingRequests(emulator);
+    },
   };
 }

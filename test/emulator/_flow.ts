@@ -57,6 +57,11 @@ export function form(params: Record<string, string>, headers: Record<string, str
   };
 }
 
+/** A JSON POST init, as the admin routes take it. */
+export function postJSON(body: unknown): RequestInit {
+  return { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) };
+}
+
 /** GET authorize (autoApprove on) and return the code. */
 export async function authorizeCode(call: Call, path: string): Promise<string> {
   const res = await call(path, { redirect: "manual" });
@@ -115,6 +120,10 @@ export async function schwabLogin(call: Call): Promise<Record<string, string | n
 export function bearer(token: string | number | undefined): RequestInit {
   return { headers: { authorization: `Bearer ${String(token)}` } };
 }
+
+/** Schwab's 401 on API calls, with any uuid as its id. */
+export const SCHWAB_CLIENT_NOT_AUTHORIZED =
+  /^\{"errors":\[\{"id":"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}","status":401,"title":"Unauthorized","detail":"Client not authorized"\}\]\}$/;
 
 export const TD_INVALID_GRANT = '{\n  "error" : "invalid_grant"\n}';
 export const TD_UNAUTHORIZED = '{"error":"The access token being passed has expired or is invalid."}';

@@ -9,6 +9,7 @@ import {
   inProcess,
   manualClock,
   overHTTP,
+  postJSON,
   SCHWAB_REDIRECT,
   schwabAuthorizePath,
   schwabExchange,
@@ -20,10 +21,6 @@ import {
   tdRefresh,
 } from "./_flow.ts";
 import type { Call } from "./_flow.ts";
-
-function postJSON(body: unknown): RequestInit {
-  return { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) };
-}
 
 describe("rate limit", () => {
   it("answers the 121st API call in a rolling minute with 429, per client, and not the token endpoint", async () => {
@@ -147,7 +144,9 @@ describe("admin routes over HTTP", () => {
       revokedGrants: 0,
       apiRequests: 0,
       rateLimited: 0,
+      ordersPlaced: 0,
       faultsServed: 1,
+      hangingRequests: 0,
       rejected: { invalid_grant: 1 },
     });
     expect((await call("/__emulator/reset", { method: "POST" })).status).toBe(200);

@@ -72,7 +72,8 @@ describe("singleActiveAccessToken", () => {
   });
 
   it("invalidates only the same grant's older token, not another login's", async () => {
-    const { call } = inProcess({ autoApprove: true });
+    // Two live Schwab logins of one app need one session per user off; TD keeps several sessions anyway.
+    const { call } = inProcess({ autoApprove: true, schwabOneSessionPerUser: false });
     const a = await schwabLogin(call);
     const b = await schwabLogin(call);
     expect((await call("/trader/v1/accounts", bearer(a.access_token))).status).toBe(200);

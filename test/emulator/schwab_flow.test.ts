@@ -20,10 +20,12 @@ import type { Call } from "./_flow.ts";
 
 const DAY_MS = 86_400_000;
 
-async function sha256Hex(value: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(value)));
-  return [...digest].map((b) => b.toString(16).padStart(2, "0")).join("");
+async function sha256Base64(value: string): Promise<string> {
+  return btoa(String.fromCharCode(...new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(value)))));
 }
+
+type Quote = { symbol: string; quote: Record<string, number> };
+type SchwabAccount = { securitiesAccount: { accountNumber: string; positions?: unknown[] } };
 
 describe("Schwab code flow over HTTP", () => {
   let running: RunningEmulator;
@@ -59,9 +61,9 @@ describe("Schwab code flow over HTTP", () => {
     expect(tokens.id_token).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
 
     const auth = bearer(tokens.access_token as string);
-    const quotes = (await (await call("/marketdata/v1/quotes?symbols=AAPL,MSFT&fields=quote", auth)).json()) as Record<string, any>;
+    const quotes = (await (await call("/marketdata/v1/quotes?symbols=AAPL,MSFT&fields=quote", auth)).json()) as Record<string, Quote>;
     expect(quotes.AAPL).toMatchObject({ assetMainType: "EQUITY", symbol: "AAPL", realtime: true });
-    expect(Object.keys(quotes.AAPL.quote)).toEqual(expect.arrayContaining(["bidPrice", "askPrice", "lastPrice", "totalVolume"]));
+    expect(Object.keys(quotes.AAPL!.quote)).toEqual(expect.arrayContaining(["bidPrice", "askPrice", "lastPrice", "totalVolume"]));
     const single = (await (await call("/marketdata/v1/%2FES/quotes", auth)).json()) as Record<string, unknown>;
     expect(Object.keys(single)).toEqual(["/ES"]);
 
@@ -70,11 +72,11 @@ describe("Schwab code flow over HTTP", () => {
     >;
     expect(numbers.length).toBeGreaterThan(0);
     expect(numbers[0]!.hashValue).toMatch(/^[0-9A-F]{64}$/);
-    const one = (await (await call(`/trader/v1/accounts/${numbers[0]!.hashValue}?fields=positions`, auth)).json()) as any;
+    const one = (await (await call(`/trader/v1/accounts/${numbers[0]!.hashValue}?fields=positions`, auth)).json()) as SchwabAccount;
     expect(one.securitiesAccount.accountNumber).toBe(numbers[0]!.accountNumber);
-    expect(one.securitiesAccount.positions.length).toBeGreaterThan(0);
-    const all = (await (await call("/trader/v1/accounts", auth)).json()) as any[];
-    expect(all[0].securitiesAccount).not.toHaveProperty("positions");
+    expect(one.securitiesAccount.positions?.length).toBeGreaterThan(0);
+    const all = (await (await call("/trader/v1/accounts", auth)).json()) as SchwabAccount[];
+    expect(all[0]!.securitiesAccount).not.toHaveProperty("positions");
 
     const missing = await call("/trader/v1/accounts/DEADBEEF", auth);
     expect(missing.status).toBe(404);
@@ -92,18 +94,24 @@ describe("Schwab code flow over HTTP", () => {
       const res = await schwabExchange(call, code, {}, auth);
       expect(res.status).toBe(401);
       expect(res.headers.get("www-authenticate")).toMatch(/^Basic/);
-      expect(await res.json()).toEqual({ error: "invalid_client", error_description: expect.any(String) });
+      expect(await res.text()).toBe('{"error":"invalid_client","error_description":"Unauthorized"}');
     }
     // The failed attempts never reached the code, so it still works with the right credentials.
     expect((await schwabExchange(call, code)).status).toBe(200);
   });
 
-  it("answers a bad refresh token with the field body naming only its digest", async () => {
-    const res = await schwabRefresh(call, "I0.bogus@");
+  it("answers a bad refresh token with the field body naming only its base64 digest, '/' written as '\\/'", async () => {
+    // A token whose digest has a "/", found by counting up: the digest of a string never changes.
+    let i = 0;
+    while (!(await sha256Base64(`I0.bogus${i}@`)).includes("/")) i++;
+    const token = `I0.bogus${i}@`;
+    const digest = await sha256Base64(token);
+    const res = await schwabRefresh(call, token);
     expect(res.status).toBe(400);
-    const digest = await sha256Hex("I0.bogus@");
+    expect(res.headers.get("content-type")).toBe("application/json;charset=UTF-8");
+    const escaped = digest.replaceAll("/", "\\/");
     expect(await res.text()).toBe(
-      `{"error":"unsupported_token_type","error_description":"400 Bad Request: \\"{\\"error_description\\":\\"Exception while authenticating refresh token [tokenDigest=${digest}, Exception=Failed refresh token authentication [tokenDigest=${digest}]]\\",\\"error\\":\\"refresh_token_authentication_error\\"}\\""}`,
+      `{"error":"unsupported_token_type","error_description":"400 Bad Request: \\"{\\"error_description\\":\\"Exception while authenticating refresh token [tokenDigest=${escaped}, Exception=Failed refresh token authentication [tokenDigest=${escaped}]]\\",\\"error\\":\\"refresh_token_authentication_error\\"}\\""}`,
     );
   });
 
