@@ -123,7 +123,7 @@ export function mountSchwabOrders(app: Hono, ctx: EmulatorContext): void {
     const orderId = FIRST_ORDER_ID + ctx.stats.ordersPlaced++;
     ctx.orders.set(orderId, { orderId, accountNumber, clientId, enteredTime: ctx.now(), body: order as Record<string, unknown> });
     const location = `${new URL(c.req.url).origin}/trader/v1/accounts/${hash}/orders/${orderId}`;
-    return new Response(null, { status: 201, headers: { location, "cache-control": "no-store" } });
+    return new Response("", { status: 201, headers: { location, "cache-control": "no-store" } });
   });
 
   app.get("/trader/v1/accounts/:accountHash/orders/:orderId", async (c) => {
