@@ -136,18 +136,29 @@ export interface EmulatorOptions extends EmulatorConfigPatch {
  * const { tokenRequests, refreshGrants }: EmulatorStats = emulator.stats();
  */
 export interface EmulatorStats {
+  /** Requests to either token endpoint, faulted ones included. */
   tokenRequests: number;
+  /** Codes exchanged for tokens (interactive logins). */
   authorizationCodeGrants: number;
+  /** Refresh grants answered with tokens. */
   refreshGrants: number;
+  /** Refresh tokens minted (logins with a refresh token, plus rotations). */
   refreshTokensIssued: number;
+  /** Rotated-out refresh tokens presented again. */
   reuseDetections: number;
+  /** Grants revoked: code replay, reuse detection, or a newer login with `schwabOneSessionPerUser`. */
   revokedGrants: number;
+  /** Requests to the API routes (market data, accounts, orders), faulted ones included. */
   apiRequests: number;
+  /** Requests answered 429 by a per-minute limit. */
   rateLimited: number;
+  /** Orders accepted by the order endpoint. */
   ordersPlaced: number;
+  /** Faults served. */
   faultsServed: number;
   /** Requests a `hang` fault holds right now (not a counter): back to 0 once their clients gave up. */
   hangingRequests: number;
+  /** Refusals by OAuth error name. */
   rejected: Record<string, number>;
 }
 
@@ -190,6 +201,7 @@ export type EmulatorFaultKind =
 export interface EmulatorFault {
   /** `token`: the token endpoints; `api`: market data, accounts and orders; `all`: every non-admin route. */
   target: "token" | "api" | "all";
+  /** What the client gets; see `EmulatorFaultKind`. */
   kind: EmulatorFaultKind;
   /** For `status` (400-599, default 503), `html` and `empty` (200-599; default 403 and 200), `redirect` (301, 302, 303, 307, 308; default 307). */
   status?: number;
@@ -219,7 +231,9 @@ export interface EmulatorFault {
 export interface Emulator {
   /** The Hono app's fetch: usable in-process, behind a server, or in workerd. */
   fetch(request: Request): Promise<Response>;
+  /** The Hono app itself, to mount elsewhere or serve with another adapter. */
   app: Hono;
+  /** A copy of the counters. */
   stats(): EmulatorStats;
   /** Queues a fault; a malformed one throws TypeError naming the field. */
   injectFault(fault: EmulatorFault): void;
@@ -261,6 +275,8 @@ export interface StartEmulatorOptions extends EmulatorOptions {
 export interface RunningEmulator {
   /** `http://127.0.0.1:PORT`, without a trailing slash. */
   url: string;
+  /** The emulator behind the server; its `fetch` skips the server's Host check. */
   emulator: Emulator;
+  /** Stops the server, drops open connections and ends any request a `hang` fault still holds. */
   close(): Promise<void>;
 }
