@@ -1,7 +1,8 @@
 // Hand-written OAuth client steps for the emulator tests: plain fetch, no tdauth code, so the tests check the wire.
 
-import { createEmulator, DEFAULT_SCHWAB_APP, DEFAULT_TD_APP } from "../../emulator/mod.ts";
-import type { Emulator, EmulatorOptions } from "../../emulator/mod.ts";
+import { afterAll, beforeAll, beforeEach } from "vitest";
+import { createEmulator, DEFAULT_SCHWAB_APP, DEFAULT_TD_APP, startEmulator } from "../../emulator/mod.ts";
+import type { Emulator, EmulatorOptions, RunningEmulator, StartEmulatorOptions } from "../../emulator/mod.ts";
 
 /** Sends a request to an emulator, either in-process or over HTTP. */
 export type Call = (path: string, init?: RequestInit) => Promise<Response>;
@@ -21,6 +22,24 @@ export function inProcess(options: EmulatorOptions = {}): { emulator: Emulator; 
 /** A `call` against a served emulator at `base`. */
 export function overHTTP(base: string): Call {
   return (path, init) => fetch(`${base}${path}`, { redirect: "manual", ...init });
+}
+
+/**
+ * Serves one emulator on 127.0.0.1 for the enclosing suite and resets it before each test; `use` receives it and
+ * its `call` once it listens.
+ */
+export function serveEmulator(options: StartEmulatorOptions, use: (running: RunningEmulator, call: Call) => void): void {
+  let running: RunningEmulator | undefined;
+  beforeAll(async () => {
+    running = await startEmulator(options);
+    use(running, overHTTP(running.url));
+  });
+  afterAll(async () => {
+    await running?.close();
+  });
+  beforeEach(async () => {
+    await running!.emulator.fetch(new Request("http://emulator.test/__emulator/reset", { method: "POST" }));
+  });
 }
 
 export const TD_REDIRECT = "https://127.0.0.1";

@@ -1,10 +1,10 @@
 // Every fault kind over real HTTP, as a client meets it: exact status, headers and body, and for the kinds that
 // mangle a real answer, proof that the route ran. Probabilities run on an injected random source.
 
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { createEmulator, startEmulator } from "../../emulator/mod.ts";
+import { describe, expect, it, vi } from "vitest";
+import { createEmulator } from "../../emulator/mod.ts";
 import type { EmulatorFault, RunningEmulator } from "../../emulator/mod.ts";
-import { bearer, inProcess, overHTTP, postJSON, schwabLogin, schwabRefresh, TD_CLIENT, tdLogin, tdRefresh } from "./_flow.ts";
+import { bearer, inProcess, postJSON, schwabLogin, schwabRefresh, serveEmulator, TD_CLIENT, tdLogin, tdRefresh } from "./_flow.ts";
 import type { Call } from "./_flow.ts";
 
 let running: RunningEmulator;
@@ -15,16 +15,7 @@ async function inject(fault: EmulatorFault | Record<string, unknown>): Promise<v
   if (res.status !== 200) throw new Error(`faults answered ${res.status}: ${await res.text()}`);
 }
 
-beforeAll(async () => {
-  running = await startEmulator({ autoApprove: true });
-  call = overHTTP(running.url);
-});
-afterAll(async () => {
-  await running.close();
-});
-beforeEach(async () => {
-  await call("/__emulator/reset", { method: "POST" });
-});
+serveEmulator({ autoApprove: true }, (served, callServed) => ([running, call] = [served, callServed]));
 
 describe("hang", () => {
   it("holds the request until the client aborts, then lets it go", async () => {

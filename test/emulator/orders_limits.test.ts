@@ -1,10 +1,9 @@
 // The order endpoint and the per-minute limits: orders count against the order limit (120 by default), Schwab GETs
 // are not throttled unless the GET throttle is switched on. A served emulator on a manual clock gives exact Retry-Afters.
 
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startEmulator } from "../../emulator/mod.ts";
+import { beforeEach, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../emulator/mod.ts";
-import { bearer, manualClock, overHTTP, postJSON, SCHWAB_CLIENT_NOT_AUTHORIZED, schwabLogin } from "./_flow.ts";
+import { bearer, manualClock, postJSON, SCHWAB_CLIENT_NOT_AUTHORIZED, schwabLogin, serveEmulator } from "./_flow.ts";
 import type { Call } from "./_flow.ts";
 
 const UUID = "[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}";
@@ -39,15 +38,8 @@ function badRequest(detail: string): RegExp {
   );
 }
 
-beforeAll(async () => {
-  running = await startEmulator({ autoApprove: true, now: clock.now });
-  call = overHTTP(running.url);
-});
-afterAll(async () => {
-  await running.close();
-});
+serveEmulator({ autoApprove: true, now: clock.now }, (served, callServed) => ([running, call] = [served, callServed]));
 beforeEach(async () => {
-  await call("/__emulator/reset", { method: "POST" });
   await call("/__emulator/config", postJSON({ orderRateLimitPerMinute: 120, getRateLimitPerMinute: { td: 120, schwab: null } }));
   access = (await schwabLogin(call)).access_token as string;
   hash = ((await (await call("/trader/v1/accounts/accountNumbers", bearer(access))).json()) as Array<{ hashValue: string }>)[0]!.hashValue;

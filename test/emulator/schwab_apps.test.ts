@@ -1,10 +1,10 @@
 // A Schwab app as the developer portal holds it: the API products it lists, and the "Approved - Pending" status
 // whose logins end on an error page. Both are set by registering the app again over the admin endpoint.
 
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { DEFAULT_SCHWAB_APP, DEFAULT_TD_APP, startEmulator } from "../../emulator/mod.ts";
+import { beforeEach, describe, expect, it } from "vitest";
+import { DEFAULT_SCHWAB_APP, DEFAULT_TD_APP } from "../../emulator/mod.ts";
 import type { EmulatorApp, RunningEmulator } from "../../emulator/mod.ts";
-import { bearer, overHTTP, postJSON, SCHWAB_CLIENT_NOT_AUTHORIZED, schwabAuthorizePath, schwabLogin } from "./_flow.ts";
+import { bearer, postJSON, SCHWAB_CLIENT_NOT_AUTHORIZED, schwabAuthorizePath, schwabLogin, serveEmulator } from "./_flow.ts";
 import type { Call } from "./_flow.ts";
 
 let running: RunningEmulator;
@@ -22,15 +22,8 @@ const ORDER = {
   orderLegCollection: [{ instruction: "BUY", quantity: 1, instrument: { symbol: "AAPL", assetType: "EQUITY" } }],
 };
 
-beforeAll(async () => {
-  running = await startEmulator({ autoApprove: true });
-  call = overHTTP(running.url);
-});
-afterAll(async () => {
-  await running.close();
-});
+serveEmulator({ autoApprove: true }, (served, callServed) => ([running, call] = [served, callServed]));
 beforeEach(async () => {
-  await call("/__emulator/reset", { method: "POST" });
   await call("/__emulator/config", postJSON({ schwabPendingAppPage: "whitelabel" }));
   expect((await register(DEFAULT_SCHWAB_APP)).status).toBe(201);
 });

@@ -1,20 +1,19 @@
 // Schwab flows: over HTTP for the happy path and client auth, in-process with a manual clock for lifetimes.
 
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { DEFAULT_SCHWAB_APP, startEmulator } from "../../emulator/mod.ts";
-import type { RunningEmulator } from "../../emulator/mod.ts";
+import { describe, expect, it } from "vitest";
+import { DEFAULT_SCHWAB_APP } from "../../emulator/mod.ts";
 import {
   authorizeCode,
   bearer,
   form,
   inProcess,
   manualClock,
-  overHTTP,
   SCHWAB_REDIRECT,
   schwabAuthorizePath,
   schwabExchange,
   schwabLogin,
   schwabRefresh,
+  serveEmulator,
 } from "./_flow.ts";
 import type { Call } from "./_flow.ts";
 
@@ -28,18 +27,8 @@ type Quote = { symbol: string; quote: Record<string, number> };
 type SchwabAccount = { securitiesAccount: { accountNumber: string; positions?: unknown[] } };
 
 describe("Schwab code flow over HTTP", () => {
-  let running: RunningEmulator;
   let call: Call;
-  beforeAll(async () => {
-    running = await startEmulator({ autoApprove: true });
-    call = overHTTP(running.url);
-  });
-  afterAll(async () => {
-    await running.close();
-  });
-  beforeEach(async () => {
-    await call("/__emulator/reset", { method: "POST" });
-  });
+  serveEmulator({ autoApprove: true }, (_, callServed) => (call = callServed));
 
   it("redirects with a C0...@ code shown as %40, then session, then state", async () => {
     const res = await call(schwabAuthorizePath({ response_type: "code", state: "abc" }), { redirect: "manual" });

@@ -2,19 +2,19 @@
 // one session per app user, the two dead-refresh-token replies, the wrong-secret reply, and the refresh-token cap
 // in both directions (on the emulator's clock, advanced over HTTP).
 
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { DEFAULT_SCHWAB_APP, startEmulator } from "../../emulator/mod.ts";
+import { beforeEach, describe, expect, it } from "vitest";
+import { DEFAULT_SCHWAB_APP } from "../../emulator/mod.ts";
 import type { RunningEmulator } from "../../emulator/mod.ts";
 import {
   authorizeCode,
   bearer,
-  overHTTP,
   postJSON,
   SCHWAB_CLIENT_NOT_AUTHORIZED,
   schwabAuthorizePath,
   schwabExchange,
   schwabLogin,
   schwabRefresh,
+  serveEmulator,
   tdLogin,
   tdRefresh,
 } from "./_flow.ts";
@@ -47,15 +47,8 @@ async function expectFieldDeadReply(res: Response): Promise<void> {
   );
 }
 
-beforeAll(async () => {
-  running = await startEmulator({ autoApprove: true });
-  call = overHTTP(running.url);
-});
-afterAll(async () => {
-  await running.close();
-});
+serveEmulator({ autoApprove: true }, (served, callServed) => ([running, call] = [served, callServed]));
 beforeEach(async () => {
-  await call("/__emulator/reset", { method: "POST" });
   await configure({
     schwabOneSessionPerUser: true,
     schwabDeadRefreshTokenError: "unsupported_token_type",
