@@ -1,4 +1,4 @@
-// The 120/min throttle, injected faults, stats counters and the /__emulator/ admin routes (over real HTTP).
+// The GET throttle (TD's 120/min), injected faults, stats counters and the /__emulator/ admin routes (over real HTTP).
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createEmulator, startEmulator } from "../../emulator/mod.ts";
@@ -48,10 +48,15 @@ describe("rate limit", () => {
   });
 
   it("counts unauthenticated TD quotes against the apikey's client", async () => {
-    const { call } = inProcess({ rateLimitPerMinute: 2 });
+    const { call } = inProcess({ getRateLimitPerMinute: { td: 2 } });
     expect((await call(`/v1/marketdata/quotes?apikey=${TD_CLIENT}&symbol=SQ`)).status).toBe(200);
     expect((await call(`/v1/marketdata/quotes?apikey=${TD_CLIENT}&symbol=SQ`)).status).toBe(200);
     expect((await call(`/v1/marketdata/quotes?apikey=${TD_CLIENT}&symbol=SQ`)).status).toBe(429);
+  });
+
+  it("still takes the older rateLimitPerMinute, as the GET limit of both servers", () => {
+    expect(createEmulator({ rateLimitPerMinute: 5 }).config().getRateLimitPerMinute).toEqual({ td: 5, schwab: 5 });
+    expect(createEmulator().config().getRateLimitPerMinute).toEqual({ td: 120, schwab: null });
   });
 });
 
