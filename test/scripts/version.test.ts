@@ -77,14 +77,15 @@ describe("version rules", () => {
   });
 });
 
-describe("npm run release:version on a copy of the repository's files", () => {
-  let dir: string;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), "tdauth-bump-"));
-    for (const file of FILES) copyFileSync(join(root, file), join(dir, file));
-  });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+// Each script test works on its own copy of the version files.
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "tdauth-version-"));
+  for (const file of FILES) copyFileSync(join(root, file), join(dir, file));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
+describe("npm run release:version on a copy of the repository's files", () => {
   it("writes the new version into all three files and changes nothing else", () => {
     const before = Object.fromEntries(FILES.map((f) => [f, read(dir, f)]));
     const current = versionOf(dir, "package.json");
@@ -140,13 +141,6 @@ describe("npm run release:version on a copy of the repository's files", () => {
 });
 
 describe("the release check", () => {
-  let dir: string;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), "tdauth-release-check-"));
-    for (const file of FILES) copyFileSync(join(root, file), join(dir, file));
-  });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
   it("fails a tag the files do not carry, and a version CHANGELOG.md does not describe", () => {
     const current = versionOf(dir, "package.json");
     const r = script("check_release.mjs", dir, "v99.0.0");
