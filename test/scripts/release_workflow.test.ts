@@ -129,7 +129,12 @@ describe("the release workflow", () => {
 
       const output = (pattern: RegExp): string => [...outputs].find(([command]) => pattern.test(command))?.[1] ?? "";
       expect(output(/check_release/)).toContain(`${tag}: package.json, jsr.json and CHANGELOG.md agree on ${version}`);
-      expect(output(/^npm publish --dry-run --access public$/)).toContain(`+ tdauth@${version}`);
+      const npm = output(/^npm publish --dry-run --access public$/);
+      expect(npm).toContain(`+ tdauth@${version}`);
+      // The copy starts without dist/: what npm would upload was built by the publish itself.
+      for (const file of ["dist/core/mod.js", "dist/core/mod.cjs", "dist/bin/tdauth.cjs"]) {
+        expect(npm).toMatch(new RegExp(`npm notice [\\d.]+k?B ${file}\\n`));
+      }
       expect(output(/deno publish/)).toContain(`Simulating publish of @tdauth/tdauth@${version}`);
       expect(output(/deno publish/)).toContain("Dry run complete");
       expect(readFileSync(join(runnerTemp, "release_notes.md"), "utf8")).toBe("- Rehearsed by the release workflow test.\n");
