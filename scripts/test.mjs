@@ -1,17 +1,28 @@
 #!/usr/bin/env node
 // Runs every suite (vitest on Node, then Deno, then Bun) and ends with one plain
-// "N passed, N failed" line, because CI reads that line and not vitest's, deno's or bun's.
+// "N passed, N failed" line, because CI reads that line and not vitest's, deno's or bun's. Before
+// it, one line names the tests skipped for want of a tool and what to install; with
+// TDAUTH_REQUIRE_TOOLS=1 (as .ci/run sets) a missing tool fails instead.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { readSkipLog, skipSummary } from "./_skips.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
 const bin = (name) => join(root, "node_modules", ".bin", name);
 const args = process.argv.slice(2);
 const only = new Set((process.env.TDAUTH_SUITES ?? "node,deno,bun").split(","));
+const requireTools = process.env.TDAUTH_REQUIRE_TOOLS === "1";
 let passed = 0;
 let failed = 0;
+let skipped = 0;
 const failures = [];
+
+// The test helpers append here whenever a missing tool skips tests (test/helpers/tools.ts).
+mkdirSync(join(root, "test", "artifacts"), { recursive: true });
+const skipLog = join(root, "test", "artifacts", "skipped_tools.jsonl");
+rmSync(skipLog, { force: true });
+process.env.TDAUTH_SKIP_LOG = skipLog;
 
 function run(label, command, commandArgs, env = {}) {
   console.log(`\n=== ${label}: ${[command, ...commandArgs].join(" ")}`);
@@ -48,7 +59,6 @@ function count(label, p, f, exitCode) {
 }
 
 if (only.has("node")) {
-  mkdirSync(join(root, "test", "artifacts"), { recursive: true });
   const out = join(root, "test", "artifacts", "vitest.json");
   const r = run("node (vitest)", bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile=${out}`, ...args]);
   let p = 0;
@@ -57,6 +67,7 @@ if (only.has("node")) {
     const report = JSON.parse(readFileSync(out, "utf8"));
     p = report.numPassedTests ?? 0;
     f = report.numFailedTests ?? 0;
+    skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
     // Suites that failed to load report no tests; count each as a failure.
     f += (report.testResults ?? []).filter((s) => s.status === "failed" && (s.assertionResults ?? []).length === 0).length;
   }
@@ -69,6 +80,7 @@ if (only.has("deno") && args.length === 0) {
     const r = run("deno", bin("deno"), ["test", "-A", "--unstable-kv", "--no-check", ...files]);
     const m = /(\d+) passed(?: \(\d+ steps?\))? \| (\d+) failed/.exec(r.stdout ?? "");
     count("deno", m ? Number(m[1]) : 0, m ? Number(m[2]) : 0, r.status ?? 1);
+    skipped += Number(/\| (\d+) ignored/.exec(r.stdout ?? "")?.[1] ?? 0);
   }
 }
 
@@ -91,9 +103,17 @@ if (only.has("bun") && args.length === 0) {
     const p = /^\s*(\d+) pass$/m.exec(text);
     const f = /^\s*(\d+) fail$/m.exec(text);
     count(`bun ${rel}`, p ? Number(p[1]) : 0, f ? Number(f[1]) : 0, r.status ?? 1);
+    skipped += Number(/^\s*(\d+) skip$/m.exec(text)?.[1] ?? 0);
   }
 }
 
+const skips = skipSummary(skipped, readSkipLog(skipLog));
+if (requireTools && skipped > 0) {
+  // Where every tool is installed, a skipped test is an untested path: it counts as failed.
+  failed += skipped;
+  failures.push(`${skipped} skipped, and TDAUTH_REQUIRE_TOOLS=1 allows none`);
+}
 if (failures.length > 0) console.log(`\nfailed suites: ${failures.join("; ")}`);
+if (skips !== null) console.log(`\n${skips}`);
 console.log(`\n${passed} passed, ${failed} failed`);
 process.exit(failed > 0 || passed === 0 ? 1 : 0);

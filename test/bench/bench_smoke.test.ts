@@ -3,6 +3,7 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { expect, it } from "vitest";
+import { haveRedis } from "../helpers/redis.ts";
 
 const root = new URL("../..", import.meta.url).pathname;
 
@@ -69,7 +70,7 @@ it("start-up: the published bin prints the stored token, and tdauth imports by n
   expect(result.requireMs).toEqual(expect.any(Number));
 });
 
-it("RedisLock: round trips against the test Redis on 127.0.0.1", () => {
+it.runIf(haveRedis())("RedisLock: round trips against the test Redis on 127.0.0.1", () => {
   const result = runBench("bench/redis_lock.bench.mjs") as { medianMs: number; rounds: number };
   expect(result.rounds).toBe(2_000);
   expect(result.medianMs).toBeGreaterThan(0);

@@ -1,20 +1,23 @@
 // The browser flow as a person sees it: `tdauth login` in a real terminal (tmux) shows the URL
 // and a spinner with the time left, headless Chromium completes the login, and the success
-// line follows. Needs the Hono adapter (adapters/hono/browser_login.ts), tmux and chromium.
+// line follows. Needs tmux and chromium.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator } from "../../emulator/mod.ts";
 import type { RunningEmulator } from "../../emulator/types.ts";
+import { haveChromium, launchChromium } from "../helpers/browser.ts";
+import { toolOrSkip } from "../helpers/tools.ts";
 import { ROOT } from "./_run.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-const ready = existsSync(join(ROOT, "adapters/hono/browser_login.ts")) && existsSync("/usr/bin/tmux") && existsSync(CHROMIUM);
+// Both are asked, so a machine missing both hears about both.
+const TMUX = toolOrSkip("tmux", "terminal tests");
+const ready = haveChromium() && TMUX !== null;
 const SOCKET = `tdauth-test-${process.pid}`;
-const tmux = (...args: string[]): string => execFileSync("tmux", ["-L", SOCKET, ...args], { encoding: "utf8" });
+const tmux = (...args: string[]): string => execFileSync(TMUX!, ["-L", SOCKET, ...args], { encoding: "utf8" });
 const pane = (): string => tmux("capture-pane", "-p", "-J", "-t", "login");
 
 async function freePort(): Promise<number> {
@@ -96,20 +99,7 @@ describe.skipIf(!ready)("browser login in a terminal", () => {
     expect(frames.size).toBeGreaterThan(1);
     expect(pane().match(/Waiting for the login in the browser…/g)).toHaveLength(1);
 
-    const { chromium } = await import("playwright-core");
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       await page.goto(url!);

@@ -1,22 +1,17 @@
 // Launches Debian's headless Chromium through playwright-core (never a downloaded browser), with
-// the flags that work on these machines. Locally without chromium, tests skip; in CI they fail.
-import { existsSync } from "node:fs";
+// the flags that work on these machines. Without chromium the browser tests skip (tools.ts decides).
 import { type Browser, chromium } from "playwright-core";
+import { findTool, toolOrSkip } from "./tools.ts";
 
-export const CHROMIUM = process.env.TDAUTH_CHROMIUM ?? "/usr/bin/chromium";
-
-/** True when Chromium can run here; in CI a missing browser is an error, not a skip. */
+/** True when Chromium can run here; otherwise the skip is recorded (or, when tools are required, thrown). */
 export function haveChromium(): boolean {
-  if (existsSync(CHROMIUM)) return true;
-  if (process.env.CI) throw new Error(`${CHROMIUM} is missing: .ci/run installs Debian's chromium (apt-get install chromium)`);
-  console.warn(`skipping browser tests: ${CHROMIUM} is not installed (apt-get install chromium)`);
-  return false;
+  return toolOrSkip("chromium", "browser tests") !== null;
 }
 
 /** A headless Chromium (playwright gives it a fresh profile); `trustSPKI` makes it accept exactly one self-signed certificate. */
 export async function launchChromium(options: { trustSPKI?: string } = {}): Promise<Browser> {
   return await chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath: findTool("chromium") ?? "chromium",
     headless: true,
     args: [
       "--no-sandbox",
