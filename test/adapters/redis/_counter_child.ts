@@ -1,7 +1,7 @@
 // A separate OS process for the Redis lock tests: increments a counter under RedisLock
 // (read, pause, write, so a second holder would lose updates), or holds the lock until killed.
-import { RedisLock } from "../../adapters/redis/lock.ts";
-import { type ClientLib, connect } from "../helpers/redis.ts";
+import { RedisLock } from "../../../adapters/redis/lock.ts";
+import { type ClientLib, connect } from "../../helpers/redis.ts";
 
 const [mode, lib, url, prefix, countArg] = process.argv.slice(2) as [string, ClientLib, string, string, string];
 const { client, raw, close } = await connect(lib, url);

@@ -3,17 +3,17 @@
 import { mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { startEmulator } from "../../emulator/mod.ts";
-import { AuthSession } from "../../core/session.ts";
-import { createAuthApp } from "../../adapters/hono/app.ts";
-import { run, shutdownServer } from "../../adapters/hono/run.ts";
-import { createLoopbackCertificate } from "../../adapters/hono/cert.ts";
-import type { TLSFiles } from "../../adapters/hono/_listen.ts";
-import { haveChromium, launchChromium, spkiHash } from "../helpers/browser.ts";
-import { emulatorLogin, emulatorSchwab } from "../helpers/login.ts";
+import { startEmulator } from "../../../emulator/mod.ts";
+import { AuthSession } from "../../../core/session.ts";
+import { createAuthApp } from "../../../adapters/hono/app.ts";
+import { run, shutdownServer } from "../../../adapters/hono/run.ts";
+import { createLoopbackCertificate } from "../../../adapters/hono/cert.ts";
+import type { TLSFiles } from "../../../adapters/hono/_listen.ts";
+import { haveChromium, launchChromium, spkiHash } from "../../helpers/browser.ts";
+import { emulatorLogin, emulatorSchwab } from "../../helpers/login.ts";
 
 const enabled = haveChromium();
-const artifacts = new URL("../artifacts", import.meta.url).pathname;
+const artifacts = new URL("../../artifacts", import.meta.url).pathname;
 type Running = Awaited<ReturnType<typeof startEmulator>>;
 let emu: Running;
 let origin: string;

@@ -3,9 +3,9 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { homedir } from "node:os";
-import { defaultCredentialsPath, FileStore } from "../../adapters/file/store.ts";
-import { StoreError } from "../../core/errors.ts";
-import type { StoredTokens } from "../../core/types.ts";
+import { defaultCredentialsPath, FileStore } from "../../../adapters/file/store.ts";
+import { StoreError } from "../../../core/errors.ts";
+import type { StoredTokens } from "../../../core/types.ts";
 import { tempDir } from "./_helpers.ts";
 
 const NOW = 1_795_870_740_997;
@@ -170,7 +170,7 @@ describe("FileStore", () => {
     await store.save(tokens());
     const tag = readdirSync(dir).length; // warm-up save made no temp file
     expect(tag).toBe(1);
-    const { hostTag } = await import("../../adapters/file/_fs.ts");
+    const { hostTag } = await import("../../../adapters/file/_fs.ts");
     const dead = join(dir, `.td_state.json.${hostTag()}.999999999.abcdef.tmp`);
     const live = join(dir, `.td_state.json.${hostTag()}.${process.ppid}.abcdef.tmp`);
     writeFileSync(dead, "x");

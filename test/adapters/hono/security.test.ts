@@ -2,13 +2,13 @@
 // and refresh with the per-run token, no cross-origin posts, 127.0.0.1 only, no secret in pages.
 import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_TD_APP, startEmulator } from "../../emulator/mod.ts";
-import { MemoryStore } from "../../core/memory_store.ts";
-import { tdAmeritrade } from "../../core/providers/td_ameritrade.ts";
-import { AuthSession } from "../../core/session.ts";
-import { type AuthApp, createAuthApp } from "../../adapters/hono/app.ts";
-import { run, type RunResult, shutdownServer } from "../../adapters/hono/run.ts";
-import { emulatorLogin } from "../helpers/login.ts";
+import { DEFAULT_TD_APP, startEmulator } from "../../../emulator/mod.ts";
+import { MemoryStore } from "../../../core/memory_store.ts";
+import { tdAmeritrade } from "../../../core/providers/td_ameritrade.ts";
+import { AuthSession } from "../../../core/session.ts";
+import { type AuthApp, createAuthApp } from "../../../adapters/hono/app.ts";
+import { run, type RunResult, shutdownServer } from "../../../adapters/hono/run.ts";
+import { emulatorLogin } from "../../helpers/login.ts";
 
 type Running = Awaited<ReturnType<typeof startEmulator>>;
 let emu: Running;

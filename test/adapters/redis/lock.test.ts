@@ -1,9 +1,9 @@
 // RedisLock against a real redis-server, with both client libraries and real child processes.
 import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RedisLock } from "../../adapters/redis/lock.ts";
-import { LockTimeoutError } from "../../core/errors.ts";
-import { type AnyClient, type ClientLib, connect, startTestRedis, uniquePrefix } from "../helpers/redis.ts";
+import { RedisLock } from "../../../adapters/redis/lock.ts";
+import { LockTimeoutError } from "../../../core/errors.ts";
+import { type AnyClient, type ClientLib, connect, startTestRedis, uniquePrefix } from "../../helpers/redis.ts";
 
 const redis = await startTestRedis();
 afterAll(() => redis?.stop());

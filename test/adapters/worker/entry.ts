@@ -1,7 +1,7 @@
 // The Worker under test: tdauth/worker with a Schwab profile pointed at the emulator, all
 // settings from bindings, as a real deployment would read its secrets.
-import { createWorker } from "../../adapters/worker/mod.ts";
-import { schwab } from "../../core/providers/schwab.ts";
+import { createWorker } from "../../../adapters/worker/mod.ts";
+import { schwab } from "../../../core/providers/schwab.ts";
 
 export default createWorker({
   provider: (env) =>

@@ -2,13 +2,13 @@
 // token about to die, renews a TD refresh token before its 90 days end, and leaves a fresh
 // session alone (no token request); without its secret binding fetch fails closed.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createWorker } from "../../adapters/worker/mod.ts";
-import { KvStore } from "../../adapters/kv/store.ts";
-import { tdAmeritrade } from "../../core/providers/td_ameritrade.ts";
-import { AuthSession } from "../../core/session.ts";
-import type { StoredTokens } from "../../core/types.ts";
-import { DEFAULT_TD_APP, startEmulator } from "../../emulator/mod.ts";
-import { emulatorLogin } from "../helpers/login.ts";
+import { createWorker } from "../../../adapters/worker/mod.ts";
+import { KvStore } from "../../../adapters/kv/store.ts";
+import { tdAmeritrade } from "../../../core/providers/td_ameritrade.ts";
+import { AuthSession } from "../../../core/session.ts";
+import type { StoredTokens } from "../../../core/types.ts";
+import { DEFAULT_TD_APP, startEmulator } from "../../../emulator/mod.ts";
+import { emulatorLogin } from "../../helpers/login.ts";
 
 const DAY = 86_400_000;
 type Running = Awaited<ReturnType<typeof startEmulator>>;

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-export const ROOT: string = fileURLToPath(new URL("../..", import.meta.url));
+export const ROOT: string = fileURLToPath(new URL("../../..", import.meta.url));
 export const FIXTURES: string = fileURLToPath(new URL("./fixtures", import.meta.url));
 
 export function tempDir(prefix = "tdauth-file-"): { dir: string; cleanup: () => void } {

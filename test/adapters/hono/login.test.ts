@@ -7,18 +7,18 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_SCHWAB_APP, startEmulator } from "../../emulator/mod.ts";
-import { AuthorizationError } from "../../core/errors.ts";
-import { MemoryStore } from "../../core/memory_store.ts";
-import { schwab } from "../../core/providers/schwab.ts";
-import { tdAmeritrade } from "../../core/providers/td_ameritrade.ts";
-import { AuthSession } from "../../core/session.ts";
-import { TDClient } from "../../core/seed_local.ts";
-import { browserLogin } from "../../adapters/hono/browser_login.ts";
-import { loopbackCertificate } from "../../adapters/hono/cert.ts";
-import { freePort, haveChromium, launchChromium, spkiHash } from "../helpers/browser.ts";
+import { DEFAULT_SCHWAB_APP, startEmulator } from "../../../emulator/mod.ts";
+import { AuthorizationError } from "../../../core/errors.ts";
+import { MemoryStore } from "../../../core/memory_store.ts";
+import { schwab } from "../../../core/providers/schwab.ts";
+import { tdAmeritrade } from "../../../core/providers/td_ameritrade.ts";
+import { AuthSession } from "../../../core/session.ts";
+import { TDClient } from "../../../core/seed_local.ts";
+import { browserLogin } from "../../../adapters/hono/browser_login.ts";
+import { loopbackCertificate } from "../../../adapters/hono/cert.ts";
+import { freePort, haveChromium, launchChromium, spkiHash } from "../../helpers/browser.ts";
 
-const root = new URL("../..", import.meta.url).pathname;
+const root = new URL("../../..", import.meta.url).pathname;
 const enabled = haveChromium();
 type Running = Awaited<ReturnType<typeof startEmulator>>;
 let emu: Running;
@@ -188,8 +188,8 @@ describe.runIf(enabled)("browserLogin on Deno and Bun (server in a subprocess, C
       const port = new URL(redirectURI).port;
       const credentials = join(dir, runtime, "td_state.json");
       const args = runtime === "deno"
-        ? ["run", "-A", "--no-check", "test/hono/fixtures/browser_login.ts"]
-        : ["test/hono/fixtures/browser_login.ts"];
+        ? ["run", "-A", "--no-check", "test/adapters/hono/fixtures/browser_login.ts"]
+        : ["test/adapters/hono/fixtures/browser_login.ts"];
       const child = spawn(join(root, "node_modules/.bin", runtime), args, {
         cwd: root,
         env: {

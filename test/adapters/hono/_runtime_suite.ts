@@ -8,16 +8,16 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { FileStore } from "../../adapters/file/store.ts";
-import { AuthorizationError } from "../../core/errors.ts";
-import { MemoryStore } from "../../core/memory_store.ts";
-import { schwab } from "../../core/providers/schwab.ts";
-import { tdAmeritrade } from "../../core/providers/td_ameritrade.ts";
-import { AuthSession } from "../../core/session.ts";
-import { createEmulator } from "../../emulator/mod.ts";
-import { createAuthApp } from "../../adapters/hono/app.ts";
-import { listen } from "../../adapters/hono/_listen.ts";
-import { run } from "../../adapters/hono/run.ts";
+import { FileStore } from "../../../adapters/file/store.ts";
+import { AuthorizationError } from "../../../core/errors.ts";
+import { MemoryStore } from "../../../core/memory_store.ts";
+import { schwab } from "../../../core/providers/schwab.ts";
+import { tdAmeritrade } from "../../../core/providers/td_ameritrade.ts";
+import { AuthSession } from "../../../core/session.ts";
+import { createEmulator } from "../../../emulator/mod.ts";
+import { createAuthApp } from "../../../adapters/hono/app.ts";
+import { listen } from "../../../adapters/hono/_listen.ts";
+import { run } from "../../../adapters/hono/run.ts";
 
 /** A named test case; each runtime's file registers them with its own runner. */
 export interface Case {

@@ -6,7 +6,7 @@ import { build, type Plugin } from "esbuild";
 import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-const root = new URL("../../", import.meta.url);
+const root = new URL("../../../", import.meta.url);
 const toml = readFileSync(new URL("examples/worker/wrangler.toml", root), "utf8");
 const ADMIN = "example-admin-secret";
 let mf: Miniflare;

@@ -1,10 +1,10 @@
 // KvStore on a Workers-KV-shaped namespace, and KvLock's refusal of Workers KV (real workerd
 // tests run elsewhere; this checks the adapter's side of the contract in Node).
 import { describe, expect, it } from "vitest";
-import { KvLock } from "../../adapters/kv/lock.ts";
-import { KvStore, workersKv } from "../../adapters/kv/store.ts";
-import { StoreError } from "../../core/errors.ts";
-import type { StoredTokens } from "../../core/types.ts";
+import { KvLock } from "../../../adapters/kv/lock.ts";
+import { KvStore, workersKv } from "../../../adapters/kv/store.ts";
+import { StoreError } from "../../../core/errors.ts";
+import type { StoredTokens } from "../../../core/types.ts";
 
 /** A KVNamespace as small as the real binding's surface that tdauth touches. */
 function memoryNamespace() {

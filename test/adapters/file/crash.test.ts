@@ -2,8 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { FileStore } from "../../adapters/file/store.ts";
-import type { StoredTokens } from "../../core/types.ts";
+import { FileStore } from "../../../adapters/file/store.ts";
+import type { StoredTokens } from "../../../core/types.ts";
 import { bundleAdapter, type Child, sleep, startChild, tempDir } from "./_helpers.ts";
 
 const KILLS = 200;

@@ -1,9 +1,9 @@
 // RedisStore against a real redis-server, with both client libraries.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RedisStore } from "../../adapters/redis/store.ts";
-import { StoreError } from "../../core/errors.ts";
-import type { StoredTokens } from "../../core/types.ts";
-import { type AnyClient, type ClientLib, connect, startTestRedis, uniquePrefix } from "../helpers/redis.ts";
+import { RedisStore } from "../../../adapters/redis/store.ts";
+import { StoreError } from "../../../core/errors.ts";
+import type { StoredTokens } from "../../../core/types.ts";
+import { type AnyClient, type ClientLib, connect, startTestRedis, uniquePrefix } from "../../helpers/redis.ts";
 
 const redis = await startTestRedis();
 afterAll(() => redis?.stop());

@@ -2,7 +2,7 @@
 // value never appears in an error.
 import { EncryptJWT } from "jose";
 import { describe, expect, it } from "vitest";
-import { cookieKey, openPending, readCookie, sealPending, setCookie } from "../../adapters/worker/_cookie.ts";
+import { cookieKey, openPending, readCookie, sealPending, setCookie } from "../../../adapters/worker/_cookie.ts";
 
 const key = crypto.getRandomValues(new Uint8Array(32));
 const pending = {

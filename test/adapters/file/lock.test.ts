@@ -2,8 +2,8 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { existsSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { FileLock } from "../../adapters/file/lock.ts";
-import { LockTimeoutError } from "../../core/errors.ts";
+import { FileLock } from "../../../adapters/file/lock.ts";
+import { LockTimeoutError } from "../../../core/errors.ts";
 import { bundleAdapter, sleep, startChild, tempDir } from "./_helpers.ts";
 
 let modules: { lock: string };

@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
-import { FileStore } from "../../adapters/file/store.ts";
+import { FileStore } from "../../../adapters/file/store.ts";
 import { tempDir } from "./_helpers.ts";
 
 // Naive local dates mean "the writer's local time": Python runs in this process's time zone.
@@ -107,7 +107,7 @@ describe("Python td library compatibility", () => {
   });
 
   it("writes naive local ISO dates exactly as Python's isoformat()", async () => {
-    const { naiveLocalISO } = await import("../../adapters/file/_format.ts");
+    const { naiveLocalISO } = await import("../../../adapters/file/_format.ts");
     const samples = [0, 1_000, 1_795_870_740_997, 1_795_870_740_000, 951_782_400_123, 2_000_000_000_999];
     const prevTZ = process.env.TZ;
     process.env.TZ = "America/New_York";

@@ -5,8 +5,8 @@ import { build } from "esbuild";
 import { Miniflare } from "miniflare";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEmulator } from "../../emulator/mod.ts";
-import { freePort, haveChromium, launchChromium } from "../helpers/browser.ts";
+import { startEmulator } from "../../../emulator/mod.ts";
+import { freePort, haveChromium, launchChromium } from "../../helpers/browser.ts";
 
 const enabled = haveChromium();
 const ADMIN = "admin-secret-for-tests-only";

@@ -14,7 +14,7 @@ const DURATION_MS = 10_000;
 const LIFETIME_S = 2;
 const AHEAD_MS = 500;
 const root = new URL("../..", import.meta.url).pathname;
-const worker = join(root, "test/storm/worker.ts");
+const worker = join(root, "test/core/_storm_worker.ts");
 
 type Running = Awaited<ReturnType<typeof startEmulator>>;
 let emu: Running;
