@@ -18,6 +18,7 @@ const root = new URL("..", import.meta.url).pathname;
 const work = mkdtempSync(join(tmpdir(), "tdauth-size-"));
 const external = ["node:*", "@peculiar/x509", "reflect-metadata", "@hono/node-server"];
 const core = JSON.stringify(join(root, "core/mod.ts"));
+const local = JSON.stringify(join(root, "adapters/local/mod.ts"));
 // [label, entry source, more externals, code splitting (lazy chunks apart), every message emptied]
 const cases = [
   [
@@ -43,15 +44,15 @@ const cases = [
     true,
   ],
   [
-    "tdauth: import * (every root export; TDClient's file store, prompt and browser login lazy)",
-    `export * from ${core};`,
+    "tdauth: import * on Node, Deno and Bun (every root export; TDClient's file store, prompt and browser login lazy)",
+    `export * from ${local};`,
     ["jose", "hono"],
     true,
     false,
   ],
   [
-    "tdauth: import * as a Worker or browser resolves it (core/portable.ts)",
-    `export * from ${JSON.stringify(join(root, "core/portable.ts"))};`,
+    "tdauth: import * as a Worker or browser resolves it (core/mod.ts)",
+    `export * from ${core};`,
     ["jose", "hono"],
     false,
     false,

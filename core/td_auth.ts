@@ -6,7 +6,7 @@
 import type { Provider } from "./provider.ts";
 import { tdAmeritrade } from "./providers/td_ameritrade.ts";
 import { MemoryStore } from "./memory_store.ts";
-import { noLocalRuntime, type SeedRuntime } from "./seed_runtime.ts";
+import { type ClientRuntime, noLocalRuntime } from "./client_runtime.ts";
 import { AuthSession } from "./session.ts";
 import { type TDState, type TokenDict, toTDState, toTokenDict } from "./td_state.ts";
 import { tokensFromResponse } from "./token_response.ts";
@@ -45,10 +45,10 @@ export class TDAuth {
   readonly provider: Provider;
   #options: TDAuthOptions;
   #session: Promise<AuthSession> | undefined;
-  #runtime: SeedRuntime;
+  #runtime: ClientRuntime;
 
   /** `runtime` is what `tdauth` passes on Node, Deno and Bun (the credentials file). */
-  constructor(options: TDAuthOptions = {}, runtime: SeedRuntime = noLocalRuntime) {
+  constructor(options: TDAuthOptions = {}, runtime: ClientRuntime = noLocalRuntime) {
     this.#runtime = runtime;
     this.#options = options;
     this.provider = options.provider ?? tdAmeritrade({ clientId: options.clientId as string, redirectURI: options.redirectURI as string });

@@ -8,7 +8,7 @@ import { apiError } from "./api_errors.ts";
 import { TknExpError } from "./errors.ts";
 import type { Provider } from "./provider.ts";
 import { tdAmeritrade } from "./providers/td_ameritrade.ts";
-import { noLocalRuntime, type SeedRuntime } from "./seed_runtime.ts";
+import { type ClientRuntime, noLocalRuntime } from "./client_runtime.ts";
 import { AuthSession, type AuthSessionOptions } from "./session.ts";
 import { type TDState, type TokenDict, toTDState, toTokenDict } from "./td_state.ts";
 import type { Lock, TokenStore } from "./types.ts";
@@ -74,10 +74,10 @@ export class TDClient {
   readonly provider: Provider;
   #session: Promise<AuthSession> | undefined;
   #log: (line: string) => void;
-  #runtime: SeedRuntime;
+  #runtime: ClientRuntime;
 
   /** `runtime` is what `tdauth` passes on Node, Deno and Bun (files, terminal, local server). */
-  constructor(options: TDClientOptions = {}, runtime: SeedRuntime = noLocalRuntime) {
+  constructor(options: TDClientOptions = {}, runtime: ClientRuntime = noLocalRuntime) {
     this.#runtime = runtime;
     this.options = { ...options };
     this.provider = options.provider ??

@@ -10,9 +10,7 @@ import { accountNumbers } from "../../emulator/_market_data.ts";
 import { ExdLmtError, ForbidError, GeneralError, NotFndError, NotNulError, ServerError, TknExpError } from "../../core/errors.ts";
 import { MemoryStore } from "../../core/memory_store.ts";
 import { tdAmeritrade } from "../../core/providers/td_ameritrade.ts";
-import { TDClient } from "../../core/seed_local.ts";
-import { TDAuth as PortableTDAuth } from "../../core/td_auth.ts";
-import { TDClient as PortableTDClient } from "../../core/td_client.ts";
+import { TDClient } from "../../adapters/local/mod.ts";
 import { approvedRedirect } from "../helpers/login.ts";
 
 type Running = Awaited<ReturnType<typeof startEmulator>>;
@@ -157,27 +155,5 @@ describe("TDClient", () => {
     expect(() => new TDClient({ clientId: "A", redirectURI: "https://127.0.0.1", authFlow: "web" as never })).toThrow(/authFlow/);
     const client = new TDClient({ clientId: "A", redirectURI: "https://127.0.0.1", store: new MemoryStore() });
     return expect(client.getQuotes([])).rejects.toThrow(/instruments/);
-  });
-});
-
-describe("TDClient and TDAuth as Workers get them (core/portable.ts)", () => {
-  const options = { clientId: DEFAULT_TD_APP.clientId, redirectURI: DEFAULT_TD_APP.redirectURIs[0]! };
-
-  it("say what to pass instead of a credentials file, a terminal or a local server", async () => {
-    await expect(new PortableTDClient(options).session()).rejects.toThrow(/no file system.*pass \{ store \}/);
-    await expect(new PortableTDAuth({ ...options, credentialsPath: "/tmp/x.json" }).session()).rejects.toThrow(/no file system/);
-    const withStore = new PortableTDClient({ ...options, store: new MemoryStore(), log: () => {} });
-    await expect(withStore.login()).rejects.toThrow(/no terminal.*pass \{ prompt \}/);
-    const flask = new PortableTDClient({ ...options, store: new MemoryStore(), authFlow: "flask" });
-    await expect(flask.login()).rejects.toThrow(/createWorker\(\) from tdauth\/worker/);
-  });
-
-  it("work with a store and a prompt, and are what core/mod.ts replaces with the local ones", async () => {
-    const { TDClient: rootClient, TDAuth: rootAuth } = await import("../../core/mod.ts");
-    expect(rootClient).toBe(TDClient);
-    expect(rootAuth.prototype).toBeInstanceOf(PortableTDAuth);
-    expect(new TDClient(options)).toBeInstanceOf(PortableTDClient);
-    const auth = new PortableTDAuth({ ...options, store: new MemoryStore() });
-    expect((await auth.authorizationURL()).url).toContain("client_id=");
   });
 });

@@ -13,7 +13,7 @@ import { MemoryStore } from "../../../core/memory_store.ts";
 import { schwab } from "../../../core/providers/schwab.ts";
 import { tdAmeritrade } from "../../../core/providers/td_ameritrade.ts";
 import { AuthSession } from "../../../core/session.ts";
-import { TDClient } from "../../../core/seed_local.ts";
+import { TDClient } from "../../../adapters/local/mod.ts";
 import { browserLogin } from "../../../adapters/hono/browser_login.ts";
 import { loopbackCertificate } from "../../../adapters/hono/cert.ts";
 import { freePort, haveChromium, launchChromium, spkiHash } from "../../helpers/browser.ts";

@@ -16,7 +16,7 @@ const self: Plugin = {
   name: "tdauth-self",
   setup(b) {
     b.onResolve({ filter: /^tdauth(\/worker)?$/ }, (args) => ({
-      path: new URL(args.path === "tdauth" ? "core/portable.ts" : "adapters/worker/mod.ts", root).pathname,
+      path: new URL(args.path === "tdauth" ? "core/mod.ts" : "adapters/worker/mod.ts", root).pathname,
     }));
   },
 };

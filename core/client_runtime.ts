@@ -1,8 +1,8 @@
 /**
- * What the seed classes (`TDClient`, `TDAuth`) need from the runtime beyond fetch: the
- * credentials file, a terminal prompt and the loopback callback server. On Node, Deno and Bun
- * `tdauth` gives them the local implementations (`core/seed_local.ts`); in a Worker or a browser
- * they get {@link noLocalRuntime}, whose every part says what to pass instead.
+ * What `TDClient` and `TDAuth` need from the runtime beyond fetch: the credentials file, a
+ * terminal prompt and the loopback callback server. On Node, Deno and Bun `tdauth` gives them the
+ * local implementations (`adapters/local/`); in a Worker or a browser they get
+ * {@link noLocalRuntime}, whose every part says what to pass instead.
  * @module
  */
 
@@ -14,15 +14,15 @@ import type { Lock, TokenStore } from "./types.ts";
  *
  * @example
  * ```ts
- * const runtime: SeedRuntime = { ...noLocalRuntime, prompt: async () => "https://127.0.0.1/?code=..." };
+ * const runtime: ClientRuntime = { ...noLocalRuntime, prompt: async () => "https://127.0.0.1/?code=..." };
  * ```
  */
-export interface SeedRuntime {
-  /** The seed's default store: the file at `path` (default `~/.td_python_api/td_state.json`), with a FileLock beside it when `withLock`. */
+export interface ClientRuntime {
+  /** The default store: the file at `path` (default `~/.td_python_api/td_state.json`), with a FileLock beside it when `withLock`. */
   fileStore(path: string | undefined, withLock: boolean): Promise<{ store: TokenStore; lock?: Lock }>;
   /** Asks a question on the terminal and resolves with the line typed. */
   prompt(message: string): Promise<string>;
-  /** Logs in through the loopback callback server and the browser (the seed's `auth_flow="flask"`). */
+  /** Logs in through the loopback callback server and the browser (the Python library's `auth_flow="flask"`). */
   browserLogin(session: AuthSession, options: { openBrowser: boolean; log: (line: string) => void }): Promise<unknown>;
 }
 
@@ -37,9 +37,9 @@ const refuse = (message: string) => () => Promise.reject(new TypeError(message))
  * await noLocalRuntime.prompt("Paste the URL: "); // rejects: pass { prompt } ...
  * ```
  */
-export const noLocalRuntime: SeedRuntime = {
+export const noLocalRuntime: ClientRuntime = {
   fileStore: refuse(
-    "This runtime has no file system for the seed's credentials file (in a Worker or a browser, `tdauth` has no file store): " +
+    "This runtime has no file system for the credentials file (in a Worker or a browser, `tdauth` has no file store): " +
       "pass { store }, e.g. new KvStore(env.TOKENS) from tdauth/stores/kv.",
   ),
   prompt: refuse(
