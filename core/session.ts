@@ -106,7 +106,8 @@ export class AuthSession {
 
   /**
    * Completes a login with what the browser landed on: a full redirect URL (checked against the
-   * pending `state`) or a bare code pasted by hand. Exchanges the code and saves the tokens.
+   * pending `state`) or a bare code pasted by hand. Exchanges the code and saves the tokens. A URL
+   * with another state (or none) is refused with `AuthorizationError` and the login keeps waiting.
    */
   async complete(callback: string, options: CompleteOptions = {}): Promise<SessionStatus> {
     const parsed = parseCallback(callback);
@@ -118,6 +119,8 @@ export class AuthSession {
       this.#now(),
       this.#authorizationTimeoutMs,
     );
+    // A callback that is not this login's leaves it waiting: the real one may still come.
+    if ("foreign" in verdict) throw new AuthorizationError(verdict.foreign);
     if ("failure" in verdict) throw this.#fail(verdict.failure, verdict.error);
     const pending = this.#snap.pending!;
     let tokens: StoredTokens;

@@ -29,6 +29,8 @@
 
 import { AuthorizationError, TDError, TokenRequestError } from "../../core/errors.ts";
 import { constantTimeEqual } from "../../core/_random.ts";
+import { parseCallback } from "../../core/callback.ts";
+import { foreignCallback } from "../../core/callback_check.ts";
 import type { Provider } from "../../core/provider.ts";
 import { AuthSession } from "../../core/session.ts";
 import type { PendingAuthorization } from "../../core/state_machine.ts";
@@ -206,13 +208,14 @@ export function createWorker(options: CreateWorkerOptions): TDAuthWorker {
     }
     // A hit whose state is not this browser's login (a page navigating the admin to a forged
     // callback) is refused without touching the cookie, so it cannot end the real login.
-    const state = new URL(request.url).searchParams.get("state");
-    if (state === null || !constantTimeEqual(state, pending.state)) {
-      return html(
-        errorPage("Login failed", "This callback does not belong to the login started in this browser: it was ignored.", ""),
-        400,
-      );
+    let foreign: string | undefined;
+    try {
+      foreign = foreignCallback(parseCallback(request.url), pending);
+    } catch (error) {
+      if (!(error instanceof AuthorizationError)) throw error;
+      foreign = error.message;
     }
+    if (foreign !== undefined) return html(errorPage("Login refused", foreign, ""), 400);
     const { kv, newSession } = isolateFor(env);
     // A pending login is single-use: a replayed callback with a copied cookie would present a
     // spent code, and a strict server answers that by revoking the tokens it gave for it. Marked
