@@ -4,6 +4,7 @@
  * @module
  */
 
+import { isLoopbackHost } from "./loopback.ts";
 import type { StoredTokens, TokenResponse } from "./types.ts";
 
 /**
@@ -70,8 +71,6 @@ export interface Provider {
   readonly secrets: ReadonlyArray<string>;
 }
 
-const LOOPBACK = new Set(["127.0.0.1", "[::1]", "localhost"]);
-
 /**
  * Checks a redirect URI: absolute, https unless the host is a loopback address (RFC 8252 §7.3).
  * @example
@@ -92,7 +91,7 @@ export function checkRedirectURI(redirectURI: unknown): string {
   }
   if (url.hash) throw new TypeError(`redirectURI "${redirectURI}" must not have a #fragment (RFC 6749 §3.1.2).`);
   if (url.protocol === "https:") return redirectURI;
-  if (url.protocol === "http:" && LOOPBACK.has(url.hostname)) return redirectURI;
+  if (url.protocol === "http:" && isLoopbackHost(url.hostname)) return redirectURI;
   throw new TypeError(
     `redirectURI "${redirectURI}" must be https, or http on a loopback host (127.0.0.1, [::1], localhost) (RFC 8252, RFC 9700).`,
   );

@@ -3,11 +3,10 @@
 // no-referrer (the callback URL carries the code) and unframeable.
 
 import type { MiddlewareHandler } from "hono";
+import { isLoopbackHost } from "../../core/loopback.ts";
 import { cryptoRandom, randomString } from "../../core/_random.ts";
 
 export { constantTimeEqual as sameSecret } from "../../core/_random.ts";
-
-const LOOPBACK_NAMES = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
 /**
  * Refuses (421) a request whose Host header is not a loopback name on the port we serve; with
@@ -23,7 +22,7 @@ export function loopbackHostOnly(port: () => number | undefined): MiddlewareHand
     const host = c.req.header("host") ?? new URL(c.req.url).host;
     const match = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(host);
     const expected = port();
-    const ok = match !== null && LOOPBACK_NAMES.has(match[1]!.toLowerCase()) &&
+    const ok = match !== null && isLoopbackHost(match[1]!) &&
       (expected === undefined || Number(match[2] ?? (new URL(c.req.url).protocol === "https:" ? 443 : 80)) === expected);
     if (!ok) {
       return c.text("Misdirected request: this login server answers only to its loopback address.", 421);

@@ -6,6 +6,7 @@
  */
 
 import { AuthorizationError } from "../../core/errors.ts";
+import { isLoopbackHost } from "../../core/loopback.ts";
 import type { SessionStatus } from "../../core/session_types.ts";
 import type { StoredTokens } from "../../core/types.ts";
 import type { AuthApp } from "./app.ts";
@@ -52,7 +53,6 @@ export interface RunResult {
   close(): Promise<void>;
 }
 
-const LOOPBACK = new Set(["127.0.0.1", "::1", "[::1]", "localhost"]);
 const running = new Set<Listening>();
 
 /**
@@ -71,7 +71,7 @@ export async function run(app: AuthApp, options: RunOptions = {}): Promise<RunRe
   const redirect = new URL(session.provider.redirectURI);
   const https = redirect.protocol === "https:";
   const hostname = options.hostname ?? "127.0.0.1";
-  if (!LOOPBACK.has(hostname)) {
+  if (!isLoopbackHost(hostname)) {
     throw new TypeError(`hostname "${hostname}" is not a loopback address: the login server only listens on 127.0.0.1 or ::1.`);
   }
   const port = options.port ?? (redirect.port ? Number(redirect.port) : https ? 443 : 80);

@@ -13,6 +13,7 @@ import {
   type Provider,
   refreshExpiryFromResponse,
 } from "../provider.ts";
+import { isLoopbackHost } from "../loopback.ts";
 
 /**
  * Options of {@link oauth2}.
@@ -57,8 +58,7 @@ function checkEndpoint(value: unknown, name: string): string {
   } catch {
     throw new TypeError(`${name} "${value}" is not an absolute URL.`);
   }
-  const loopback = ["127.0.0.1", "[::1]", "localhost"].includes(url.hostname);
-  if (url.protocol !== "https:" && !(url.protocol === "http:" && loopback)) {
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopbackHost(url.hostname))) {
     throw new TypeError(`${name} "${value}" must be https (http only on a loopback host), or tokens would travel in clear text.`);
   }
   return value;
