@@ -3,11 +3,11 @@
  * @module
  */
 import { readFile, realpath, stat, unlink } from "node:fs/promises";
-import { homedir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import type { StoredTokens, TokenStore } from "../../core/types.ts";
 import { StoreError } from "../../core/errors.ts";
 import { readEnv } from "./_env.ts";
+import { expandHome, tdauthHome } from "./_home.ts";
 import { decryptText, encryptText, looksEncrypted, parseKey } from "./_crypto.ts";
 import { decodeCredentials, DEFAULT_REFRESH_LIFETIME_MS, encodeCredentials, FormatError, unknownKeys } from "./_format.ts";
 import type { CredentialsJSON } from "./_format.ts";
@@ -52,13 +52,7 @@ export interface FileStoreOptions {
  * ```
  */
 export function defaultCredentialsPath(env?: Record<string, string | undefined>): string {
-  const home = env !== undefined ? env.TDAUTH_HOME : readEnv("TDAUTH_HOME");
-  if (home !== undefined && home.trim() !== "") return join(expandHome(home.trim()), "td_state.json");
-  return join(homedir(), ".td_python_api", "td_state.json");
-}
-
-function expandHome(path: string): string {
-  return path === "~" || path.startsWith("~/") ? join(homedir(), path.slice(1)) : path;
+  return join(tdauthHome(env), "td_state.json");
 }
 
 const FIX = "delete it and run `tdauth login`";
