@@ -37,7 +37,8 @@ import type { PendingAuthorization } from "../../core/state_machine.ts";
 import { KvStore } from "../kv/store.ts";
 import type { KVNamespaceLike } from "../kv/kv.ts";
 import { errorPage, successPage } from "../_shared/pages.ts";
-import { cookieKey, openPending, readCookie, sealPending, setCookie } from "./_cookie.ts";
+import { parseKey } from "../_shared/key.ts";
+import { openPending, readCookie, sealPending, setCookie } from "./_cookie.ts";
 import { loginFormPage } from "./_login_form.ts";
 
 // The providers, from here too, so a Worker can take everything from one import ("tdauth" also
@@ -188,7 +189,7 @@ export function createWorker(options: CreateWorkerOptions): TDAuthWorker {
       status: 401,
       headers: { ...HEADERS, "www-authenticate": 'Bearer realm="tdauth"' },
     });
-  const key = (env: WorkerEnv): Uint8Array => cookieKey(binding<string>(env, keyBinding, "secret"), keyBinding);
+  const key = (env: WorkerEnv): Uint8Array => parseKey(binding<string>(env, keyBinding, "secret"), keyBinding);
 
   const callback = async (request: Request, env: WorkerEnv): Promise<Response> => {
     const sealed = readCookie(request);
