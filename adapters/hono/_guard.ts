@@ -5,6 +5,7 @@
 import type { MiddlewareHandler } from "hono";
 import { isLoopbackHost } from "../../core/loopback.ts";
 import { cryptoRandom, randomString } from "../../core/_random.ts";
+import { securityHeaders } from "../_shared/headers.ts";
 
 export { constantTimeEqual as sameSecret } from "../../core/_random.ts";
 
@@ -46,19 +47,12 @@ export function randomToken(bytes = 32): string {
  * Sets a fresh CSP nonce (`c.get("nonce")`) and the headers every response carries.
  * @example
  * ```ts
- * app.use("*", securityHeaders);
+ * app.use("*", secureResponses);
  * ```
  */
-export const securityHeaders: MiddlewareHandler<{ Variables: { nonce: string } }> = async (c, next) => {
+export const secureResponses: MiddlewareHandler<{ Variables: { nonce: string } }> = async (c, next) => {
   const nonce = randomToken(16);
   c.set("nonce", nonce);
   await next();
-  c.header("Cache-Control", "no-store");
-  c.header("Referrer-Policy", "no-referrer");
-  c.header("X-Frame-Options", "DENY");
-  c.header("X-Content-Type-Options", "nosniff");
-  c.header(
-    "Content-Security-Policy",
-    `default-src 'none'; style-src 'unsafe-inline'; script-src 'nonce-${nonce}'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
-  );
+  for (const [name, value] of Object.entries(securityHeaders(nonce))) c.header(name, value);
 };

@@ -9,7 +9,7 @@ import { AuthorizationError, TDError } from "../../core/errors.ts";
 import type { AuthSession } from "../../core/session.ts";
 import type { SessionStatus } from "../../core/session_types.ts";
 import type { TDClient } from "../../core/td_client.ts";
-import { loopbackHostOnly, randomToken, sameSecret, securityHeaders } from "./_guard.ts";
+import { loopbackHostOnly, randomToken, sameSecret, secureResponses } from "./_guard.ts";
 import { errorPage, statusPage, successPage } from "../_shared/pages.ts";
 
 /**
@@ -84,7 +84,7 @@ export function createAuthApp(options: AuthAppOptions): AuthApp {
     onShutdown: (listener) => void shutdown.push(listener),
   };
   const app = new Hono<{ Variables: { nonce: string } }>();
-  app.use("*", securityHeaders, loopbackHostOnly(() => control.port));
+  app.use("*", secureResponses, loopbackHostOnly(() => control.port));
 
   const callback = async (c: Ctx): Promise<Response> => {
     const session = await getSession();
