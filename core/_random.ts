@@ -10,6 +10,18 @@ export const cryptoRandom: RandomSource = (bytes) => {
   return bytes;
 };
 
+/** Lowercase hex of bytes (a lock owner's token, a digest in a key name). */
+export function hex(bytes: Uint8Array): string {
+  let out = "";
+  for (const byte of bytes) out += byte.toString(16).padStart(2, "0");
+  return out;
+}
+
+/** `byteLength` random bytes as lowercase hex, from the platform CSPRNG. */
+export function randomHex(byteLength: number): string {
+  return hex(cryptoRandom(new Uint8Array(byteLength)));
+}
+
 /** base64url without padding (RFC 4648 §5), as PKCE and `state` use it. */
 export function base64url(bytes: Uint8Array): string {
   let binary = "";

@@ -1,6 +1,8 @@
 // The acquire loop shared by KvLock and RedisLock: poll with jittered backoff until a deadline or
 // an abort, then keep the lease alive with a heartbeat until the owner releases it.
 import { LockTimeoutError } from "../../core/errors.ts";
+import { randomHex } from "../../core/_random.ts";
+import { abortReason, sleep } from "../../core/_sleep.ts";
 import type { Release } from "../../core/types.ts";
 
 /** One held lease, as the backend sees it. */
@@ -23,6 +25,8 @@ export interface LeaseLoop {
   timeoutMs: number;
   signal?: AbortSignal | undefined;
   onLost?: ((err: Error) => void) | undefined;
+  /** Clock for the deadline and the heartbeat's grace, epoch ms; default `Date.now`. */
+  now?: (() => number) | undefined;
 }
 
 /**
@@ -34,27 +38,7 @@ export interface LeaseLoop {
  * ```
  */
 export function ownerToken(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
-function abortReason(signal: AbortSignal): unknown {
-  return signal.reason ?? new DOMException("The operation was aborted", "AbortError");
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(abortReason(signal));
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(abortReason(signal!));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
+  return randomHex(16);
 }
 
 /** Timers must not keep a process alive just because a lock was forgotten. */
@@ -76,8 +60,8 @@ function unref(timer: unknown): void {
  */
 export async function acquireLease(loop: LeaseLoop): Promise<Release> {
   const { signal } = loop;
-  const started = Date.now();
-  const deadline = started + loop.timeoutMs;
+  const now = loop.now ?? Date.now;
+  const deadline = now() + loop.timeoutMs;
   // Start fast (a refresh usually takes well under a second), back off to maxPollMs; the jitter
   // keeps many waiters from hitting the backend in step.
   let backoff = Math.min(5, loop.maxPollMs);
@@ -86,7 +70,7 @@ export async function acquireLease(loop: LeaseLoop): Promise<Release> {
     if (signal?.aborted) throw abortReason(signal);
     lease = await loop.attempt();
     if (lease !== null) break;
-    const left = deadline - Date.now();
+    const left = deadline - now();
     if (left <= 0) {
       throw new LockTimeoutError(
         `${loop.what} was not acquired within ${loop.timeoutMs} ms: another process holds it ` +
@@ -105,10 +89,11 @@ export async function acquireLease(loop: LeaseLoop): Promise<Release> {
 }
 
 function hold(lease: Lease, loop: LeaseLoop): Release {
+  const now = loop.now ?? Date.now;
   let stopped = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let inFlight: Promise<unknown> = Promise.resolve();
-  let lastGood = Date.now();
+  let lastGood = now();
   const tick = (): void => {
     timer = setTimeout(() => {
       inFlight = lease.extend().then(
@@ -119,13 +104,13 @@ function hold(lease: Lease, loop: LeaseLoop): Release {
             loop.onLost?.(new Error(`${loop.what} was lost: it expired and another owner took it`));
             return;
           }
-          lastGood = Date.now();
+          lastGood = now();
           tick();
         },
         (err: unknown) => {
           if (stopped) return;
           // A backend hiccup: keep trying while the lease may still be ours.
-          if (Date.now() - lastGood >= loop.ttlMs) {
+          if (now() - lastGood >= loop.ttlMs) {
             stopped = true;
             loop.onLost?.(new Error(`${loop.what} may be lost: it could not be extended for ${loop.ttlMs} ms`, { cause: err }));
             return;

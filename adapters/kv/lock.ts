@@ -10,6 +10,7 @@
  */
 import type { Lock, LockAcquireOptions, Release } from "../../core/types.ts";
 import { acquireLease, type Lease, ownerToken } from "../_shared/lease.ts";
+import { durationMs, optionalFunction, timeoutMs } from "../_shared/options.ts";
 import { type DenoKvLike, isKVNamespace, type Kv, toKv } from "./kv.ts";
 
 export type { DenoKvLike, Kv } from "./kv.ts";
@@ -28,6 +29,8 @@ export interface KvLockOptions {
   timeoutMs?: number;
   /** Called when a held lease could not be kept (it expired and someone else took it). */
   onLost?: (err: Error) => void;
+  /** Clock for lease expiries and the acquire deadline, epoch ms. Default `Date.now`. */
+  now?: () => number;
 }
 
 const WORKERS_KV_REFUSED = "new KvLock(kv): kv is a Workers KV namespace, which cannot hold a lock: it is eventually consistent " +
@@ -83,6 +86,7 @@ export class KvLock implements Lock {
   readonly #pollMs: number;
   readonly #timeoutMs: number;
   readonly #onLost: ((err: Error) => void) | undefined;
+  readonly #now: () => number;
 
   constructor(kv: Kv | DenoKvLike, options: KvLockOptions = {}) {
     if (isKVNamespace(kv)) throw new TypeError(WORKERS_KV_REFUSED);
@@ -97,39 +101,43 @@ export class KvLock implements Lock {
     this.#kv = wrapped;
     this.key = options.key ?? "tdauth:lock";
     if (typeof this.key !== "string" || this.key === "") throw new TypeError("new KvLock(kv, { key }): key must be a non-empty string");
-    this.ttlMs = positive(options.ttlMs ?? 30_000, "ttlMs");
-    this.#heartbeatMs = positive(options.heartbeatMs ?? Math.max(1, Math.floor(this.ttlMs / 3)), "heartbeatMs");
+    this.ttlMs = durationMs(options.ttlMs ?? 30_000, "KvLock: ttlMs");
+    this.#heartbeatMs = durationMs(options.heartbeatMs ?? Math.max(1, Math.floor(this.ttlMs / 3)), "KvLock: heartbeatMs");
     if (this.#heartbeatMs >= this.ttlMs) throw new TypeError("new KvLock(kv, { heartbeatMs }): heartbeatMs must be less than ttlMs");
-    this.#pollMs = positive(options.pollMs ?? 100, "pollMs");
-    this.#timeoutMs = positive(options.timeoutMs ?? 60_000, "timeoutMs");
-    this.#onLost = options.onLost;
+    this.#pollMs = durationMs(options.pollMs ?? 100, "KvLock: pollMs");
+    this.#timeoutMs = timeoutMs(options.timeoutMs ?? 60_000, "KvLock: timeoutMs");
+    this.#onLost = optionalFunction(options.onLost, "KvLock: onLost");
+    this.#now = optionalFunction(options.now, "KvLock: now") ?? Date.now;
   }
 
   /** Waits for the lock; rejects with LockTimeoutError after `timeoutMs`, or the signal's reason. */
   acquire(options: LockAcquireOptions = {}): Promise<Release> {
-    const timeoutMs = options.timeoutMs === undefined ? this.#timeoutMs : nonNegative(options.timeoutMs, "timeoutMs");
+    const wait = options.timeoutMs === undefined
+      ? this.#timeoutMs
+      : timeoutMs(options.timeoutMs, "KvLock.acquire({ timeoutMs }): timeoutMs");
     return acquireLease({
       attempt: () => this.#attempt(),
       what: `${this.#kv.name} lock "${this.key}"`,
       ttlMs: this.ttlMs,
       heartbeatMs: this.#heartbeatMs,
       maxPollMs: this.#pollMs,
-      timeoutMs,
+      timeoutMs: wait,
       signal: options.signal,
       onLost: this.#onLost,
+      now: this.#now,
     });
   }
 
   async #attempt(): Promise<Lease | null> {
     const kv = this.#kv as Required<Kv>;
     const owner = ownerToken();
-    const record = (): string => JSON.stringify({ owner, expiresAt: Date.now() + this.ttlMs } satisfies Holder);
+    const record = (): string => JSON.stringify({ owner, expiresAt: this.#now() + this.ttlMs } satisfies Holder);
     // Uncontended case in one round trip: create if absent.
     let version = await kv.setIf(this.key, null, record(), { ttlMs: this.ttlMs });
     if (version === null) {
       const entry = await kv.get(this.key);
       const holder = readHolder(entry.value);
-      const free = entry.value === null || holder === null || holder.expiresAt <= Date.now();
+      const free = entry.value === null || holder === null || holder.expiresAt <= this.#now();
       // Checked against the versionstamp just read: of several waiters seeing the same dead
       // lease, exactly one takes it over.
       if (!free) return null;
@@ -149,14 +157,4 @@ export class KvLock implements Lock {
       },
     };
   }
-}
-
-function positive(n: number, name: string): number {
-  if (typeof n !== "number" || !(n > 0)) throw new TypeError(`KvLock: ${name} must be a positive number of milliseconds`);
-  return n;
-}
-
-function nonNegative(n: number, name: string): number {
-  if (typeof n !== "number" || !(n >= 0)) throw new TypeError(`KvLock.acquire({ ${name} }): ${name} must be a number of milliseconds ≥ 0`);
-  return n;
 }

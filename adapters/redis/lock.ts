@@ -12,6 +12,7 @@
  */
 import type { Lock, LockAcquireOptions, Release } from "../../core/types.ts";
 import { acquireLease, type Lease, ownerToken } from "../_shared/lease.ts";
+import { durationMs, optionalFunction, timeoutMs } from "../_shared/options.ts";
 import { type RedisClientLike, type RedisOps, redisOps } from "./_client.ts";
 
 export type { IORedisLike, NodeRedisLike, RedisClientLike } from "./_client.ts";
@@ -32,6 +33,8 @@ export interface RedisLockOptions {
   timeoutMs?: number;
   /** Called when a held lease could not be kept (it expired and someone else took it). */
   onLost?: (err: Error) => void;
+  /** Clock for the acquire deadline, epoch ms (leases expire on the Redis server's clock). Default `Date.now`. */
+  now?: () => number;
 }
 
 // Owner-checked in one atomic script: a holder whose lease expired and was taken over must not
@@ -62,6 +65,7 @@ export class RedisLock implements Lock {
   readonly #pollMs: number;
   readonly #timeoutMs: number;
   readonly #onLost: ((err: Error) => void) | undefined;
+  readonly #now: () => number;
 
   constructor(client: RedisClientLike, options: RedisLockOptions = {}) {
     this.#redis = redisOps(client, "new RedisLock(client)");
@@ -72,26 +76,27 @@ export class RedisLock implements Lock {
     this.ttlMs = whole(options.ttlMs ?? 30_000, "ttlMs");
     this.#heartbeatMs = whole(options.heartbeatMs ?? Math.max(1, Math.floor(this.ttlMs / 3)), "heartbeatMs");
     if (this.#heartbeatMs >= this.ttlMs) throw new TypeError("new RedisLock(client, { heartbeatMs }): heartbeatMs must be less than ttlMs");
-    this.#pollMs = positive(options.pollMs ?? 100, "pollMs");
-    this.#timeoutMs = positive(options.timeoutMs ?? 60_000, "timeoutMs");
-    this.#onLost = options.onLost;
+    this.#pollMs = durationMs(options.pollMs ?? 100, "RedisLock: pollMs");
+    this.#timeoutMs = timeoutMs(options.timeoutMs ?? 60_000, "RedisLock: timeoutMs");
+    this.#onLost = optionalFunction(options.onLost, "RedisLock: onLost");
+    this.#now = optionalFunction(options.now, "RedisLock: now") ?? Date.now;
   }
 
   /** Waits for the lock; rejects with LockTimeoutError after `timeoutMs`, or the signal's reason. */
   acquire(options: LockAcquireOptions = {}): Promise<Release> {
-    const { timeoutMs = this.#timeoutMs } = options;
-    if (typeof timeoutMs !== "number" || !(timeoutMs >= 0)) {
-      throw new TypeError("RedisLock.acquire({ timeoutMs }): timeoutMs must be a number of milliseconds ≥ 0");
-    }
+    const wait = options.timeoutMs === undefined
+      ? this.#timeoutMs
+      : timeoutMs(options.timeoutMs, "RedisLock.acquire({ timeoutMs }): timeoutMs");
     return acquireLease({
       attempt: () => this.#attempt(),
       what: `Redis lock "${this.key}"`,
       ttlMs: this.ttlMs,
       heartbeatMs: this.#heartbeatMs,
       maxPollMs: this.#pollMs,
-      timeoutMs,
+      timeoutMs: wait,
       signal: options.signal,
       onLost: this.#onLost,
+      now: this.#now,
     });
   }
 
@@ -108,13 +113,8 @@ export class RedisLock implements Lock {
 
 // PX takes whole milliseconds.
 function whole(n: number, name: string): number {
-  if (typeof n !== "number" || !Number.isInteger(n) || n <= 0) {
+  if (!Number.isInteger(durationMs(n, `RedisLock: ${name}`))) {
     throw new TypeError(`RedisLock: ${name} must be a positive whole number of milliseconds`);
   }
-  return n;
-}
-
-function positive(n: number, name: string): number {
-  if (typeof n !== "number" || !(n > 0)) throw new TypeError(`RedisLock: ${name} must be a positive number of milliseconds`);
   return n;
 }

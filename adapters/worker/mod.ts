@@ -28,7 +28,7 @@
  */
 
 import { AuthorizationError, TDError, TokenRequestError } from "../../core/errors.ts";
-import { constantTimeEqual, cryptoRandom, randomString } from "../../core/_random.ts";
+import { constantTimeEqual, cryptoRandom, hex, randomString } from "../../core/_random.ts";
 import { parseCallback } from "../../core/callback.ts";
 import { foreignCallback } from "../../core/callback_check.ts";
 import type { Provider } from "../../core/provider.ts";
@@ -134,8 +134,7 @@ function json(body: unknown, status = 200): Response {
 
 /** A hash of the state, so KV keys never hold the value itself. */
 async function digest(text: string): Promise<string> {
-  const bytes = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
-  return Array.from(bytes.subarray(0, 16), (b) => b.toString(16).padStart(2, "0")).join("");
+  return hex(new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text))).subarray(0, 16));
 }
 
 /**
