@@ -38,6 +38,23 @@ export interface RefreshExpiryInput {
 }
 
 /**
+ * The market-data and account endpoints of a provider's API, relative to its `apiBaseURL`: what
+ * `TDClient.getQuotes()` and `getAccounts()` call.
+ * @example
+ * ```ts
+ * const paths: APIPaths = { quotes: (symbols) => `/quotes?symbols=${symbols.join(",")}`, accounts: "/accounts" };
+ * ```
+ */
+export interface APIPaths {
+  /** The quotes of these symbols. */
+  quotes(symbols: string[]): string;
+  /** All accounts; `/<id>` after it names one. */
+  accounts: string;
+  /** Where account numbers map to the ids `accounts` takes, when those differ (Schwab's hashes). */
+  accountNumbers?: string;
+}
+
+/**
  * A provider profile: `tdAmeritrade()`, `schwab()` or `oauth2()`.
  *
  * @example
@@ -69,6 +86,8 @@ export interface Provider {
   readonly issuer?: string;
   /** Strings that only this provider's secrets match, to scrub from messages. */
   readonly secrets: ReadonlyArray<string>;
+  /** Its market-data and account endpoints, where tdauth knows them (TD Ameritrade, Schwab). */
+  readonly apiPaths?: APIPaths;
 }
 
 /**

@@ -15,6 +15,7 @@ import type { AuthSessionOptions, CompleteOptions, SessionEvent, SessionStatus }
 import { codeChallengeS256, cryptoRandom, type RandomSource, randomString } from "./_random.ts";
 import { maskId } from "./_redact.ts";
 import { type AuthEvent, type AuthSnapshot, deriveState, expiryReason, type PendingAuthorization, transition } from "./state_machine.ts";
+import { freshUntil, isFresh, needsRenewal, type RefreshPolicy } from "./freshness.ts";
 import { requestToken, type RetryOptions } from "./token_request.ts";
 import { isDeadGrantError, tokensFromResponse } from "./token_response.ts";
 import type { AuthState, Lock, StoredTokens, TokenStore } from "./types.ts";
@@ -37,13 +38,15 @@ const DAY = 86_400_000;
  */
 export class AuthSession {
   readonly provider: Provider;
-  readonly store: TokenStore;
-  readonly lock: Lock;
   readonly refreshAheadMs: number;
+  // Only this class reads or writes the store: every change of what it holds goes through the
+  // state machine here, and callers ask the methods below for what they need.
+  #store: TokenStore;
+  #lock: Lock;
   #fetch: typeof fetch;
   #now: () => number;
   #random: RandomSource;
-  #renewAheadMs: number;
+  #policy: RefreshPolicy;
   #lockTimeoutMs: number;
   #authorizationTimeoutMs: number;
   #retry: RetryOptions | undefined;
@@ -60,13 +63,17 @@ export class AuthSession {
       throw new TypeError("provider is required: tdAmeritrade({...}), schwab({...}) or oauth2({...}).");
     }
     this.provider = options.provider;
-    this.store = options.store ?? new MemoryStore();
-    this.lock = options.lock ?? InProcessLock.for(this.store);
+    this.#store = options.store ?? new MemoryStore();
+    this.#lock = options.lock ?? InProcessLock.for(this.#store);
     this.#fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.#now = options.now ?? Date.now;
     this.#random = options.random ?? cryptoRandom;
     this.refreshAheadMs = options.refreshAheadMs ?? 300_000;
-    this.#renewAheadMs = options.refreshTokenRenewAheadMs ?? 5 * DAY;
+    this.#policy = {
+      refreshAheadMs: this.refreshAheadMs,
+      renewAheadMs: options.refreshTokenRenewAheadMs ?? 5 * DAY,
+      renewsRefreshToken: this.provider.renewsRefreshToken,
+    };
     this.#lockTimeoutMs = options.lockTimeoutMs ?? 30_000;
     this.#authorizationTimeoutMs = options.authorizationTimeoutMs ?? 300_000;
     this.#retry = options.retry;
@@ -76,9 +83,12 @@ export class AuthSession {
 
   /** The state as of the last read of the store (`status()` reads it again). */
   get state(): AuthState {
-    const s = this.#snap;
-    if (s.state === "authenticated" && deriveState(s.tokens, this.#now()) === "expired") return "expired";
-    return s.state;
+    return this.#snap.state;
+  }
+
+  /** The file the tokens are kept in, when the store is one (a `FileStore`): related files go beside it. */
+  get storePath(): string | undefined {
+    return this.#store.path;
   }
 
   /**
@@ -138,7 +148,7 @@ export class AuthSession {
       throw error;
     }
     // Under the lock, so a refresh of the old grant in another process cannot overwrite the new login.
-    await this.#withLock(() => this.store.save(tokens));
+    await this.#withLock(() => this.#store.save(tokens));
     this.#apply({ type: "authorized", tokens });
     this.#emit({ type: "tokens", tokens });
     return this.#status();
@@ -203,9 +213,23 @@ export class AuthSession {
     return this.#status();
   }
 
+  /**
+   * The stored record, read now (another process may have changed it); null when nobody is
+   * logged in. It holds the tokens: hand it only to what needs them.
+   */
+  tokens(): Promise<StoredTokens | null> {
+    return this.#read();
+  }
+
+  /** Stores tokens obtained elsewhere (under the lock), replacing what the store holds. */
+  async saveTokens(tokens: StoredTokens): Promise<void> {
+    await this.#withLock(() => this.#store.save(tokens));
+    this.#observe(tokens);
+  }
+
   /** Clears the store (under the lock) and forgets any pending login. */
   async logout(): Promise<void> {
-    await this.#withLock(() => this.store.clear());
+    await this.#withLock(() => this.#store.clear());
     this.#apply({ type: "logout" });
   }
 
@@ -213,27 +237,6 @@ export class AuthSession {
   subscribe(listener: (event: SessionEvent) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
-  }
-
-  #isFresh(tokens: StoredTokens, now: number): boolean {
-    return now < this.#freshDeadline(tokens);
-  }
-
-  /** Until when a record needs no refresh: refresh-ahead before the access token dies, and
-   *  (TD) the renewal window before the refresh token dies. */
-  #freshDeadline(tokens: StoredTokens): number {
-    if (tokens.expired) return -Infinity;
-    // Short-lived tokens (a 5-minute token with the 5-minute default) would otherwise be
-    // refreshed on every call: refresh no earlier than half-way through a token's life.
-    const issued = tokens.accessIssuedAt;
-    const ahead = issued === undefined ? this.refreshAheadMs : Math.min(this.refreshAheadMs, (tokens.accessExpiresAt - issued) / 2);
-    const renewable = this.provider.renewsRefreshToken && tokens.refreshToken !== undefined && tokens.refreshExpiresAt !== undefined;
-    return Math.min(tokens.accessExpiresAt - ahead, renewable ? tokens.refreshExpiresAt! - this.#renewAheadMs : Infinity);
-  }
-
-  #needsRenewal(tokens: StoredTokens, now: number): boolean {
-    return this.provider.renewsRefreshToken && tokens.refreshToken !== undefined &&
-      tokens.refreshExpiresAt !== undefined && now >= tokens.refreshExpiresAt - this.#renewAheadMs;
   }
 
   /** Single flight: concurrent callers in this process share one refresh (and its failure). */
@@ -262,13 +265,13 @@ export class AuthSession {
         );
       }
       if (deriveState(stored, now) === "expired") throw this.#expiredError(stored, now);
-      if (!options.force && this.#isFresh(stored, now)) return stored;
+      if (!options.force && isFresh(stored, now, this.#policy)) return stored;
       // Another process refreshed since we looked: its token is as good as a new one.
       if (options.seen !== undefined && stored.accessToken !== options.seen && now < stored.accessExpiresAt && !options.renew) {
         return stored;
       }
       if (!stored.refreshToken) return stored;
-      const renew = options.renew === true || this.#needsRenewal(stored, now);
+      const renew = options.renew === true || needsRenewal(stored, now, this.#policy);
       let next: StoredTokens;
       try {
         const response = await requestToken(
@@ -278,17 +281,16 @@ export class AuthSession {
         next = tokensFromResponse(response, { now: this.#now(), provider: this.provider, previous: stored });
       } catch (error) {
         if (isDeadGrantError(error)) {
-          const marked: StoredTokens = {
-            ...stored,
-            expired: { at: this.#now(), reason: `${this.provider.name} rejected the refresh token (${error.error})` },
-          };
-          await this.store.save(marked);
-          this.#observe(marked);
+          const reason = `${this.provider.name} rejected the refresh token (${error.error})`;
+          // Kept, marked, so that every process sharing the store (and status()) knows why.
+          const marked: StoredTokens = { ...stored, expired: { at: this.#now(), reason } };
+          await this.#store.save(marked);
+          this.#apply({ type: "expired", reason, tokens: marked });
           throw this.#expiredError(marked, this.#now(), error);
         }
         throw error;
       }
-      await this.store.save(next);
+      await this.#store.save(next);
       this.#apply({ type: "refreshed", tokens: next });
       this.#emit({ type: "tokens", tokens: next });
       return next;
@@ -296,7 +298,7 @@ export class AuthSession {
   }
 
   async #withLock<T>(work: () => Promise<T>): Promise<T> {
-    const release = await this.lock.acquire({ timeoutMs: this.#lockTimeoutMs });
+    const release = await this.#lock.acquire({ timeoutMs: this.#lockTimeoutMs });
     try {
       return await work();
     } finally {
@@ -307,32 +309,25 @@ export class AuthSession {
   }
 
   async #read(): Promise<StoredTokens | null> {
-    const stored = await this.store.load();
+    const stored = await this.#store.load();
     this.#observe(stored);
     return stored;
   }
 
-  /** Takes in what the store holds, which another process may have changed. */
+  /** Takes in what the store holds, which another process may have changed, through the machine. */
   #observe(stored: StoredTokens | null): void {
-    const before = this.state;
-    const old = this.#snap.tokens;
-    const derived = deriveState(stored, this.#now());
-    const pending = this.#snap.state === "authorizing";
-    this.#setSnap(
-      pending ? { ...this.#snap, tokens: stored, previous: derived } : {
-        state: derived,
-        tokens: stored,
-        changedAt: this.#now(),
-        ...(derived === "expired" ? { reason: expiryReason(stored, this.#now())! } : {}),
-      },
-    );
+    const now = this.#now();
+    const { tokens: old, state, previous } = this.#snap;
+    const reason = expiryReason(stored, now);
+    // A session that was authenticated and whose record now says expired dies here, as an event.
+    const dies = reason !== undefined && (state === "authenticated" || (state === "authorizing" && previous === "authenticated"));
+    this.#apply(dies ? { type: "expired", reason, tokens: stored! } : { type: "loaded", tokens: stored });
     if (stored && stored.accessToken !== old?.accessToken) this.#emit({ type: "tokens", tokens: stored });
-    if (this.state !== before) this.#emit({ type: "state", state: this.state, previous: before });
   }
 
   #setSnap(snap: AuthSnapshot): void {
     this.#snap = snap;
-    this.#freshUntil = snap.tokens ? this.#freshDeadline(snap.tokens) : -Infinity;
+    this.#freshUntil = snap.tokens ? freshUntil(snap.tokens, this.#policy) : -Infinity;
   }
 
   #adopt(pending: PendingAuthorization): void {

@@ -1,11 +1,13 @@
 /**
  * The session state machine as a pure function: `transition(snapshot, event, now)` returns the
- * next snapshot or throws `StateError`. Time is an input, never read inside.
+ * next snapshot or throws `StateError`. Time is an input, never read inside. Every change of a
+ * session's state goes through it.
  *
  * ```
  * unauthenticated ─authorize→ authorizing ─authorized→ authenticated ─expired→ expired
  *        ↑  (authorization_failed: back to the state before)      │ refreshed ↺       │
  *        └──────────────────── logout (from any state) ───────────┴───────────────────┘
+ * loaded (any state): the store was read; the state is what its record means (deriveState)
  * ```
  * @module
  */
@@ -53,7 +55,9 @@ export type AuthEvent =
   | { type: "authorization_failed"; reason: string }
   | { type: "refreshed"; tokens: StoredTokens }
   | { type: "expired"; reason: string; tokens?: StoredTokens }
-  | { type: "logout" };
+  | { type: "logout" }
+  /** The store was read: another process may have logged in, refreshed, expired or logged out. */
+  | { type: "loaded"; tokens: StoredTokens | null };
 
 /** Every event type, for exhaustive tests and docs. */
 export const AUTH_EVENTS: ReadonlyArray<AuthEvent["type"]> = [
@@ -63,6 +67,7 @@ export const AUTH_EVENTS: ReadonlyArray<AuthEvent["type"]> = [
   "refreshed",
   "expired",
   "logout",
+  "loaded",
 ];
 
 /** Every state. */
@@ -117,6 +122,15 @@ export function transition(snapshot: AuthSnapshot, event: AuthEvent, now: number
     }
     case "logout":
       return { state: "unauthenticated", tokens: null, changedAt: now };
+    case "loaded": {
+      const state = deriveState(event.tokens, now);
+      // A login in progress goes on; the record decides where a failed one returns to.
+      if (from === "authorizing") return { ...snapshot, tokens: event.tokens, previous: state, changedAt: now };
+      const reason = expiryReason(event.tokens, now);
+      return reason === undefined
+        ? { state, tokens: event.tokens, changedAt: now }
+        : { state, tokens: event.tokens, reason, changedAt: now };
+    }
   }
 }
 

@@ -80,24 +80,24 @@ export class TDAuth {
   async grabAccessTokenAndRefreshToken(url: string): Promise<TokenDict> {
     const session = await this.session();
     await session.complete(url);
-    return toTokenDict((await session.store.load())!, this.#now());
+    return toTokenDict((await session.tokens())!, this.#now());
   }
 
   /** Refreshes and renews the refresh token (`access_type=offline`); returns the token dict. */
   async grabRefreshToken(): Promise<TokenDict> {
     const session = await this.session();
     await session.refresh({ newRefreshToken: true });
-    return toTokenDict((await session.store.load())!, this.#now());
+    return toTokenDict((await session.tokens())!, this.#now());
   }
 
   /** Stores a token response; returns the state dict, or false when it has no access token. */
   async saveToken(tokenDict: Partial<TokenDict>): Promise<TDState | false> {
     if (!tokenDict || typeof tokenDict.access_token !== "string" || tokenDict.access_token === "") return false;
     const session = await this.session();
-    const previous = await session.store.load();
+    const previous = await session.tokens();
     const response = { ...tokenDict, access_token: tokenDict.access_token, expires_in: Number(tokenDict.expires_in ?? Number.NaN) };
     const tokens = tokensFromResponse(response, { now: this.#now(), provider: this.provider, previous });
-    await session.store.save(tokens);
+    await session.saveTokens(tokens);
     return toTDState(tokens);
   }
 

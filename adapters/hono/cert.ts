@@ -23,15 +23,14 @@ export function defaultCertDir(env?: Record<string, string | undefined>): string
 
 /**
  * Where the certificate goes for a session: beside its credentials file when the store is a file
- * (FileStore's `path`), else {@link defaultCertDir}.
+ * (`session.storePath`), else {@link defaultCertDir}.
  * @example
  * ```ts
- * certDirFor(new FileStore("/srv/app/td_state.json")); // "/srv/app"
+ * certDirFor(session.storePath); // "/srv/app" for a FileStore at /srv/app/td_state.json
  * ```
  */
-export function certDirFor(store: unknown): string {
-  const path = (store as { path?: unknown } | null)?.path;
-  return typeof path === "string" && path !== "" ? dirname(path) : defaultCertDir();
+export function certDirFor(storePath: string | undefined): string {
+  return storePath ? dirname(storePath) : defaultCertDir();
 }
 
 function pem(label: string, der: ArrayBuffer): string {

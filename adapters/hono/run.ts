@@ -78,7 +78,7 @@ export async function run(app: AuthApp, options: RunOptions = {}): Promise<RunRe
   let tls = options.tls;
   if (!tls && https) {
     const cert = await import("./cert.ts");
-    tls = await cert.loopbackCertificate(options.certDir ?? cert.certDirFor(session.store));
+    tls = await cert.loopbackCertificate(options.certDir ?? cert.certDirFor(session.storePath));
   }
   const server = await listen({
     fetch: app.fetch,
@@ -109,7 +109,7 @@ export async function run(app: AuthApp, options: RunOptions = {}): Promise<RunRe
         return;
       }
       // Let the success page (and what the browser fetches with it) go out before the server stops.
-      const done = async () => resolve({ status: status!, tokens: await session.store.load(), origin, close });
+      const done = async () => resolve({ status: status!, tokens: await session.tokens(), origin, close });
       if (options.closeAfter) setTimeout(() => void close().then(done), 250);
       else void done();
     };

@@ -301,7 +301,7 @@ export function createWorker(options: CreateWorkerOptions): TDAuthWorker {
         // expiry reported must be the one of the token handed out.
         await session.status();
         const token = await session.accessToken();
-        const stored = await session.store.load();
+        const stored = await session.tokens();
         return json({ accessToken: token, tokenType: stored?.tokenType ?? "Bearer", expiresAt: stored?.accessExpiresAt });
       }
       if (request.method !== "POST") {

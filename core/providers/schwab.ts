@@ -67,6 +67,11 @@ export function schwab(options: SchwabOptions): Provider {
     apiBaseURL: base,
     defaultAccessLifetimeMs: 1_800_000,
     secrets: [secret, authorization.slice(6)],
+    apiPaths: {
+      quotes: (symbols) => `/marketdata/v1/quotes?symbols=${encodeURIComponent(symbols.join(","))}`,
+      accounts: "/trader/v1/accounts",
+      accountNumbers: "/trader/v1/accounts/accountNumbers",
+    },
     authorizationURL: (pkce) =>
       authorizationRequestURL(joinURL(base, "/v1/oauth/authorize"), { client_id: clientId, redirect_uri: redirectURI }, pkce),
     tokenRequest(grant) {

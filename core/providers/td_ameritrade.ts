@@ -65,6 +65,10 @@ export function tdAmeritrade(options: TDAmeritradeOptions): Provider {
     apiBaseURL: joinURL(apiBase, "/v1"),
     defaultAccessLifetimeMs: 1_800_000,
     secrets: [],
+    apiPaths: {
+      quotes: (symbols) => `/marketdata/quotes?apikey=${encodeURIComponent(bare)}&symbol=${encodeURIComponent(symbols.join(","))}`,
+      accounts: "/accounts",
+    },
     authorizationURL: (pkce) =>
       authorizationRequestURL(joinURL(authBase, "/auth"), { redirect_uri: redirectURI, client_id: oauthId }, pkce),
     tokenRequest(grant: TokenGrant) {

@@ -275,6 +275,31 @@ describe("expiry", () => {
     expect((await session.status()).state).toBe("authenticated");
   });
 
+  it("the clock passing the refresh token's death is an expired transition that subscribers hear", async () => {
+    const session = sw();
+    await emulatorLogin(session);
+    const seen: string[] = [];
+    session.subscribe((e) => void (e.type === "state" && seen.push(`${e.previous}→${e.state}`)));
+    clock.now += 7 * DAY + MIN;
+    // The state is what the session last read: the next read finds the death and says so once.
+    expect(session.state).toBe("authenticated");
+    expect((await session.status()).state).toBe("expired");
+    await session.status();
+    expect(seen).toEqual(["authenticated→expired"]);
+    expect(session.state).toBe("expired");
+  });
+
+  it("a rejected refresh token is an expired transition that subscribers hear", async () => {
+    const store = new MemoryStore();
+    const session = sw({ store });
+    await emulatorLogin(session);
+    const seen: string[] = [];
+    session.subscribe((e) => void (e.type === "state" && seen.push(`${e.previous}→${e.state}`)));
+    await store.save({ ...(await store.load())!, refreshToken: "I0.not-a-real-refresh-token@", accessExpiresAt: clock.now - 1 });
+    await expect(session.refresh({ force: true })).rejects.toThrow(TknExpError);
+    expect(seen).toEqual(["authenticated→expired"]);
+  });
+
   it("logout clears the store; then accessToken() asks for a login", async () => {
     const store = new MemoryStore();
     const session = td({ store });
@@ -349,5 +374,42 @@ describe("short-lived tokens", () => {
     } finally {
       emu.emulator.configure({ accessTokenLifetimeS: 1800 });
     }
+  });
+});
+
+describe("the session owns its store", () => {
+  it("has no store or lock for callers to reach through", () => {
+    const session = td();
+    expect("store" in session).toBe(false);
+    expect("lock" in session).toBe(false);
+  });
+
+  it("tokens() reads the store now, and takes in what another process saved", async () => {
+    const store = new MemoryStore();
+    const a = td({ store });
+    const b = td({ store });
+    expect(await a.tokens()).toBeNull();
+    await emulatorLogin(b);
+    const seen: string[] = [];
+    a.subscribe((e) => void seen.push(e.type === "state" ? `${e.previous}→${e.state}` : e.type));
+    expect((await a.tokens())?.accessToken).toBe((await store.load())?.accessToken);
+    expect(a.state).toBe("authenticated");
+    expect(seen).toEqual(["unauthenticated→authenticated", "tokens"]);
+  });
+
+  it("saveTokens() stores tokens got elsewhere under the lock, and the state follows", async () => {
+    const store = new MemoryStore();
+    const session = td({ store });
+    const tokens: StoredTokens = { accessToken: "at", tokenType: "Bearer", accessExpiresAt: clock.now + 30 * MIN, authorizedAt: clock.now };
+    await session.saveTokens(tokens);
+    expect(await store.load()).toEqual(tokens);
+    expect(session.state).toBe("authenticated");
+    expect(await session.accessToken()).toBe("at");
+  });
+
+  it("storePath is the file of a file store, and nothing for others", () => {
+    expect(td().storePath).toBeUndefined();
+    const file = { path: "/srv/app/td_state.json", load: async () => null, save: async () => {}, clear: async () => {} };
+    expect(td({ store: file }).storePath).toBe("/srv/app/td_state.json");
   });
 });

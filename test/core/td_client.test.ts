@@ -9,6 +9,7 @@ import { DEFAULT_TD_APP, startEmulator } from "../../emulator/mod.ts";
 import { accountNumbers } from "../../emulator/_market_data.ts";
 import { ExdLmtError, ForbidError, GeneralError, NotFndError, NotNulError, ServerError, TknExpError } from "../../core/errors.ts";
 import { MemoryStore } from "../../core/memory_store.ts";
+import { oauth2 } from "../../core/providers/oauth2.ts";
 import { tdAmeritrade } from "../../core/providers/td_ameritrade.ts";
 import { TDClient } from "../../adapters/local/mod.ts";
 import { approvedRedirect } from "../helpers/login.ts";
@@ -149,6 +150,20 @@ describe("TDClient", () => {
       prompt: async () => "https://127.0.0.1:8080/callback?code=stale&state=wrong",
     });
     await expect(client.login()).rejects.toThrow(/state does not match/);
+  });
+
+  it("asks the provider for its API paths, and says so when it has none", async () => {
+    const client = new TDClient({
+      provider: oauth2({
+        authorizationEndpoint: `${emu.url}/auth`,
+        tokenEndpoint: `${emu.url}/token`,
+        clientId: "A",
+        redirectURI: "https://127.0.0.1",
+      }),
+      store: new MemoryStore(),
+    });
+    await expect(client.getQuotes(["MSFT"])).rejects.toThrow(/TDClient knows no market-data or account endpoints of 127\.0\.0\.1:\d+/);
+    await expect(client.getAccounts()).rejects.toThrow(TypeError);
   });
 
   it("rejects a bad authFlow and empty instruments with a TypeError naming them", () => {
