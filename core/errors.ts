@@ -75,8 +75,17 @@ export class TknExpError extends TDError {
   }
 }
 
-/** An API error response: the status and a (truncated) body, as the seed's classes carried. */
-abstract class APIError extends TDError {
+/**
+ * An error response of the brokerage API (not of its token endpoint): the status and a
+ * (truncated) body, as the Python library's classes carried. The base of `ForbidError`,
+ * `NotNulError`, `NotFndError`, `ExdLmtError`, `ServerError` and `GeneralError`.
+ *
+ * @example
+ * ```ts
+ * catch (err) { if (err instanceof APIError) console.log(err.status, err.body); }
+ * ```
+ */
+export abstract class APIError extends TDError {
   /** The response body as text, cut to 2,000 characters. */
   readonly body: string;
   constructor(code: TDErrorCode, message: string, body: string, options?: TDErrorOptions) {

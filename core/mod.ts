@@ -12,8 +12,21 @@
  * @module
  */
 
+// What a program uses: the session and its options, the providers, the stores and locks of the
+// core and the interfaces adapters implement, the error classes, the pure state machine, and the
+// Python library's TDClient and TDAuth. The README lists each; internals stay in their modules.
+export { AuthSession, type AuthSessionOptions, type CompleteOptions, type SessionEvent, type SessionStatus } from "./session.ts";
+export type { RetryOptions } from "./token_request.ts";
+export type { RandomSource } from "./_random.ts";
+export { tdAmeritrade, type TDAmeritradeOptions } from "./providers/td_ameritrade.ts";
+export { schwab, type SchwabOptions } from "./providers/schwab.ts";
+export { oauth2, type OAuth2Options } from "./providers/oauth2.ts";
+export type { APIPaths, Provider, RefreshExpiryInput, TokenGrant } from "./provider.ts";
+export { MemoryStore } from "./memory_store.ts";
+export { InProcessLock } from "./in_process_lock.ts";
 export type { AuthState, Lock, LockAcquireOptions, Release, StoredTokens, TokenResponse, TokenStore } from "./types.ts";
 export {
+  APIError,
   AuthorizationError,
   ExdLmtError,
   ForbidError,
@@ -31,29 +44,8 @@ export {
   TokenRequestError,
   TokenResponseError,
 } from "./errors.ts";
-export {
-  AUTH_EVENTS,
-  AUTH_STATES,
-  type AuthEvent,
-  type AuthSnapshot,
-  deriveState,
-  expiryReason,
-  type PendingAuthorization,
-  transition,
-} from "./state_machine.ts";
-export { checkRedirectURI, type Provider, type RefreshExpiryInput, type TokenGrant } from "./provider.ts";
-export { tdAmeritrade, type TDAmeritradeOptions } from "./providers/td_ameritrade.ts";
-export { schwab, type SchwabOptions } from "./providers/schwab.ts";
-export { oauth2, type OAuth2Options } from "./providers/oauth2.ts";
-export { parseCallback, type ParsedCallback } from "./callback.ts";
-export { classifyTokenReply, isDeadGrantError, type TokenOutcome, tokensFromResponse } from "./token_response.ts";
-export { requestToken, type RetryOptions, type TokenRequestContext } from "./token_request.ts";
-export { apiError } from "./api_errors.ts";
-export { MemoryStore } from "./memory_store.ts";
-export { InProcessLock } from "./in_process_lock.ts";
-export { AuthSession, type AuthSessionOptions, type CompleteOptions, type SessionEvent, type SessionStatus } from "./session.ts";
+export { type AuthEvent, type AuthSnapshot, type PendingAuthorization, transition } from "./state_machine.ts";
 export { TDClient, type TDClientOptions } from "./td_client.ts";
 export { TDAuth, type TDAuthOptions } from "./td_auth.ts";
 export type { ClientRuntime } from "./client_runtime.ts";
-export { type TDState, type TokenDict, toTDState, toTokenDict } from "./td_state.ts";
-export { redact } from "./_redact.ts";
+export type { TDState, TokenDict } from "./td_state.ts";

@@ -19,7 +19,8 @@
  *
  * @example
  * ```ts
- * import { createWorker, schwab } from "tdauth/worker"; // not from "tdauth": see the providers below
+ * import { schwab } from "tdauth"; // the core alone in a Worker: no nodejs_compat needed
+ * import { createWorker } from "tdauth/worker";
  * export default createWorker({
  *   provider: (env) => schwab({ clientId: env.APP_KEY as string, clientSecret: env.APP_SECRET as string, redirectURI: "https://auth.example.workers.dev/callback" }),
  * });
@@ -41,13 +42,6 @@ import { securityHeaders } from "../_shared/headers.ts";
 import { parseKey } from "../_shared/key.ts";
 import { openPending, readCookie, sealPending, setCookie } from "./_cookie.ts";
 import { loginFormPage } from "./_login_form.ts";
-
-// The providers, from here too, so a Worker can take everything from one import ("tdauth" also
-// has them, and resolves to core/portable.ts under the "workerd" condition).
-export { oauth2, type OAuth2Options } from "../../core/providers/oauth2.ts";
-export { schwab, type SchwabOptions } from "../../core/providers/schwab.ts";
-export { tdAmeritrade, type TDAmeritradeOptions } from "../../core/providers/td_ameritrade.ts";
-export type { Provider } from "../../core/provider.ts";
 
 /**
  * A Worker's bindings: KV namespaces, secrets, variables.
