@@ -40,7 +40,7 @@ const shared = {
   // Keep "node:fs" as written (tsup strips the prefix by default): Workers' nodejs_compat and
   // bundlers targeting Workers only recognise the node: form as built-in.
   removeNodeProtocol: false,
-  external: [/^node:/, "jose", "hono", /^hono\//, "@hono/node-server", "@peculiar/x509", "reflect-metadata"],
+  external: [/^node:/, "jose", "hono", /^hono\//, "@hono/node-server", "@peculiar/x509", "reflect-metadata"] as (string | RegExp)[],
 } as const;
 
 const cliEntry = "cli/main";
@@ -64,7 +64,7 @@ if (cliSource === undefined) throw new Error(`jsr.json exports no ${cliEntry}.ts
  * ```
  */
 export async function buildBin(): Promise<void> {
-  const externals: readonly (string | RegExp)[] = shared.external;
+  const externals = shared.external;
   const bundle = await rollup({
     input: { tdauth: "cli/bin.ts" },
     external: (id) => externals.some((e) => (typeof e === "string" ? id === e || id.startsWith(`${e}/`) : e.test(id))),

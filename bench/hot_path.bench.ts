@@ -1,4 +1,4 @@
-// Issue 7.1: accessToken() with a fresh token against the floor, an `async () => cached`
+// accessToken() with a fresh token against the floor, an `async () => cached`
 // function, measured side by side in interleaved rounds (medians of ops/s and of the per-round
 // ratio). Again with a FileStore + FileLock configured, counting store/lock operations and every
 // node:fs call during the run (both must be 0).

@@ -62,7 +62,7 @@ export class TDError extends Error {
 
 /**
  * The session cannot produce a token without the user: log in again. Also thrown when an API call
- * still gets 401 after one forced refresh (the seed's meaning).
+ * still gets 401 after one forced refresh (the Python library's meaning).
  *
  * @example
  * ```ts
@@ -108,7 +108,7 @@ export class ForbidError extends APIError {
 }
 
 /**
- * HTTP 400: a required value was missing or malformed (the seed's "null value" error).
+ * HTTP 400: a required value was missing or malformed (the Python library's "null value" error).
  * @example
  * ```ts
  * catch (err) { if (err instanceof NotNulError) console.log(err.body); }

@@ -1,5 +1,5 @@
 /**
- * `TDAuth`: the seed's `FlaskTDAuth`, the OAuth helper behind its callback server.
+ * `TDAuth`: the Python library's `FlaskTDAuth`, the OAuth helper behind its callback server.
  * @module
  */
 
@@ -31,7 +31,7 @@ export interface TDAuthOptions {
 }
 
 /**
- * The seed's `FlaskTDAuth`.
+ * The Python library's `FlaskTDAuth`.
  *
  * @example
  * ```ts
@@ -71,7 +71,7 @@ export class TDAuth {
     return this.#session;
   }
 
-  /** The authorization URL and its `state` (the seed returned the pair as a tuple). */
+  /** The authorization URL and its `state` (the Python library returned the pair as a tuple). */
   async authorizationURL(): Promise<{ url: string; state: string }> {
     return await (await this.session()).authorize();
   }
@@ -101,7 +101,7 @@ export class TDAuth {
     return toTDState(tokens);
   }
 
-  /** Same as `saveToken`, for the seed's name of the write step. */
+  /** Same as `saveToken`, for the Python library's name of the write step. */
   async saveState(tokenDict: Partial<TokenDict>): Promise<void> {
     await this.saveToken(tokenDict);
   }

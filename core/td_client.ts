@@ -14,7 +14,7 @@ import { type TDState, type TokenDict, toTDState, toTokenDict } from "./td_state
 import type { Lock, TokenStore } from "./types.ts";
 
 /**
- * Options of {@link TDClient}: the seed's arguments, camel-cased, plus injection points.
+ * Options of {@link TDClient}: the Python library's arguments, camel-cased, plus injection points.
  * @example
  * ```ts
  * const options: TDClientOptions = { clientId: "APPKEY", redirectURI: "https://127.0.0.1", credentialsPath: "./td_state.json" };
@@ -47,7 +47,7 @@ export interface TDClientOptions {
 }
 
 /**
- * The seed's `TDClient`.
+ * The Python library's `TDClient`.
  *
  * @example
  * ```ts
@@ -126,12 +126,12 @@ export class TDClient {
     return true;
   }
 
-  /** Clears the stored tokens (the seed's `logout()` only forgot them in memory). */
+  /** Clears the stored tokens (the Python library's `logout()` only forgot them in memory). */
   async logout(): Promise<void> {
     await (await this.session()).logout();
   }
 
-  /** Refreshes the access token now and returns the seed's state dict. */
+  /** Refreshes the access token now and returns the Python library's state dict. */
   async grabAccessToken(): Promise<TDState> {
     const session = await this.session();
     await session.refresh({ force: true });

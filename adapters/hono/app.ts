@@ -1,5 +1,5 @@
 /**
- * The callback app: the seed's Flask routes (`/`, `/login`, `/login/callback`, `/login/refresh`,
+ * The callback app: the Python library's Flask routes (`/`, `/login`, `/login/callback`, `/login/refresh`,
  * `/shutdown`) plus the path of the provider's redirect URI, as a Hono app.
  * @module
  */
@@ -13,7 +13,7 @@ import { loopbackHostOnly, randomToken, sameSecret, secureResponses } from "./_g
 import { errorPage, statusPage, successPage } from "../_shared/pages.ts";
 
 /**
- * Options of {@link createAuthApp}: a session, or a seed `TDClient` (its session is used).
+ * Options of {@link createAuthApp}: a session, or a `TDClient` (its session is used).
  * @example
  * ```ts
  * const options: AuthAppOptions = { session };

@@ -20,7 +20,7 @@ import { listen, type Listening, type TLSFiles } from "./_listen.ts";
  * ```
  */
 export interface RunOptions {
-  /** Close the server after the first successful login (the seed's `close_after`). */
+  /** Close the server after the first successful login (the Python library's `close_after`). */
   closeAfter?: boolean;
   /** Default: the redirect URI's port. 0 picks a free one. */
   port?: number;
@@ -134,7 +134,7 @@ export async function run(app: AuthApp, options: RunOptions = {}): Promise<RunRe
 }
 
 /**
- * Stops every server `run()` started in this process (the seed's `shutdown_server()`).
+ * Stops every server `run()` started in this process (the Python library's `shutdown_server()`).
  *
  * @example
  * ```ts

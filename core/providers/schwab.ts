@@ -1,6 +1,6 @@
 /**
  * The Charles Schwab Trader API profile: a confidential client (HTTP Basic), https callback,
- * refresh tokens hard-capped at 7 days from the interactive login (PROTOCOL.md part C).
+ * refresh tokens hard-capped at 7 days from the interactive login.
  * @module
  */
 

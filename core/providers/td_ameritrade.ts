@@ -1,6 +1,6 @@
 /**
  * The TD Ameritrade profile: a public client whose id carries `@AMER.OAUTHAP`, refresh tokens
- * for 90 days renewed with `access_type=offline` (PROTOCOL.md part B).
+ * for 90 days renewed with `access_type=offline`.
  * @module
  */
 
@@ -37,7 +37,7 @@ export interface TDAmeritradeOptions {
 const SUFFIX = "@AMER.OAUTHAP";
 
 /**
- * The TD Ameritrade OAuth profile (the API was retired on 2024-05-13; kept for the seed and the
+ * The TD Ameritrade OAuth profile (the API was retired on 2024-05-13; kept for the Python library's API and the
  * emulator).
  *
  * @example

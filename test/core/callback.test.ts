@@ -11,7 +11,7 @@ describe("parseCallback", () => {
     expect(p).toMatchObject({ kind: "url", code: "C0.abc.def@", state: "xyz" });
     expect(p.params.session).toBe("46b9");
   });
-  it("finds code when it is not the first parameter (the seed took the first value)", () => {
+  it("finds code when it is not the first parameter (the Python library took the first value)", () => {
     expect(parseCallback("https://localhost/?state=abc&code=XYZ").code).toBe("XYZ");
   });
   it("decodes a percent-encoded TD code exactly once", () => {

@@ -1,4 +1,4 @@
-// The exact requests each profile makes (PROTOCOL.md parts B and C), and argument checks.
+// The exact requests each profile makes (TD Ameritrade's and Schwab's documented OAuth), and argument checks.
 import { describe, expect, it } from "vitest";
 import { oauth2 } from "../../core/providers/oauth2.ts";
 import { schwab } from "../../core/providers/schwab.ts";

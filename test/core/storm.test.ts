@@ -1,4 +1,4 @@
-// The refresh storm of issue 3: 8 OS processes share one session (file, Redis or Deno KV) for
+// The refresh storm: 8 OS processes share one session (file, Redis or Deno KV) for
 // 10 s against the emulator with 2-second access tokens and refresh-token rotation with reuse
 // detection. One refresh per expiry window, no reuse, everyone authenticated at the end.
 import { spawn } from "node:child_process";

@@ -1,5 +1,5 @@
-// Seed parity: the Python library's usage examples, translated (examples/seed/), run as real
-// processes against the emulator, and TDClient's error mapping (PROTOCOL.md `_make_request`).
+// The Python library's usage examples, translated (examples/td_client/), run as real
+// processes against the emulator, and TDClient's error mapping (the Python library's `_make_request`).
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -21,7 +21,7 @@ let dir: string;
 
 beforeAll(async () => {
   emu = await startEmulator({ port: 0, autoApprove: true });
-  dir = mkdtempSync(join(tmpdir(), "tdauth-seed-"));
+  dir = mkdtempSync(join(tmpdir(), "tdauth-td-client-"));
 });
 afterAll(async () => {
   await emu.close();
@@ -31,7 +31,7 @@ afterAll(async () => {
 /** Runs an example; when it prints the login URL, approves it and pastes the redirect. */
 function runExample(name: string, credentials: string): Promise<{ out: string; prompted: boolean }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", join(root, "examples/seed", name)], {
+    const child = spawn(process.execPath, ["--import", "tsx", join(root, "examples/td_client", name)], {
       cwd: root,
       env: {
         ...process.env,
@@ -61,7 +61,7 @@ function runExample(name: string, credentials: string): Promise<{ out: string; p
 
 const lastJSON = (out: string): Record<string, unknown> => JSON.parse(out.trim().split("\n").pop()!);
 
-describe("the seed's usage examples, in TypeScript, against the emulator", () => {
+describe("the Python library's usage examples, in TypeScript, against the emulator", () => {
   it("usage.ts logs in by pasting the redirect URL, then gets quotes", async () => {
     const credentials = join(dir, "usage", "td_state.json");
     const first = await runExample("usage.ts", credentials);
@@ -113,7 +113,7 @@ describe("TDClient", () => {
     [503, ServerError],
     [502, GeneralError],
     [418, GeneralError],
-  ])("maps HTTP %i to the seed's %o", async (status, type) => {
+  ])("maps HTTP %i to the Python library's %o", async (status, type) => {
     const client = await loggedIn();
     emu.emulator.injectFault({ target: "api", kind: "status", status, count: 1 });
     const error = await client.getAccounts().catch((e: unknown) => e);

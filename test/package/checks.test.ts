@@ -248,8 +248,8 @@ describe("a Worker bundle of the installed package in workerd", () => {
         await session.complete(redirect);
         await session.accessToken();
         // The Worker's TDClient has no credentials file: it says what to pass instead.
-        const seed = await new TDClient({ provider: session.provider }).session().then(() => "", (e) => e.message);
-        return Response.json({ state: (await session.status()).state, stored: (await env.TOKENS.get("tokens")) !== null, seed });
+        const client = await new TDClient({ provider: session.provider }).session().then(() => "", (e) => e.message);
+        return Response.json({ state: (await session.status()).state, stored: (await env.TOKENS.get("tokens")) !== null, client });
       } };`,
     );
     const result = await build({
@@ -280,7 +280,7 @@ describe("a Worker bundle of the installed package in workerd", () => {
       expect(JSON.parse(text)).toEqual({
         state: "authenticated",
         stored: true,
-        seed: expect.stringMatching(/no file system.*pass \{ store \}/),
+        client: expect.stringMatching(/no file system.*pass \{ store \}/),
       });
     } finally {
       await mf.dispose();

@@ -1,4 +1,4 @@
-// Files move both ways between tdauth and the Python `td` library (PROTOCOL.md A.3, A.7).
+// Files move both ways between tdauth and the Python `td` library (its credentials file's keys and dates).
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";

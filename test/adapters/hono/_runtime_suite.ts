@@ -46,7 +46,7 @@ async function plainGet(url: string): Promise<Reply> {
   return { status: response.status, location: response.headers.get("location"), text: await response.text() };
 }
 
-/** A GET that trusts exactly `ca`, the way each runtime does it (TOOLCHAIN.md). */
+/** A GET that trusts exactly `ca`, the way each runtime does it (undici Agent, Deno.createHttpClient, Bun's tls option). */
 async function trustingGet(ca: string): Promise<Get> {
   if (runtime === "deno") {
     const Deno = (globalThis as unknown as { Deno: { createHttpClient(o: { caCerts: string[] }): { close(): void } } }).Deno;

@@ -1,8 +1,8 @@
-// The seed README's "Usage" example: log in, then quotes for one and for two symbols.
+// The Python library's README's "Usage" example: log in, then quotes for one and for two symbols.
 import { TDClient } from "tdauth";
-import { seedConfig } from "./_config.ts";
+import { exampleConfig } from "./_config.ts";
 
-const config = seedConfig();
+const config = exampleConfig();
 
 // Create a new session; the credentials file keeps the tokens between runs.
 const tdSession = new TDClient({

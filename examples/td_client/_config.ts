@@ -1,9 +1,9 @@
-// Where the seed examples get what the Python samples hard-coded as '<CLIENT_ID>' etc.:
+// Where the TDClient examples get what the Python samples hard-coded as '<CLIENT_ID>' etc.:
 // environment variables, so the same files run against TD, Schwab or the local emulator.
 import { type Provider, schwab, tdAmeritrade } from "tdauth";
 
-/** The settings every seed example needs. */
-export interface SeedConfig {
+/** The settings every TDClient example needs. */
+export interface ExampleConfig {
   clientId: string;
   redirectURI: string;
   credentialsPath: string;
@@ -12,7 +12,7 @@ export interface SeedConfig {
 }
 
 /** Reads TDAUTH_CLIENT_ID, TDAUTH_REDIRECT_URI, TDAUTH_CREDENTIALS, TDAUTH_ACCOUNT, TDAUTH_BASE_URL. */
-export function seedConfig(): SeedConfig {
+export function exampleConfig(): ExampleConfig {
   const env = process.env;
   const clientId = env.TDAUTH_CLIENT_ID ?? "<CLIENT_ID>";
   const redirectURI = env.TDAUTH_REDIRECT_URI ?? "https://127.0.0.1";

@@ -1,9 +1,9 @@
-// The seed's login/logout cycle: log in, grab a fresh access token and a new refresh token,
-// then log out (which, unlike the seed, really clears the stored tokens).
+// The Python library's login/logout cycle: log in, grab a fresh access token and a new refresh token,
+// then log out (which, unlike the Python library, really clears the stored tokens).
 import { TDClient } from "tdauth";
-import { seedConfig } from "./_config.ts";
+import { exampleConfig } from "./_config.ts";
 
-const config = seedConfig();
+const config = exampleConfig();
 const tdClient = new TDClient({
   clientId: config.clientId,
   redirectURI: config.redirectURI,

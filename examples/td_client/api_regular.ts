@@ -1,9 +1,9 @@
-// The seed's samples/api_regular.py: quotes for a stock, an option, a future, a forex pair and
+// The Python library's samples/api_regular.py: quotes for a stock, an option, a future, a forex pair and
 // two stocks, then one account with its orders.
 import { TDClient } from "tdauth";
-import { seedConfig } from "./_config.ts";
+import { exampleConfig } from "./_config.ts";
 
-const config = seedConfig();
+const config = exampleConfig();
 
 const tdClient = new TDClient({
   clientId: config.clientId,
