@@ -101,8 +101,9 @@ export default defineConfig([
     // the local runtime's lazy import() of the file store, lock, terminal prompt and browser login stays lazy.
     splitting: true,
     outExtension: ({ format }) => ({ js: format === "cjs" ? ".cjs" : ".js" }),
-    onSuccess: async () => {
+    onSuccess: () => {
       buildTypes(outDir);
+      return Promise.resolve();
     },
   },
   // The CLI gets a chunk graph of its own: `tdauth token` then loads only what it needs instead of

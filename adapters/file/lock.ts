@@ -215,6 +215,8 @@ export class FileLock implements Lock {
     };
     const timer = setInterval(beat, this.#heartbeatMs);
     timer.unref?.();
+    // Synchronous fs work behind the Promise-returning Release: async turns its throws into rejections.
+    // deno-lint-ignore require-await
     return async () => {
       if (!open) return;
       open = false;

@@ -28,7 +28,7 @@ async function backend(): Promise<{ store: TokenStore; lock: Lock; close: () => 
     return {
       store: new RedisStore(client, { prefix }),
       lock: new RedisLock(client, { prefix }),
-      close: async () => void client.disconnect(),
+      close: () => Promise.resolve(void client.disconnect()),
     };
   }
   const deno = (globalThis as unknown as { Deno: { openKv(path: string): Promise<unknown> } }).Deno;
@@ -38,7 +38,7 @@ async function backend(): Promise<{ store: TokenStore; lock: Lock; close: () => 
   return {
     store: new KvStore(kv as never),
     lock: new KvLock(kv as never, { ttlMs: 5_000 }),
-    close: async () => (kv as { close(): void }).close(),
+    close: () => Promise.resolve((kv as { close(): void }).close()),
   };
 }
 

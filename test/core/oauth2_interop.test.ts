@@ -15,8 +15,9 @@ let server: Server;
 let issuer: string;
 
 beforeAll(async () => {
-  let handler: ((req: never, res: never) => void) | undefined;
-  server = createServer((req, res) => handler!(req as never, res as never));
+  // The server listens first (the issuer names its port); the provider answers once made.
+  const app: { handler?: (req: never, res: never) => void } = {};
+  server = createServer((req, res) => app.handler!(req as never, res as never));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const provider = new Provider(issuer, {
@@ -33,7 +34,7 @@ beforeAll(async () => {
   });
   // Silence its warnings about the in-memory adapter and development keys: this is a test.
   provider.on("server_error", (_ctx: unknown, err: Error) => console.error("oidc-provider:", err));
-  handler = provider.callback() as never;
+  app.handler = provider.callback() as never;
 });
 afterAll(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -409,7 +409,12 @@ describe("the session owns its store", () => {
 
   it("storePath is the file of a file store, and nothing for others", () => {
     expect(td().storePath).toBeUndefined();
-    const file = { path: "/srv/app/td_state.json", load: async () => null, save: async () => {}, clear: async () => {} };
+    const file = {
+      path: "/srv/app/td_state.json",
+      load: () => Promise.resolve(null),
+      save: () => Promise.resolve(),
+      clear: () => Promise.resolve(),
+    };
     expect(td({ store: file }).storePath).toBe("/srv/app/td_state.json");
   });
 });

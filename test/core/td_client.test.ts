@@ -98,7 +98,7 @@ describe("TDClient", () => {
       provider: tdAmeritrade({ clientId: DEFAULT_TD_APP.clientId, redirectURI: DEFAULT_TD_APP.redirectURIs[0]!, baseURL: emu.url }),
       store: new MemoryStore(),
       log: () => {},
-      prompt: async () => "",
+      prompt: () => Promise.resolve(""),
     });
     await client.exchangeCodeForToken({ code: await approvedRedirect(await client.grabURL()) });
     return client;
@@ -147,7 +147,7 @@ describe("TDClient", () => {
       provider: tdAmeritrade({ clientId: DEFAULT_TD_APP.clientId, redirectURI: DEFAULT_TD_APP.redirectURIs[0]!, baseURL: emu.url }),
       store: new MemoryStore(),
       log: () => {},
-      prompt: async () => "https://127.0.0.1:8080/callback?code=stale&state=wrong",
+      prompt: () => Promise.resolve("https://127.0.0.1:8080/callback?code=stale&state=wrong"),
     });
     await expect(client.login()).rejects.toThrow(/state does not match/);
   });

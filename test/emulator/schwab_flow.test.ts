@@ -59,7 +59,10 @@ describe("Schwab code flow over HTTP", () => {
     expect(tokens.id_token).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
 
     const auth = bearer(tokens.access_token as string);
-    const quotes = (await (await call("/marketdata/v1/quotes?symbols=AAPL,MSFT&fields=quote", auth)).json()) as Record<string, any>;
+    const quotes = (await (await call("/marketdata/v1/quotes?symbols=AAPL,MSFT&fields=quote", auth)).json()) as Record<
+      string,
+      { quote: object }
+    >;
     expect(quotes.AAPL).toMatchObject({ assetMainType: "EQUITY", symbol: "AAPL", realtime: true });
     expect(Object.keys(quotes.AAPL.quote)).toEqual(expect.arrayContaining(["bidPrice", "askPrice", "lastPrice", "totalVolume"]));
     const single = (await (await call("/marketdata/v1/%2FES/quotes", auth)).json()) as Record<string, unknown>;
@@ -70,10 +73,12 @@ describe("Schwab code flow over HTTP", () => {
     >;
     expect(numbers.length).toBeGreaterThan(0);
     expect(numbers[0]!.hashValue).toMatch(/^[0-9A-F]{64}$/);
-    const one = (await (await call(`/trader/v1/accounts/${numbers[0]!.hashValue}?fields=positions`, auth)).json()) as any;
+    const one = (await (await call(`/trader/v1/accounts/${numbers[0]!.hashValue}?fields=positions`, auth)).json()) as {
+      securitiesAccount: { accountNumber: string; positions: unknown[] };
+    };
     expect(one.securitiesAccount.accountNumber).toBe(numbers[0]!.accountNumber);
     expect(one.securitiesAccount.positions.length).toBeGreaterThan(0);
-    const all = (await (await call("/trader/v1/accounts", auth)).json()) as any[];
+    const all = (await (await call("/trader/v1/accounts", auth)).json()) as Array<{ securitiesAccount: object }>;
     expect(all[0].securitiesAccount).not.toHaveProperty("positions");
 
     const missing = await call("/trader/v1/accounts/DEADBEEF", auth);

@@ -18,7 +18,7 @@ function findRedisServer(): string | null {
   return null;
 }
 
-async function freePort(): Promise<number> {
+function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);
@@ -117,7 +117,7 @@ export async function connect(lib: ClientLib, url: string): Promise<AnyClient> {
     return {
       client: c,
       raw: { get: (k) => c.get(k), set: (k, v) => c.set(k, v), del: (k) => c.del(k), pttl: (k) => c.pttl(k) },
-      close: async () => void c.disconnect(),
+      close: () => Promise.resolve(void c.disconnect()),
     };
   }
   const { createClient } = await import("redis");
@@ -131,6 +131,6 @@ export async function connect(lib: ClientLib, url: string): Promise<AnyClient> {
       del: (k) => c.del(k),
       pttl: async (k) => Number(await c.pTTL(k)),
     },
-    close: async () => void c.destroy(),
+    close: () => Promise.resolve(void c.destroy()),
   };
 }

@@ -20,17 +20,17 @@ const loop = (overrides: Partial<LeaseLoop> & Pick<LeaseLoop, "attempt">): Lease
 
 const held = (extend: () => Promise<boolean>, released: string[] = []): Lease => ({
   extend,
-  release: async () => void released.push("released"),
+  release: () => Promise.resolve(void released.push("released")),
 });
 
 describe("acquireLease", () => {
   it("polls until the clock passes the deadline, then throws a LockTimeoutError naming the lock", async () => {
     const clock = manualClock();
     let attempts = 0;
-    const attempt = async (): Promise<Lease | null> => {
+    const attempt = (): Promise<Lease | null> => {
       attempts++;
       clock.advance(1_000); // each try takes a second of the test's clock, none of the real one
-      return null;
+      return Promise.resolve(null);
     };
     const error = await acquireLease(loop({ attempt, timeoutMs: 5_000, now: clock.now })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LockTimeoutError);
@@ -41,7 +41,7 @@ describe("acquireLease", () => {
   it("takes a lease that frees up before the deadline", async () => {
     const clock = manualClock();
     let attempts = 0;
-    const attempt = async (): Promise<Lease | null> => (++attempts < 3 ? null : held(async () => true));
+    const attempt = (): Promise<Lease | null> => Promise.resolve(++attempts < 3 ? null : held(() => Promise.resolve(true)));
     const release = await acquireLease(loop({ attempt, timeoutMs: 5_000, now: clock.now }));
     expect(attempts).toBe(3);
     await release();
@@ -50,14 +50,14 @@ describe("acquireLease", () => {
   it("reports a lease lost once it could not be extended for ttlMs by the clock", async () => {
     const clock = manualClock();
     let extensions = 0;
-    const extend = async (): Promise<boolean> => {
+    const extend = (): Promise<boolean> => {
       extensions++;
       clock.advance(400);
-      throw new Error("backend unreachable");
+      return Promise.reject(new Error("backend unreachable"));
     };
     let lost!: (error: Error) => void;
     const reported = new Promise<Error>((resolve) => (lost = resolve));
-    const release = await acquireLease(loop({ attempt: async () => held(extend), now: clock.now, onLost: lost }));
+    const release = await acquireLease(loop({ attempt: () => Promise.resolve(held(extend)), now: clock.now, onLost: lost }));
     const error = await reported;
     expect(error.message).toBe('Test lock "k" may be lost: it could not be extended for 1000 ms');
     expect((error.cause as Error).message).toBe("backend unreachable");
@@ -70,7 +70,9 @@ describe("acquireLease", () => {
     const released: string[] = [];
     let lost!: (error: Error) => void;
     const reported = new Promise<Error>((resolve) => (lost = resolve));
-    const release = await acquireLease(loop({ attempt: async () => held(async () => false, released), onLost: lost }));
+    const release = await acquireLease(
+      loop({ attempt: () => Promise.resolve(held(() => Promise.resolve(false), released)), onLost: lost }),
+    );
     expect((await reported).message).toBe('Test lock "k" was lost: it expired and another owner took it');
     await Promise.all([release(), release()]);
     expect(released).toEqual(["released"]);
@@ -80,9 +82,9 @@ describe("acquireLease", () => {
     const released: string[] = [];
     const controller = new AbortController();
     const reason = new Error("caller gone");
-    const attempt = async (): Promise<Lease> => {
+    const attempt = (): Promise<Lease> => {
       controller.abort(reason);
-      return held(async () => true, released);
+      return Promise.resolve(held(() => Promise.resolve(true), released));
     };
     await expect(acquireLease(loop({ attempt, signal: controller.signal }))).rejects.toBe(reason);
     expect(released).toEqual(["released"]);

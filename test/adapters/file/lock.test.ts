@@ -1,5 +1,5 @@
 // FileLock: mutual exclusion across processes, stale takeover, owner-only release, timeouts.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { existsSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { FileLock } from "../../../adapters/file/lock.ts";

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_SCHWAB_APP, startEmulator } from "../../../emulator/mod.ts";
+import { startEmulator } from "../../../emulator/mod.ts";
 import { AuthorizationError } from "../../../core/errors.ts";
 import { MemoryStore } from "../../../core/memory_store.ts";
 import { schwab } from "../../../core/providers/schwab.ts";

@@ -13,21 +13,26 @@ function memoryNamespace() {
   return {
     data,
     puts,
-    async get(key: string, type?: "text"): Promise<string | null> {
-      if (type !== undefined && type !== "text") throw new Error(`unexpected type ${type}`);
-      return data.get(key) ?? null;
+    // Promise-returning like the binding, and throwing inside the promise as it does.
+    get(key: string, type?: "text"): Promise<string | null> {
+      if (type !== undefined && type !== "text") return Promise.reject(new Error(`unexpected type ${type}`));
+      return Promise.resolve(data.get(key) ?? null);
     },
-    async put(key: string, value: string, options?: { expirationTtl?: number }): Promise<void> {
-      if (typeof value !== "string") throw new TypeError("Workers KV stores strings here");
-      if (options?.expirationTtl !== undefined && options.expirationTtl < 60) throw new Error("expirationTtl must be at least 60");
+    put(key: string, value: string, options?: { expirationTtl?: number }): Promise<void> {
+      if (typeof value !== "string") return Promise.reject(new TypeError("Workers KV stores strings here"));
+      if (options?.expirationTtl !== undefined && options.expirationTtl < 60) {
+        return Promise.reject(new Error("expirationTtl must be at least 60"));
+      }
       puts.push({ key, options });
       data.set(key, value);
+      return Promise.resolve();
     },
-    async delete(key: string): Promise<void> {
+    delete(key: string): Promise<void> {
       data.delete(key);
+      return Promise.resolve();
     },
-    async list(): Promise<{ keys: { name: string }[] }> {
-      return { keys: [...data.keys()].map((name) => ({ name })) };
+    list(): Promise<{ keys: { name: string }[] }> {
+      return Promise.resolve({ keys: [...data.keys()].map((name) => ({ name })) });
     },
   };
 }

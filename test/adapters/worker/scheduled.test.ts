@@ -19,14 +19,16 @@ function memoryKV() {
   const map = new Map<string, string>();
   return {
     map,
-    async get(key: string) {
-      return map.get(key) ?? null;
+    get(key: string) {
+      return Promise.resolve(map.get(key) ?? null);
     },
-    async put(key: string, value: string) {
+    put(key: string, value: string) {
       map.set(key, value);
+      return Promise.resolve();
     },
-    async delete(key: string) {
+    delete(key: string) {
       map.delete(key);
+      return Promise.resolve();
     },
   };
 }
