@@ -14,8 +14,6 @@ import type { PendingAuthorization } from "./state_machine.ts";
  */
 export type CallbackVerdict = { code: string } | { failure: string; error?: string } | { foreign: string };
 
-const STILL_WAITING = "that login is still waiting for its own callback.";
-
 /**
  * Why a callback is not an answer to `pending` (undefined when it is): a URL must carry the
  * pending login's `state`, compared in constant time. Checked before anything else, because any
@@ -29,14 +27,11 @@ const STILL_WAITING = "that login is still waiting for its own callback.";
  * ```
  */
 export function foreignCallback(parsed: ParsedCallback, pending: Pick<PendingAuthorization, "state">): string | undefined {
-  if (parsed.kind !== "url") return undefined;
-  if (parsed.state === undefined) {
-    return `This callback does not belong to the login in progress: it has no state parameter (paste the whole URL); ${STILL_WAITING}`;
-  }
-  if (!constantTimeEqual(parsed.state, pending.state)) {
-    return `This callback does not belong to the login in progress: its state does not match (an old or forged link?); ${STILL_WAITING}`;
-  }
-  return undefined;
+  if (parsed.kind !== "url" || (parsed.state !== undefined && constantTimeEqual(parsed.state, pending.state))) return undefined;
+  const why = parsed.state === undefined
+    ? "it has no state parameter: paste the whole URL"
+    : "its state does not match: an old or forged link?";
+  return `This callback does not belong to the login in progress (${why}); that login is still waiting.`;
 }
 
 /**

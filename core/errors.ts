@@ -38,8 +38,9 @@ export interface TDErrorOptions {
  * ```
  */
 export class TDError extends Error {
-  readonly code: TDErrorCode;
-  readonly status?: number;
+  // Declared, not defined: a field no response set stays absent rather than an own `undefined`.
+  declare readonly code: TDErrorCode;
+  declare readonly status?: number;
 
   constructor(code: TDErrorCode, message: string, options: TDErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -50,13 +51,8 @@ export class TDError extends Error {
 
   /** Name, code, status and message only: the cause may hold a response body. */
   toJSON(): { name: string; code: TDErrorCode; status?: number; message: string } {
-    const json: { name: string; code: TDErrorCode; status?: number; message: string } = {
-      name: this.name,
-      code: this.code,
-      message: this.message,
-    };
-    if (this.status !== undefined) json.status = this.status;
-    return json;
+    // JSON leaves an undefined status out.
+    return { name: this.name, code: this.code, message: this.message, status: this.status };
   }
 }
 
@@ -183,8 +179,8 @@ export class GeneralError extends APIError {
  */
 export class AuthorizationError extends TDError {
   /** The OAuth `error` code when the server sent one (e.g. "access_denied"). */
-  readonly error?: string;
-  readonly error_description?: string;
+  declare readonly error?: string;
+  declare readonly error_description?: string;
   constructor(message: string, options: TDErrorOptions & { error?: string; error_description?: string } = {}) {
     super("AUTHORIZATION_FAILED", message, options);
     if (options.error !== undefined) this.error = options.error;
@@ -217,8 +213,8 @@ export class TokenResponseError extends TDError {
  * ```
  */
 export class TokenRequestError extends TDError {
-  readonly error?: string;
-  readonly error_description?: string;
+  declare readonly error?: string;
+  declare readonly error_description?: string;
   constructor(message: string, options: TDErrorOptions & { error?: string; error_description?: string } = {}) {
     super("TOKEN_REQUEST_FAILED", message, options);
     if (options.error !== undefined) this.error = options.error;

@@ -10,13 +10,13 @@ import { InProcessLock } from "./in_process_lock.ts";
 import { checkCallback } from "./callback_check.ts";
 import { parseCallback } from "./callback.ts";
 import { MemoryStore } from "./memory_store.ts";
-import type { Provider } from "./provider.ts";
+import { joinURL, type Provider } from "./provider.ts";
 import type { AuthSessionOptions, CompleteOptions, SessionEvent, SessionStatus } from "./session_types.ts";
 import { codeChallengeS256, cryptoRandom, type RandomSource, randomString } from "./_random.ts";
 import { maskId } from "./_redact.ts";
 import { type AuthEvent, type AuthSnapshot, deriveState, expiryReason, type PendingAuthorization, transition } from "./state_machine.ts";
 import { freshUntil, isFresh, needsRenewal, type RefreshPolicy } from "./freshness.ts";
-import { requestToken, type RetryOptions } from "./token_request.ts";
+import { requestToken, type TokenRequestContext } from "./token_request.ts";
 import { isDeadGrantError, tokensFromResponse } from "./token_response.ts";
 import type { AuthState, Lock, StoredTokens, TokenStore } from "./types.ts";
 
@@ -49,8 +49,8 @@ export class AuthSession {
   #policy: RefreshPolicy;
   #lockTimeoutMs: number;
   #authorizationTimeoutMs: number;
-  #retry: RetryOptions | undefined;
-  #sleep: (ms: number) => Promise<void>;
+  /** What every token request of this session is sent with. */
+  #context: TokenRequestContext;
   #snap: AuthSnapshot;
   #listeners = new Set<(event: SessionEvent) => void>();
   #inflight: Promise<StoredTokens> | undefined;
@@ -76,8 +76,14 @@ export class AuthSession {
     };
     this.#lockTimeoutMs = options.lockTimeoutMs ?? 30_000;
     this.#authorizationTimeoutMs = options.authorizationTimeoutMs ?? 300_000;
-    this.#retry = options.retry;
-    this.#sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.#context = {
+      provider: this.provider,
+      fetch: this.#fetch,
+      now: this.#now,
+      random: () => this.#random(new Uint8Array(1))[0]! / 256,
+      sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+      retry: options.retry,
+    };
     this.#snap = { state: "unauthenticated", tokens: null, changedAt: this.#now() };
   }
 
@@ -104,7 +110,7 @@ export class AuthSession {
       pending.codeVerifier = randomString(this.#random);
       codeChallenge = await codeChallengeS256(pending.codeVerifier);
     }
-    const url = this.provider.authorizationURL(codeChallenge ? { state, codeChallenge } : { state });
+    const url = this.provider.authorizationURL({ state, codeChallenge });
     this.#apply({ type: "authorize", pending });
     return { url: url.href, state };
   }
@@ -121,27 +127,23 @@ export class AuthSession {
    */
   async complete(callback: string, options: CompleteOptions = {}): Promise<SessionStatus> {
     const parsed = parseCallback(callback);
-    if (options.pending) this.#adopt(options.pending);
-    const verdict = checkCallback(
-      parsed,
-      this.#snap.state === "authorizing" ? this.#snap.pending : undefined,
-      this.provider,
-      this.#now(),
-      this.#authorizationTimeoutMs,
-    );
+    // A login kept elsewhere (a Worker's cookie) becomes this session's pending one.
+    if (options.pending) this.#apply({ type: "authorize", pending: options.pending });
+    // Only an authorizing snapshot holds a pending login (the machine drops it on every way out).
+    const verdict = checkCallback(parsed, this.#snap.pending, this.provider, this.#now(), this.#authorizationTimeoutMs);
     // A callback that is not this login's leaves it waiting: the real one may still come.
     if ("foreign" in verdict) throw new AuthorizationError(verdict.foreign);
-    if ("failure" in verdict) throw this.#fail(verdict.failure, verdict.error);
+    if ("failure" in verdict) {
+      this.#apply({ type: "authorization_failed", reason: verdict.failure });
+      throw new AuthorizationError(verdict.failure, { error: verdict.error });
+    }
     const pending = this.#snap.pending!;
     let tokens: StoredTokens;
     try {
-      const grant = {
-        grantType: "authorization_code" as const,
-        code: verdict.code,
-        ...(pending.codeVerifier ? { codeVerifier: pending.codeVerifier } : {}),
-        ...(options.offline === false ? { offline: false } : {}),
-      };
-      const response = await requestToken(grant, this.#requestContext());
+      const response = await requestToken(
+        { grantType: "authorization_code", code: verdict.code, codeVerifier: pending.codeVerifier, offline: options.offline },
+        this.#context,
+      );
       tokens = tokensFromResponse(response, { now: this.#now(), provider: this.provider });
     } catch (error) {
       this.#apply({ type: "authorization_failed", reason: error instanceof Error ? error.message : "exchange failed" });
@@ -170,11 +172,8 @@ export class AuthSession {
    */
   async refresh(options: { force?: boolean; newRefreshToken?: boolean } = {}): Promise<SessionStatus> {
     await this.#read();
-    await this.#refreshShared({
-      force: options.force === true || options.newRefreshToken === true,
-      renew: options.newRefreshToken === true,
-      seen: this.#snap.tokens?.accessToken,
-    });
+    const renew = options.newRefreshToken === true;
+    await this.#refreshShared({ force: renew || options.force === true, renew, seen: this.#snap.tokens?.accessToken });
     return this.#status();
   }
 
@@ -184,17 +183,14 @@ export class AuthSession {
    * resolve against the provider's API base.
    */
   async fetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
-    const target = typeof input === "string" && !/^[a-z][a-z0-9+.-]*:/i.test(input)
-      ? `${this.provider.apiBaseURL.replace(/\/+$/, "")}/${input.replace(/^\/+/, "")}`
-      : input;
+    const target = typeof input === "string" && !/^[a-z][a-z0-9+.-]*:/i.test(input) ? joinURL(this.provider.apiBaseURL, input) : input;
     const request = new Request(target, init);
     const token = await this.accessToken();
     const first = await this.#fetch(withBearer(request.clone(), token));
     if (first.status !== 401) return first;
     await first.body?.cancel();
-    const stored = await this.#read();
-    const newer = stored && !stored.expired && stored.accessToken !== token && this.#now() < stored.accessExpiresAt;
-    const next = newer ? stored.accessToken : (await this.#refreshShared({ force: true, seen: token })).accessToken;
+    // Under the lock the store is read again: a token another process saved meanwhile is taken as it is.
+    const next = (await this.#refreshShared({ force: true, seen: token })).accessToken;
     const second = await this.#fetch(withBearer(request, next));
     if (second.status === 401) {
       await second.body?.cancel();
@@ -275,8 +271,8 @@ export class AuthSession {
       let next: StoredTokens;
       try {
         const response = await requestToken(
-          { grantType: "refresh_token", refreshToken: stored.refreshToken, ...(renew ? { renewRefreshToken: true } : {}) },
-          this.#requestContext(),
+          { grantType: "refresh_token", refreshToken: stored.refreshToken, renewRefreshToken: renew },
+          this.#context,
         );
         next = tokensFromResponse(response, { now: this.#now(), provider: this.provider, previous: stored });
       } catch (error) {
@@ -314,14 +310,13 @@ export class AuthSession {
     return stored;
   }
 
-  /** Takes in what the store holds, which another process may have changed, through the machine. */
+  /**
+   * Takes in what the store holds, which another process may have changed, through the machine:
+   * a record that now means expired (the clock passed its refresh token) is the expired transition.
+   */
   #observe(stored: StoredTokens | null): void {
-    const now = this.#now();
-    const { tokens: old, state, previous } = this.#snap;
-    const reason = expiryReason(stored, now);
-    // A session that was authenticated and whose record now says expired dies here, as an event.
-    const dies = reason !== undefined && (state === "authenticated" || (state === "authorizing" && previous === "authenticated"));
-    this.#apply(dies ? { type: "expired", reason, tokens: stored! } : { type: "loaded", tokens: stored });
+    const old = this.#snap.tokens;
+    this.#apply({ type: "loaded", tokens: stored });
     if (stored && stored.accessToken !== old?.accessToken) this.#emit({ type: "tokens", tokens: stored });
   }
 
@@ -330,19 +325,10 @@ export class AuthSession {
     this.#freshUntil = snap.tokens ? freshUntil(snap.tokens, this.#policy) : -Infinity;
   }
 
-  #adopt(pending: PendingAuthorization): void {
-    if (this.#snap.state !== "authorizing" || this.#snap.pending?.state !== pending.state) this.#apply({ type: "authorize", pending });
-  }
-
   #apply(event: AuthEvent): void {
     const before = this.state;
     this.#setSnap(transition(this.#snap, event, this.#now()));
     if (this.state !== before) this.#emit({ type: "state", state: this.state, previous: before });
-  }
-
-  #fail(message: string, error?: string): AuthorizationError {
-    this.#apply({ type: "authorization_failed", reason: message });
-    return new AuthorizationError(message, error === undefined ? {} : { error });
   }
 
   #emit(event: SessionEvent): void {
@@ -359,37 +345,25 @@ export class AuthSession {
     const reason = expiryReason(stored, now) ?? "the session expired";
     return new TknExpError(
       `The ${this.provider.name} session has expired: ${reason}. Log in again (\`tdauth login\`).`,
-      cause ? { cause } : {},
+      { cause },
     );
   }
 
   #status(): SessionStatus {
     const t = this.#snap.tokens;
     const now = this.#now();
-    const status: SessionStatus = {
-      state: this.state,
+    const state = this.state;
+    // Absent values are undefined keys, which JSON leaves out.
+    return {
+      state,
       provider: this.provider.id,
       clientId: maskId(this.provider.clientId),
-      refreshExpiresSoon: t?.refreshExpiresAt !== undefined && t.refreshExpiresAt - now < 2 * DAY && this.state === "authenticated",
-    };
-    if (t) {
-      status.accessExpiresAt = t.accessExpiresAt;
-      if (t.refreshExpiresAt !== undefined) status.refreshExpiresAt = t.refreshExpiresAt;
-      status.authorizedAt = t.authorizedAt;
-    }
-    const reason = status.state === "expired" ? expiryReason(t, now) : undefined;
-    if (reason) status.reason = reason;
-    return status;
-  }
-
-  #requestContext(): Parameters<typeof requestToken>[1] {
-    return {
-      provider: this.provider,
-      fetch: this.#fetch,
-      now: this.#now,
-      random: () => this.#random(new Uint8Array(1))[0]! / 256,
-      sleep: this.#sleep,
-      ...(this.#retry ? { retry: this.#retry } : {}),
+      accessExpiresAt: t?.accessExpiresAt,
+      refreshExpiresAt: t?.refreshExpiresAt,
+      authorizedAt: t?.authorizedAt,
+      reason: state === "expired" ? expiryReason(t, now) : undefined,
+      // An authenticated session has tokens; a refresh token of unknown death is never "soon" (NaN).
+      refreshExpiresSoon: state === "authenticated" && t!.refreshExpiresAt! - now < 2 * DAY,
     };
   }
 }

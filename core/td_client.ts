@@ -165,7 +165,7 @@ export class TDClient {
     if (!Array.isArray(instruments) || instruments.length === 0 || instruments.some((s) => typeof s !== "string" || s === "")) {
       throw new TypeError('instruments must be a non-empty array of symbols, e.g. ["MSFT", "AAPL"].');
     }
-    return await this.#get(this.#paths().quotes(instruments)) as Record<string, unknown>;
+    return await this.#get(`${this.#paths().quotes}${encodeURIComponent(instruments.join(","))}`) as Record<string, unknown>;
   }
 
   /** All accounts, or one (`account`: the account number), with optional `fields` ("positions", "orders"). */

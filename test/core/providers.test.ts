@@ -52,7 +52,7 @@ describe("tdAmeritrade()", () => {
   });
 
   it("answers its API paths: quotes with the bare app key as apikey, accounts", () => {
-    expect(td.apiPaths?.quotes(["MSFT", "SQ"])).toBe("/marketdata/quotes?apikey=ABC&symbol=MSFT%2CSQ");
+    expect(td.apiPaths?.quotes).toBe("/marketdata/quotes?apikey=ABC&symbol=");
     expect(td.apiPaths?.accounts).toBe("/accounts");
     expect(td.apiPaths?.accountNumbers).toBeUndefined();
   });
@@ -108,7 +108,7 @@ describe("schwab()", () => {
 
   it("answers its API paths: quotes, accounts, and the account-number hashes", () => {
     const paths = schwab({ clientId: "k", clientSecret: "s", redirectURI: "https://127.0.0.1:8182" }).apiPaths;
-    expect(paths?.quotes(["AAPL", "MSFT"])).toBe("/marketdata/v1/quotes?symbols=AAPL%2CMSFT");
+    expect(paths?.quotes).toBe("/marketdata/v1/quotes?symbols=");
     expect(paths?.accounts).toBe("/trader/v1/accounts");
     expect(paths?.accountNumbers).toBe("/trader/v1/accounts/accountNumbers");
   });
