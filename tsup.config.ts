@@ -1,30 +1,24 @@
 // The npm build: one ESM (.js) and one CJS (.cjs) file per export path, mirroring the source
 // tree under dist/, with .d.ts / .d.cts beside them. jsr.json's exports are the single list of
 // entry points, so the npm and JSR packages cannot drift apart.
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { transform } from "esbuild";
 import { rollup } from "rollup";
 import { defineConfig } from "tsup";
-// @ts-expect-error: a plain .mjs build script has no declarations of its own
 import { buildTypes } from "./scripts/build_types.mjs";
 
 const jsr = JSON.parse(readFileSync(new URL("./jsr.json", import.meta.url), "utf8")) as { exports: Record<string, string> };
 
 const entry: Record<string, string> = {};
-for (const [key, source] of Object.entries(jsr.exports)) {
+for (const source of Object.values(jsr.exports)) {
   const path = source.replace(/^\.\//, "");
-  // An adapter still being written must not break `npm install` (prepare) for everyone else;
-  // the package tests report the missing export instead.
-  if (!existsSync(path)) {
-    console.warn(`tsup: skipping ${key} (${path} does not exist yet)`);
-    continue;
-  }
   entry[path.replace(/\.ts$/, "")] = path;
 }
 // "." for Workers and browsers (package.json's "workerd", "worker" and "browser" conditions): the
-// same exports without the seed classes' lazy imports of the file, terminal and Hono adapters,
-// which a bundler for those runtimes would otherwise have to resolve. Not in jsr.json: Deno has files.
-entry["core/portable"] = "core/portable.ts";
+// core alone, without the local runtime's lazy imports of the file, terminal and Hono adapters,
+// which a bundler for those runtimes would otherwise have to resolve. jsr.json's "." is the local
+// entry (adapters/local/mod.ts), which Deno runs.
+entry["core/mod"] = "core/mod.ts";
 
 // scripts/build.mjs builds into a fresh folder and swaps it for dist/ when every step is done.
 const outDir = process.env.TDAUTH_BUILD_DIR ?? "dist";
@@ -46,11 +40,12 @@ const shared = {
   // Keep "node:fs" as written (tsup strips the prefix by default): Workers' nodejs_compat and
   // bundlers targeting Workers only recognise the node: form as built-in.
   removeNodeProtocol: false,
-  external: [/^node:/, "jose", "hono", /^hono\//, "@hono/node-server", "@peculiar/x509", "reflect-metadata"],
+  external: [/^node:/, "jose", "hono", /^hono\//, "@hono/node-server", "@peculiar/x509", "reflect-metadata"] as (string | RegExp)[],
 } as const;
 
 const cliEntry = "cli/main";
 const { [cliEntry]: cliSource, ...libraryEntries } = entry;
+if (cliSource === undefined) throw new Error(`jsr.json exports no ${cliEntry}.ts`);
 
 /**
  * The published `tdauth` binary: cli/bin.ts → dist/bin/tdauth.cjs plus lazy chunks beside it.
@@ -69,7 +64,7 @@ const { [cliEntry]: cliSource, ...libraryEntries } = entry;
  * ```
  */
 export async function buildBin(): Promise<void> {
-  const externals: readonly (string | RegExp)[] = shared.external;
+  const externals = shared.external;
   const bundle = await rollup({
     input: { tdauth: "cli/bin.ts" },
     external: (id) => externals.some((e) => (typeof e === "string" ? id === e || id.startsWith(`${e}/`) : e.test(id))),
@@ -103,24 +98,23 @@ export default defineConfig([
     entry: libraryEntries,
     format: ["esm", "cjs"],
     // Shared chunks keep one copy of each class (instanceof TDError holds across export paths), and
-    // core's lazy import() of the file store, lock, terminal prompt and browser login stays lazy.
+    // the local runtime's lazy import() of the file store, lock, terminal prompt and browser login stays lazy.
     splitting: true,
     outExtension: ({ format }) => ({ js: format === "cjs" ? ".cjs" : ".js" }),
-    onSuccess: async () => {
+    onSuccess: () => {
       buildTypes(outDir);
+      return Promise.resolve();
     },
   },
   // The CLI gets a chunk graph of its own: `tdauth token` then loads only what it needs instead of
   // chunks shared with every library entry (measured in bench/cli_startup.bench.mjs).
-  ...(cliSource
-    ? [{
-      ...shared,
-      entry: { [cliEntry]: cliSource },
-      format: ["esm" as const],
-      splitting: true,
-      outDir,
-      outExtension: () => ({ js: ".js" }),
-      onSuccess: buildBin,
-    }]
-    : []),
+  {
+    ...shared,
+    entry: { [cliEntry]: cliSource },
+    format: ["esm" as const],
+    splitting: true,
+    outDir,
+    outExtension: () => ({ js: ".js" }),
+    onSuccess: buildBin,
+  },
 ]);

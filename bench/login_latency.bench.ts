@@ -1,4 +1,4 @@
-// Issue 7.7: login latency from authorize() to tokens saved, against the emulator with
+// Login latency from authorize() to tokens saved, against the emulator with
 // auto-approve: the core flow alone (memory and file store), and through the loopback callback
 // server (browserLogin, with a plain fetch following the redirect where a browser would).
 // p50/p95 over N logins each.

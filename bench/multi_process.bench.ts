@@ -1,4 +1,4 @@
-// Issue 7.3: 8 processes × 1,000 calls (accessToken() + an API request each) on one FileStore +
+// 8 processes × 1,000 calls (accessToken() + an API request each) on one FileStore +
 // FileLock, with tokens short-lived enough that the run spans about 5 expiry windows →
 // refreshes per window (goal 1.00), and wall time against one process making all the calls.
 // Run: node_modules/.bin/tsx bench/multi_process.bench.ts [--quick]

@@ -1,4 +1,4 @@
-// Issue 7.2: 10,000 concurrent accessToken() calls on an expired token (expired through the
+// 10,000 concurrent accessToken() calls on an expired token (expired through the
 // injected clock) → token requests made (goal exactly 1), and the latency those callers see on
 // top of one bare refresh round trip to the emulator, measured in the same run.
 // Run: node_modules/.bin/tsx bench/refresh_storm.bench.ts [--quick]

@@ -20,25 +20,15 @@ export interface BrowserFlowOptions {
   openBrowser: boolean;
 }
 
-interface BrowserLoginModule {
-  browserLogin(session: AuthSession, options: {
-    openBrowser?: boolean;
-    log?: (line: string) => void;
-    timeoutMs?: number;
-    onURL?: (url: string) => void;
-  }): Promise<SessionStatus>;
-}
-
-async function loadAdapter(): Promise<BrowserLoginModule> {
+async function loadAdapter(): Promise<typeof import("../adapters/hono/browser_login.ts")> {
   try {
     // Hono and its server load only here, never on the token path.
-    // @ts-ignore: adapters/hono lands separately; until then this import fails at run time, handled below.
-    return await import("../adapters/hono/browser_login.ts") as BrowserLoginModule;
+    return await import("../adapters/hono/browser_login.ts");
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (code === "ERR_MODULE_NOT_FOUND" || /Cannot find module|Module not found/i.test(String(error))) {
-      throw new CLIError("the browser flow is not available (adapters/hono/browser_login.ts is missing)", {
-        hint: "use --flow manual, or install hono (npm i hono) if it is missing",
+      throw new CLIError("the browser flow is not available (hono is not installed)", {
+        hint: "use --flow manual, or install hono (npm i hono)",
         cause: error,
       });
     }

@@ -45,7 +45,7 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = Object.freeze({
   },
   refresh: { summary: "refresh the access token now", load: () => import("./commands/refresh.ts") },
   logout: { summary: "delete the stored tokens", load: () => import("./commands/logout.ts") },
-  serve: { summary: "run the callback app (the seed's /login routes) on 127.0.0.1", load: () => import("./commands/serve.ts") },
+  serve: { summary: "run the callback app (the Python library's /login routes) on 127.0.0.1", load: () => import("./commands/serve.ts") },
   emulator: { summary: "run a local TD Ameritrade / Schwab emulator on 127.0.0.1", load: () => import("./commands/emulator.ts") },
   demo: { summary: "emulator + login + status + refresh + quotes + accounts, no account needed", load: () => import("./commands/demo.ts") },
   help: { summary: "show help for tdauth or one command", load: () => import("./commands/help.ts") },

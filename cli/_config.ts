@@ -3,8 +3,8 @@
 // no jose (FileStore imports jose only when a key is configured).
 
 import { readFileSync } from "node:fs";
-import { homedir } from "node:os";
 import { join, resolve } from "node:path";
+import { expandHome, tdauthHome } from "../adapters/file/_home.ts";
 import { AuthSession } from "../core/session.ts";
 import type { Provider } from "../core/provider.ts";
 import type { Lock } from "../core/types.ts";
@@ -59,12 +59,6 @@ export interface Settings {
 
 const CONFIG_KEYS = new Set(["provider", "clientId", "clientSecret", "redirectURI", "credentials", "emulatorURL", "flow", "timeout"]);
 
-function homeFolder(env: Record<string, string | undefined>): string {
-  const home = env.TDAUTH_HOME?.trim();
-  if (!home) return join(homedir(), ".td_python_api");
-  return home === "~" || home.startsWith("~/") ? join(homedir(), home.slice(1)) : resolve(home);
-}
-
 function readConfig(path: string): Record<string, unknown> {
   let text: string;
   try {
@@ -100,7 +94,7 @@ function readConfig(path: string): Record<string, unknown> {
  * ```
  */
 export function resolveSettings(flags: Record<string, string | boolean | undefined>, env: Record<string, string | undefined>): Settings {
-  const home = homeFolder(env);
+  const home = tdauthHome(env);
   const configPath = join(home, "tdauth.json");
   const config = readConfig(configPath);
   const pick = (flag: string, variable: string, key: string): string | undefined => {
@@ -118,7 +112,7 @@ export function resolveSettings(flags: Record<string, string | boolean | undefin
   const settings: Settings = {
     provider,
     providerDefaulted: providerText === undefined,
-    credentialsPath: credentials ? resolve(credentials) : join(home, "td_state.json"),
+    credentialsPath: credentials ? resolve(expandHome(credentials)) : join(home, "td_state.json"),
     emulatorURL: (pick("emulator-url", "TDAUTH_EMULATOR_URL", "emulatorURL") ?? `http://127.0.0.1:${EMULATOR_PORT}`).replace(/\/+$/, ""),
     configPath,
     config,

@@ -3,6 +3,7 @@
 // refuses the code, and stop cleanly when the input ends.
 
 import { parseCallback } from "../core/callback.ts";
+import { foreignCallback } from "../core/callback_check.ts";
 import { AuthorizationError, TokenRequestError, TokenResponseError } from "../core/errors.ts";
 import type { AuthSession } from "../core/session.ts";
 import type { SessionStatus } from "../core/session_types.ts";
@@ -108,12 +109,6 @@ function checkPaste(line: string, state: string): string | undefined {
     if (error instanceof AuthorizationError) return error.message;
     throw error;
   }
-  if (parsed.error !== undefined) return undefined; // complete() reports the refusal and ends the login.
-  if (parsed.kind === "url" && parsed.state === undefined) {
-    return "that URL has no state parameter, so it cannot be matched to this login: copy the whole address, not part of it.";
-  }
-  if (parsed.kind === "url" && parsed.state !== state) {
-    return "that URL belongs to another login (its state does not match): paste the address from the URL printed above.";
-  }
-  return undefined;
+  // A paste of another login's URL is asked again; complete() reports an error= answer of this one.
+  return foreignCallback(parsed, { state });
 }

@@ -1,5 +1,5 @@
 // Turns any error into one `error:` line, an optional `hint:` line and an exit code. Core errors
-// never carry secrets (DESIGN.md §3), so their messages are printed as they are.
+// never carry secrets (a rule every core error keeps), so their messages are printed as they are.
 
 import { CLIError, EXIT } from "./_errors.ts";
 import type { IO } from "./_output.ts";

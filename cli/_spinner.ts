@@ -43,6 +43,8 @@ export function startSpinner(io: IO, text: string, deadline: number, now: () => 
   let width = 0;
   const draw = (): void => {
     const line = `${io.color ? io.bold(frames[i++ % frames.length]!) : frames[i++ % frames.length]} ${text} ${left()}`;
+    // The colour escape codes take no room on the line; ESC is the point of this pattern.
+    // deno-lint-ignore no-control-regex
     const visible = line.replace(/\x1b\[[0-9;]*m/g, "").length;
     io.stderr.write(`\r${line}${" ".repeat(Math.max(0, width - visible))}`);
     width = visible;

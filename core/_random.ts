@@ -10,11 +10,28 @@ export const cryptoRandom: RandomSource = (bytes) => {
   return bytes;
 };
 
-/** base64url without padding (RFC 4648 §5), as PKCE and `state` use it. */
-export function base64url(bytes: Uint8Array): string {
+/** Lowercase hex of bytes (a lock owner's token, a digest in a key name). */
+export function hex(bytes: Uint8Array): string {
+  let out = "";
+  for (const byte of bytes) out += byte.toString(16).padStart(2, "0");
+  return out;
+}
+
+/** `byteLength` random bytes as lowercase hex, from the platform CSPRNG. */
+export function randomHex(byteLength: number): string {
+  return hex(cryptoRandom(new Uint8Array(byteLength)));
+}
+
+/** base64 (RFC 4648 §4), as HTTP Basic authentication uses it. */
+export function base64(bytes: Uint8Array): string {
   let binary = "";
   for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+  return btoa(binary);
+}
+
+/** base64url without padding (RFC 4648 §5), as PKCE and `state` use it. */
+export function base64url(bytes: Uint8Array): string {
+  return base64(bytes).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
 }
 
 /** A random string of `byteLength` bytes, base64url: 32 bytes give 256 bits, above the 128 RFC 9700 asks. */

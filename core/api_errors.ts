@@ -1,9 +1,9 @@
-// Maps an API error response to the seed's exception classes (PROTOCOL.md, `_make_request`).
+// Maps an API error response to the Python library's exception classes (as its `_make_request` did).
 
 import { ExdLmtError, ForbidError, GeneralError, NotFndError, NotNulError, ServerError, type TDError, TknExpError } from "./errors.ts";
 
 /**
- * The seed's class for an HTTP error status: 400 NotNulError, 401 TknExpError, 403 ForbidError,
+ * The Python library's class for an HTTP error status: 400 NotNulError, 401 TknExpError, 403 ForbidError,
  * 404 NotFndError, 429 ExdLmtError, 500/503 ServerError, any other ≥ 400 GeneralError.
  *
  * @example

@@ -59,10 +59,8 @@ export function parseCallback(input: string): ParsedCallback {
   }
   let query: string | undefined;
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
-    const q = text.indexOf("?");
-    query = q < 0 ? "" : text.slice(q + 1);
-    const hash = query.indexOf("#");
-    if (hash >= 0) query = query.slice(0, hash);
+    // The query: after the first "?", before the #fragment.
+    query = text.split("#")[0]!.split("?").slice(1).join("?");
   } else if (text.startsWith("?")) {
     query = text.slice(1);
   } else if (/(^|&)(code|error|state)=/.test(text)) {
@@ -74,14 +72,11 @@ export function parseCallback(input: string): ParsedCallback {
     return { kind: "code", code, params: { code } };
   }
   const params = parseQuery(query);
-  const parsed: ParsedCallback = { kind: "url", params };
-  if (params.code !== undefined) parsed.code = params.code;
-  if (params.state !== undefined) parsed.state = params.state;
-  if (params.error !== undefined) parsed.error = params.error;
-  if (params.error_description !== undefined) parsed.error_description = params.error_description;
-  if (parsed.code === undefined && parsed.error === undefined) {
+  const { code, state, error, error_description } = params;
+  const parsed: ParsedCallback = { kind: "url", params, code, state, error, error_description };
+  if (code === undefined && error === undefined) {
     throw new AuthorizationError(
-      "The URL has no code parameter: paste the URL of the page the browser landed on after you clicked Allow (it contains ?code=).",
+      "The URL has no code parameter: paste the address the browser landed on after you clicked Allow (it contains ?code=).",
     );
   }
   if (parsed.code === "") throw new AuthorizationError("The code parameter is empty: log in again and paste the new redirect URL.");

@@ -1,5 +1,6 @@
 // The pure decision of AuthSession.complete(): does what the browser handed back answer the
 // pending login, and with which code? No I/O and no state change here; the session applies it.
+// The Hono app, the Worker and the CLI ask the same questions through it.
 
 import { AuthorizationError } from "./errors.ts";
 import type { ParsedCallback } from "./callback.ts";
@@ -7,12 +8,35 @@ import type { Provider } from "./provider.ts";
 import { constantTimeEqual } from "./_random.ts";
 import type { PendingAuthorization } from "./state_machine.ts";
 
-/** Why a callback ends the pending login, or the code it carries. */
-export type CallbackVerdict = { code: string } | { failure: string; error?: string };
+/**
+ * What a callback means for the pending login: its code; a failure that ends it; or `foreign`,
+ * a callback that does not carry its state, which is refused while the login keeps waiting.
+ */
+export type CallbackVerdict = { code: string } | { failure: string; error?: string } | { foreign: string };
 
 /**
- * Checks a parsed callback against the pending login: in time, not an `error=` answer, and (for
- * a full URL) carrying this login's `state` and, where the provider names one, its issuer
+ * Why a callback is not an answer to `pending` (undefined when it is): a URL must carry the
+ * pending login's `state`, compared in constant time. Checked before anything else, because any
+ * page the user visits can make the browser fetch a callback URL, and such a forged or stale one
+ * must not end the real login. A bare code pasted by hand carries no state and is the user's own.
+ *
+ * @example
+ * ```ts
+ * const foreign = foreignCallback(parseCallback(request.url), pending);
+ * if (foreign) return new Response(foreign, { status: 400 });
+ * ```
+ */
+export function foreignCallback(parsed: ParsedCallback, pending: Pick<PendingAuthorization, "state">): string | undefined {
+  if (parsed.kind !== "url" || (parsed.state !== undefined && constantTimeEqual(parsed.state, pending.state))) return undefined;
+  const why = parsed.state === undefined
+    ? "it has no state parameter: paste the whole URL"
+    : "its state does not match: an old or forged link?";
+  return `This callback does not belong to the login in progress (${why}); that login is still waiting.`;
+}
+
+/**
+ * Checks a parsed callback against the pending login: its state first ({@link foreignCallback}),
+ * then in time, not an `error=` answer, and, where the provider names one, from its issuer
  * (RFC 9207). Throws `AuthorizationError` when no login is pending: that is no failure of one.
  *
  * @example
@@ -33,24 +57,17 @@ export function checkCallback(
       "No login is pending in this session: call authorize() (or run `tdauth login`) and use the URL it prints.",
     );
   }
+  const foreign = foreignCallback(parsed, pending);
+  if (foreign !== undefined) return { foreign };
   const again = "start the login again.";
   if (now - pending.createdAt > timeoutMs) return { failure: `The login timed out after ${Math.round(timeoutMs / 1000)} s: ${again}` };
   if (parsed.error !== undefined) {
     const description = parsed.error_description ? ` (${parsed.error_description.slice(0, 200)})` : "";
     return { failure: `${provider.name} refused the login: ${parsed.error.slice(0, 100)}${description}.`, error: parsed.error };
   }
-  // A bare code was carried by the user by hand; a URL must prove it answers our request.
-  if (parsed.kind === "url") {
-    if (parsed.state === undefined) {
-      return { failure: "The redirect URL has no state parameter, so it cannot be matched to this login: paste the whole URL." };
-    }
-    if (!constantTimeEqual(parsed.state, pending.state)) {
-      return { failure: `The redirect URL's state does not match this login (an old or forged link?): ${again}` };
-    }
-    const iss = parsed.params.iss;
-    if (iss !== undefined && provider.issuer !== undefined && iss !== provider.issuer) {
-      return { failure: `The redirect URL comes from issuer "${iss.slice(0, 100)}", not ${provider.issuer} (RFC 9207): ${again}` };
-    }
+  const iss = parsed.params.iss;
+  if (iss !== undefined && provider.issuer !== undefined && iss !== provider.issuer) {
+    return { failure: `The redirect URL comes from issuer "${iss.slice(0, 100)}", not ${provider.issuer} (RFC 9207): ${again}` };
   }
   return { code: parsed.code! };
 }

@@ -38,8 +38,9 @@ export interface TDErrorOptions {
  * ```
  */
 export class TDError extends Error {
-  readonly code: TDErrorCode;
-  readonly status?: number;
+  // Declared, not defined: a field no response set stays absent rather than an own `undefined`.
+  declare readonly code: TDErrorCode;
+  declare readonly status?: number;
 
   constructor(code: TDErrorCode, message: string, options: TDErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -50,19 +51,14 @@ export class TDError extends Error {
 
   /** Name, code, status and message only: the cause may hold a response body. */
   toJSON(): { name: string; code: TDErrorCode; status?: number; message: string } {
-    const json: { name: string; code: TDErrorCode; status?: number; message: string } = {
-      name: this.name,
-      code: this.code,
-      message: this.message,
-    };
-    if (this.status !== undefined) json.status = this.status;
-    return json;
+    // JSON leaves an undefined status out.
+    return { name: this.name, code: this.code, message: this.message, status: this.status };
   }
 }
 
 /**
  * The session cannot produce a token without the user: log in again. Also thrown when an API call
- * still gets 401 after one forced refresh (the seed's meaning).
+ * still gets 401 after one forced refresh (the Python library's meaning).
  *
  * @example
  * ```ts
@@ -75,8 +71,17 @@ export class TknExpError extends TDError {
   }
 }
 
-/** An API error response: the status and a (truncated) body, as the seed's classes carried. */
-abstract class APIError extends TDError {
+/**
+ * An error response of the brokerage API (not of its token endpoint): the status and a
+ * (truncated) body, as the Python library's classes carried. The base of `ForbidError`,
+ * `NotNulError`, `NotFndError`, `ExdLmtError`, `ServerError` and `GeneralError`.
+ *
+ * @example
+ * ```ts
+ * catch (err) { if (err instanceof APIError) console.log(err.status, err.body); }
+ * ```
+ */
+export abstract class APIError extends TDError {
   /** The response body as text, cut to 2,000 characters. */
   readonly body: string;
   constructor(code: TDErrorCode, message: string, body: string, options?: TDErrorOptions) {
@@ -99,7 +104,7 @@ export class ForbidError extends APIError {
 }
 
 /**
- * HTTP 400: a required value was missing or malformed (the seed's "null value" error).
+ * HTTP 400: a required value was missing or malformed (the Python library's "null value" error).
  * @example
  * ```ts
  * catch (err) { if (err instanceof NotNulError) console.log(err.body); }
@@ -174,8 +179,8 @@ export class GeneralError extends APIError {
  */
 export class AuthorizationError extends TDError {
   /** The OAuth `error` code when the server sent one (e.g. "access_denied"). */
-  readonly error?: string;
-  readonly error_description?: string;
+  declare readonly error?: string;
+  declare readonly error_description?: string;
   constructor(message: string, options: TDErrorOptions & { error?: string; error_description?: string } = {}) {
     super("AUTHORIZATION_FAILED", message, options);
     if (options.error !== undefined) this.error = options.error;
@@ -208,8 +213,8 @@ export class TokenResponseError extends TDError {
  * ```
  */
 export class TokenRequestError extends TDError {
-  readonly error?: string;
-  readonly error_description?: string;
+  declare readonly error?: string;
+  declare readonly error_description?: string;
   constructor(message: string, options: TDErrorOptions & { error?: string; error_description?: string } = {}) {
     super("TOKEN_REQUEST_FAILED", message, options);
     if (options.error !== undefined) this.error = options.error;

@@ -18,64 +18,46 @@ const byStore = new WeakMap<object, InProcessLock>();
  * ```
  */
 export class InProcessLock implements Lock {
-  #held = false;
-  #waiters: Array<() => void> = [];
+  // Each acquire queues behind the one before: its turn comes when that holder releases (or gives
+  // up waiting), so the lock passes in order and nobody can barge in between.
+  #tail: Promise<unknown> = Promise.resolve();
 
   /** The lock shared by every session of this process that uses `store`. */
   static for(store: object): InProcessLock {
     let lock = byStore.get(store);
-    if (!lock) {
-      lock = new InProcessLock();
-      byStore.set(store, lock);
-    }
+    if (!lock) byStore.set(store, lock = new InProcessLock());
     return lock;
   }
 
   acquire(options: LockAcquireOptions = {}): Promise<Release> {
     const { signal, timeoutMs } = options;
-    if (signal?.aborted) return Promise.reject(signal.reason);
-    if (!this.#held) {
-      this.#held = true;
-      return Promise.resolve(this.#releaser());
-    }
+    let free!: () => void;
+    const held = new Promise<void>((resolve) => (free = resolve));
+    const turn = this.#tail;
+    this.#tail = turn.then(() => held);
     return new Promise<Release>((resolve, reject) => {
       let timer: ReturnType<typeof setTimeout> | undefined;
-      const grant = () => {
-        cleanup();
-        resolve(this.#releaser());
-      };
-      const cleanup = () => {
-        if (timer !== undefined) clearTimeout(timer);
+      let done = false;
+      const settle = (error?: unknown): void => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
         signal?.removeEventListener("abort", onAbort);
-        const index = this.#waiters.indexOf(grant);
-        if (index >= 0) this.#waiters.splice(index, 1);
+        if (error === undefined) return resolve(() => Promise.resolve(free()));
+        reject(error);
+        // A waiter that gave up still passes the lock on when its turn comes.
+        void turn.then(free);
       };
-      const onAbort = () => {
-        cleanup();
-        reject(signal!.reason);
-      };
+      const onAbort = (): void => settle(signal!.reason);
+      if (signal?.aborted) return onAbort();
       signal?.addEventListener("abort", onAbort, { once: true });
       if (timeoutMs !== undefined) {
-        timer = setTimeout(() => {
-          cleanup();
-          reject(new LockTimeoutError(`Timed out after ${timeoutMs} ms waiting for the in-process token lock.`));
-        }, timeoutMs);
+        timer = setTimeout(
+          () => settle(new LockTimeoutError(`Timed out after ${timeoutMs} ms waiting for the in-process token lock.`)),
+          timeoutMs,
+        );
       }
-      this.#waiters.push(grant);
+      void turn.then(() => settle());
     });
-  }
-
-  #releaser(): Release {
-    let released = false;
-    return () => {
-      if (!released) {
-        released = true;
-        const next = this.#waiters.shift();
-        // Hand the lock straight to the next waiter, so nobody can barge in between.
-        if (next) next();
-        else this.#held = false;
-      }
-      return Promise.resolve();
-    };
   }
 }

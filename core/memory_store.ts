@@ -3,9 +3,7 @@
 
 import type { StoredTokens, TokenStore } from "./types.ts";
 
-function copy(tokens: StoredTokens): StoredTokens {
-  return { ...tokens, ...(tokens.expired ? { expired: { ...tokens.expired } } : {}) };
-}
+const copy: (tokens: StoredTokens) => StoredTokens = structuredClone;
 
 /**
  * Keeps tokens in memory. The default store of `AuthSession`.

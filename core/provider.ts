@@ -4,6 +4,8 @@
  * @module
  */
 
+import { isLoopbackHost } from "./loopback.ts";
+import { base64 } from "./_random.ts";
 import type { StoredTokens, TokenResponse } from "./types.ts";
 
 /**
@@ -34,6 +36,23 @@ export interface RefreshExpiryInput {
   now: number;
   authorizedAt: number;
   previous?: StoredTokens | null;
+}
+
+/**
+ * The market-data and account endpoints of a provider's API, relative to its `apiBaseURL`: what
+ * `TDClient.getQuotes()` and `getAccounts()` call.
+ * @example
+ * ```ts
+ * const paths: APIPaths = { quotes: "/quotes?symbols=", accounts: "/accounts" };
+ * ```
+ */
+export interface APIPaths {
+  /** Quotes: the symbols follow, comma-separated and percent-encoded. */
+  quotes: string;
+  /** All accounts; `/<id>` after it names one. */
+  accounts: string;
+  /** Where account numbers map to the ids `accounts` takes, when those differ (Schwab's hashes). */
+  accountNumbers?: string;
 }
 
 /**
@@ -68,34 +87,44 @@ export interface Provider {
   readonly issuer?: string;
   /** Strings that only this provider's secrets match, to scrub from messages. */
   readonly secrets: ReadonlyArray<string>;
+  /** Its market-data and account endpoints, where tdauth knows them (TD Ameritrade, Schwab). */
+  readonly apiPaths?: APIPaths;
 }
 
-const LOOPBACK = new Set(["127.0.0.1", "[::1]", "localhost"]);
-
 /**
- * Checks a redirect URI: absolute, https unless the host is a loopback address (RFC 8252 §7.3).
+ * Checks a URL the provider is made with: absolute, no #fragment (RFC 6749 §3.1, §3.1.2), and
+ * https unless its host is a loopback address (RFC 8252 §7.3): tokens and codes must not travel
+ * in clear text. `what` says what the URL is, for the message when it is missing.
  * @example
  * ```ts
- * checkRedirectURI("http://127.0.0.1:8080/callback"); // ok
- * checkRedirectURI("http://example.com/cb");          // TypeError
+ * checkURL("http://127.0.0.1:8080/callback", "redirectURI", "the callback URL registered with your app"); // ok
+ * checkURL("http://example.com/cb", "redirectURI", "…");                                                   // TypeError
+ * ```
+ */
+export function checkURL(value: unknown, name: string, what: string): string {
+  if (typeof value !== "string" || value === "") throw new TypeError(`${name} is required: ${what}.`);
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new TypeError(`${name} "${value}" is not an absolute URL: use ${what}.`);
+  }
+  if (url.hash) throw new TypeError(`${name} "${value}" must not have a #fragment (RFC 6749 §3.1).`);
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopbackHost(url.hostname))) {
+    throw new TypeError(`${name} "${value}" must be https, or http on a loopback host (127.0.0.1, [::1], localhost) (RFC 8252, RFC 9700).`);
+  }
+  return value;
+}
+
+/**
+ * Checks a redirect URI ({@link checkURL}).
+ * @example
+ * ```ts
+ * checkRedirectURI("https://127.0.0.1:8182"); // "https://127.0.0.1:8182"
  * ```
  */
 export function checkRedirectURI(redirectURI: unknown): string {
-  if (typeof redirectURI !== "string" || redirectURI === "") {
-    throw new TypeError("redirectURI is required: the callback URL registered with your app, e.g. https://127.0.0.1:8182");
-  }
-  let url: URL;
-  try {
-    url = new URL(redirectURI);
-  } catch {
-    throw new TypeError(`redirectURI "${redirectURI}" is not an absolute URL; use the exact callback URL registered with your app.`);
-  }
-  if (url.hash) throw new TypeError(`redirectURI "${redirectURI}" must not have a #fragment (RFC 6749 §3.1.2).`);
-  if (url.protocol === "https:") return redirectURI;
-  if (url.protocol === "http:" && LOOPBACK.has(url.hostname)) return redirectURI;
-  throw new TypeError(
-    `redirectURI "${redirectURI}" must be https, or http on a loopback host (127.0.0.1, [::1], localhost) (RFC 8252, RFC 9700).`,
-  );
+  return checkURL(redirectURI, "redirectURI", "the callback URL registered with your app, e.g. https://127.0.0.1:8182");
 }
 
 /**
@@ -105,23 +134,50 @@ export function checkRedirectURI(redirectURI: unknown): string {
  * checkClientId("ABC123"); // "ABC123"
  * ```
  */
-export function checkClientId(clientId: unknown, what = "clientId"): string {
+export function checkClientId(clientId: unknown): string {
   if (typeof clientId !== "string" || clientId.trim() === "") {
-    throw new TypeError(`${what} is required: the app key (consumer key) of your registered app.`);
+    throw new TypeError("clientId is required: the app key (consumer key) of your registered app.");
   }
-  if (/\s/.test(clientId)) throw new TypeError(`${what} contains white space; copy the app key again without spaces.`);
+  if (/\s/.test(clientId)) throw new TypeError("clientId contains white space; copy the app key again without spaces.");
   return clientId;
 }
 
 /** A form-encoded POST to a token endpoint (RFC 6749 §4.1.3, §6). */
 export function formPost(url: string, body: Record<string, string | undefined>, headers: Record<string, string> = {}): Request {
-  const form = new URLSearchParams();
-  for (const [key, value] of Object.entries(body)) if (value !== undefined) form.set(key, value);
   return new Request(url, {
     method: "POST",
     headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json", ...headers },
-    body: form.toString(),
+    body: new URLSearchParams(given(body)).toString(),
   });
+}
+
+/** The fields that have a value, in order: a field left undefined is not sent at all. */
+function given(fields: Record<string, string | undefined>): [string, string][] {
+  return Object.entries(fields).filter((field): field is [string, string] => field[1] !== undefined);
+}
+
+/**
+ * The token request of a grant (RFC 6749 §4.1.3, §6): the fields every profile sends, then the
+ * profile's own (client id, TD's `access_type`), then the headers (client authentication).
+ * @example
+ * ```ts
+ * grantRequest("https://as.example/token", grant, redirectURI, { client_id: "app" });
+ * ```
+ */
+export function grantRequest(
+  url: string,
+  grant: TokenGrant,
+  redirectURI: string,
+  fields: Record<string, string | undefined>,
+  headers?: Record<string, string>,
+): Request {
+  return formPost(
+    url,
+    grant.grantType === "authorization_code"
+      ? { grant_type: grant.grantType, code: grant.code, redirect_uri: redirectURI, code_verifier: grant.codeVerifier, ...fields }
+      : { grant_type: grant.grantType, refresh_token: grant.refreshToken, ...fields },
+    headers,
+  );
 }
 
 /**
@@ -134,23 +190,15 @@ export function authorizationRequestURL(
   { state, codeChallenge }: { state: string; codeChallenge?: string },
 ): URL {
   const url = new URL(endpoint);
-  url.searchParams.set("response_type", "code");
-  for (const [key, value] of Object.entries(fields)) if (value !== undefined) url.searchParams.set(key, value);
-  url.searchParams.set("state", state);
-  if (codeChallenge) {
-    url.searchParams.set("code_challenge", codeChallenge);
-    url.searchParams.set("code_challenge_method", "S256");
-  }
+  const pkce = codeChallenge ? { code_challenge: codeChallenge, code_challenge_method: "S256" } : {};
+  for (const [key, value] of given({ response_type: "code", ...fields, state, ...pkce })) url.searchParams.set(key, value);
   return url;
 }
 
 /** HTTP Basic client authentication; RFC 6749 §2.3.1 form-encodes id and secret first. */
 export function basicAuth(clientId: string, clientSecret: string): string {
   const encode = (s: string) => encodeURIComponent(s).replaceAll("%20", "+");
-  const bytes = new TextEncoder().encode(`${encode(clientId)}:${encode(clientSecret)}`);
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return `Basic ${btoa(binary)}`;
+  return `Basic ${base64(new TextEncoder().encode(`${encode(clientId)}:${encode(clientSecret)}`))}`;
 }
 
 /** Joins a base URL and a path without doubling or dropping a slash. */

@@ -10,12 +10,13 @@ import { InProcessLock } from "./in_process_lock.ts";
 import { checkCallback } from "./callback_check.ts";
 import { parseCallback } from "./callback.ts";
 import { MemoryStore } from "./memory_store.ts";
-import type { Provider } from "./provider.ts";
+import { joinURL, type Provider } from "./provider.ts";
 import type { AuthSessionOptions, CompleteOptions, SessionEvent, SessionStatus } from "./session_types.ts";
 import { codeChallengeS256, cryptoRandom, type RandomSource, randomString } from "./_random.ts";
 import { maskId } from "./_redact.ts";
 import { type AuthEvent, type AuthSnapshot, deriveState, expiryReason, type PendingAuthorization, transition } from "./state_machine.ts";
-import { requestToken, type RetryOptions } from "./token_request.ts";
+import { freshUntil, isFresh, needsRenewal, type RefreshPolicy } from "./freshness.ts";
+import { requestToken, type TokenRequestContext } from "./token_request.ts";
 import { isDeadGrantError, tokensFromResponse } from "./token_response.ts";
 import type { AuthState, Lock, StoredTokens, TokenStore } from "./types.ts";
 
@@ -37,17 +38,19 @@ const DAY = 86_400_000;
  */
 export class AuthSession {
   readonly provider: Provider;
-  readonly store: TokenStore;
-  readonly lock: Lock;
   readonly refreshAheadMs: number;
+  // Only this class reads or writes the store: every change of what it holds goes through the
+  // state machine here, and callers ask the methods below for what they need.
+  #store: TokenStore;
+  #lock: Lock;
   #fetch: typeof fetch;
   #now: () => number;
   #random: RandomSource;
-  #renewAheadMs: number;
+  #policy: RefreshPolicy;
   #lockTimeoutMs: number;
   #authorizationTimeoutMs: number;
-  #retry: RetryOptions | undefined;
-  #sleep: (ms: number) => Promise<void>;
+  /** What every token request of this session is sent with. */
+  #context: TokenRequestContext;
   #snap: AuthSnapshot;
   #listeners = new Set<(event: SessionEvent) => void>();
   #inflight: Promise<StoredTokens> | undefined;
@@ -60,25 +63,38 @@ export class AuthSession {
       throw new TypeError("provider is required: tdAmeritrade({...}), schwab({...}) or oauth2({...}).");
     }
     this.provider = options.provider;
-    this.store = options.store ?? new MemoryStore();
-    this.lock = options.lock ?? InProcessLock.for(this.store);
+    this.#store = options.store ?? new MemoryStore();
+    this.#lock = options.lock ?? InProcessLock.for(this.#store);
     this.#fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.#now = options.now ?? Date.now;
     this.#random = options.random ?? cryptoRandom;
     this.refreshAheadMs = options.refreshAheadMs ?? 300_000;
-    this.#renewAheadMs = options.refreshTokenRenewAheadMs ?? 5 * DAY;
+    this.#policy = {
+      refreshAheadMs: this.refreshAheadMs,
+      renewAheadMs: options.refreshTokenRenewAheadMs ?? 5 * DAY,
+      renewsRefreshToken: this.provider.renewsRefreshToken,
+    };
     this.#lockTimeoutMs = options.lockTimeoutMs ?? 30_000;
     this.#authorizationTimeoutMs = options.authorizationTimeoutMs ?? 300_000;
-    this.#retry = options.retry;
-    this.#sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.#context = {
+      provider: this.provider,
+      fetch: this.#fetch,
+      now: this.#now,
+      random: () => this.#random(new Uint8Array(1))[0]! / 256,
+      sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+      retry: options.retry,
+    };
     this.#snap = { state: "unauthenticated", tokens: null, changedAt: this.#now() };
   }
 
   /** The state as of the last read of the store (`status()` reads it again). */
   get state(): AuthState {
-    const s = this.#snap;
-    if (s.state === "authenticated" && deriveState(s.tokens, this.#now()) === "expired") return "expired";
-    return s.state;
+    return this.#snap.state;
+  }
+
+  /** The file the tokens are kept in, when the store is one (a `FileStore`): related files go beside it. */
+  get storePath(): string | undefined {
+    return this.#store.path;
   }
 
   /**
@@ -94,7 +110,7 @@ export class AuthSession {
       pending.codeVerifier = randomString(this.#random);
       codeChallenge = await codeChallengeS256(pending.codeVerifier);
     }
-    const url = this.provider.authorizationURL(codeChallenge ? { state, codeChallenge } : { state });
+    const url = this.provider.authorizationURL({ state, codeChallenge });
     this.#apply({ type: "authorize", pending });
     return { url: url.href, state };
   }
@@ -106,36 +122,35 @@ export class AuthSession {
 
   /**
    * Completes a login with what the browser landed on: a full redirect URL (checked against the
-   * pending `state`) or a bare code pasted by hand. Exchanges the code and saves the tokens.
+   * pending `state`) or a bare code pasted by hand. Exchanges the code and saves the tokens. A URL
+   * with another state (or none) is refused with `AuthorizationError` and the login keeps waiting.
    */
   async complete(callback: string, options: CompleteOptions = {}): Promise<SessionStatus> {
     const parsed = parseCallback(callback);
-    if (options.pending) this.#adopt(options.pending);
-    const verdict = checkCallback(
-      parsed,
-      this.#snap.state === "authorizing" ? this.#snap.pending : undefined,
-      this.provider,
-      this.#now(),
-      this.#authorizationTimeoutMs,
-    );
-    if ("failure" in verdict) throw this.#fail(verdict.failure, verdict.error);
+    // A login kept elsewhere (a Worker's cookie) becomes this session's pending one.
+    if (options.pending) this.#apply({ type: "authorize", pending: options.pending });
+    // Only an authorizing snapshot holds a pending login (the machine drops it on every way out).
+    const verdict = checkCallback(parsed, this.#snap.pending, this.provider, this.#now(), this.#authorizationTimeoutMs);
+    // A callback that is not this login's leaves it waiting: the real one may still come.
+    if ("foreign" in verdict) throw new AuthorizationError(verdict.foreign);
+    if ("failure" in verdict) {
+      this.#apply({ type: "authorization_failed", reason: verdict.failure });
+      throw new AuthorizationError(verdict.failure, { error: verdict.error });
+    }
     const pending = this.#snap.pending!;
     let tokens: StoredTokens;
     try {
-      const grant = {
-        grantType: "authorization_code" as const,
-        code: verdict.code,
-        ...(pending.codeVerifier ? { codeVerifier: pending.codeVerifier } : {}),
-        ...(options.offline === false ? { offline: false } : {}),
-      };
-      const response = await requestToken(grant, this.#requestContext());
+      const response = await requestToken(
+        { grantType: "authorization_code", code: verdict.code, codeVerifier: pending.codeVerifier, offline: options.offline },
+        this.#context,
+      );
       tokens = tokensFromResponse(response, { now: this.#now(), provider: this.provider });
     } catch (error) {
       this.#apply({ type: "authorization_failed", reason: error instanceof Error ? error.message : "exchange failed" });
       throw error;
     }
     // Under the lock, so a refresh of the old grant in another process cannot overwrite the new login.
-    await this.#withLock(() => this.store.save(tokens));
+    await this.#withLock(() => this.#store.save(tokens));
     this.#apply({ type: "authorized", tokens });
     this.#emit({ type: "tokens", tokens });
     return this.#status();
@@ -157,11 +172,8 @@ export class AuthSession {
    */
   async refresh(options: { force?: boolean; newRefreshToken?: boolean } = {}): Promise<SessionStatus> {
     await this.#read();
-    await this.#refreshShared({
-      force: options.force === true || options.newRefreshToken === true,
-      renew: options.newRefreshToken === true,
-      seen: this.#snap.tokens?.accessToken,
-    });
+    const renew = options.newRefreshToken === true;
+    await this.#refreshShared({ force: renew || options.force === true, renew, seen: this.#snap.tokens?.accessToken });
     return this.#status();
   }
 
@@ -171,17 +183,14 @@ export class AuthSession {
    * resolve against the provider's API base.
    */
   async fetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
-    const target = typeof input === "string" && !/^[a-z][a-z0-9+.-]*:/i.test(input)
-      ? `${this.provider.apiBaseURL.replace(/\/+$/, "")}/${input.replace(/^\/+/, "")}`
-      : input;
+    const target = typeof input === "string" && !/^[a-z][a-z0-9+.-]*:/i.test(input) ? joinURL(this.provider.apiBaseURL, input) : input;
     const request = new Request(target, init);
     const token = await this.accessToken();
     const first = await this.#fetch(withBearer(request.clone(), token));
     if (first.status !== 401) return first;
     await first.body?.cancel();
-    const stored = await this.#read();
-    const newer = stored && !stored.expired && stored.accessToken !== token && this.#now() < stored.accessExpiresAt;
-    const next = newer ? stored.accessToken : (await this.#refreshShared({ force: true, seen: token })).accessToken;
+    // Under the lock the store is read again: a token another process saved meanwhile is taken as it is.
+    const next = (await this.#refreshShared({ force: true, seen: token })).accessToken;
     const second = await this.#fetch(withBearer(request, next));
     if (second.status === 401) {
       await second.body?.cancel();
@@ -200,9 +209,23 @@ export class AuthSession {
     return this.#status();
   }
 
+  /**
+   * The stored record, read now (another process may have changed it); null when nobody is
+   * logged in. It holds the tokens: hand it only to what needs them.
+   */
+  tokens(): Promise<StoredTokens | null> {
+    return this.#read();
+  }
+
+  /** Stores tokens obtained elsewhere (under the lock), replacing what the store holds. */
+  async saveTokens(tokens: StoredTokens): Promise<void> {
+    await this.#withLock(() => this.#store.save(tokens));
+    this.#observe(tokens);
+  }
+
   /** Clears the store (under the lock) and forgets any pending login. */
   async logout(): Promise<void> {
-    await this.#withLock(() => this.store.clear());
+    await this.#withLock(() => this.#store.clear());
     this.#apply({ type: "logout" });
   }
 
@@ -210,27 +233,6 @@ export class AuthSession {
   subscribe(listener: (event: SessionEvent) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
-  }
-
-  #isFresh(tokens: StoredTokens, now: number): boolean {
-    return now < this.#freshDeadline(tokens);
-  }
-
-  /** Until when a record needs no refresh: refresh-ahead before the access token dies, and
-   *  (TD) the renewal window before the refresh token dies. */
-  #freshDeadline(tokens: StoredTokens): number {
-    if (tokens.expired) return -Infinity;
-    // Short-lived tokens (a 5-minute token with the 5-minute default) would otherwise be
-    // refreshed on every call: refresh no earlier than half-way through a token's life.
-    const issued = tokens.accessIssuedAt;
-    const ahead = issued === undefined ? this.refreshAheadMs : Math.min(this.refreshAheadMs, (tokens.accessExpiresAt - issued) / 2);
-    const renewable = this.provider.renewsRefreshToken && tokens.refreshToken !== undefined && tokens.refreshExpiresAt !== undefined;
-    return Math.min(tokens.accessExpiresAt - ahead, renewable ? tokens.refreshExpiresAt! - this.#renewAheadMs : Infinity);
-  }
-
-  #needsRenewal(tokens: StoredTokens, now: number): boolean {
-    return this.provider.renewsRefreshToken && tokens.refreshToken !== undefined &&
-      tokens.refreshExpiresAt !== undefined && now >= tokens.refreshExpiresAt - this.#renewAheadMs;
   }
 
   /** Single flight: concurrent callers in this process share one refresh (and its failure). */
@@ -259,33 +261,32 @@ export class AuthSession {
         );
       }
       if (deriveState(stored, now) === "expired") throw this.#expiredError(stored, now);
-      if (!options.force && this.#isFresh(stored, now)) return stored;
+      if (!options.force && isFresh(stored, now, this.#policy)) return stored;
       // Another process refreshed since we looked: its token is as good as a new one.
       if (options.seen !== undefined && stored.accessToken !== options.seen && now < stored.accessExpiresAt && !options.renew) {
         return stored;
       }
       if (!stored.refreshToken) return stored;
-      const renew = options.renew === true || this.#needsRenewal(stored, now);
+      const renew = options.renew === true || needsRenewal(stored, now, this.#policy);
       let next: StoredTokens;
       try {
         const response = await requestToken(
-          { grantType: "refresh_token", refreshToken: stored.refreshToken, ...(renew ? { renewRefreshToken: true } : {}) },
-          this.#requestContext(),
+          { grantType: "refresh_token", refreshToken: stored.refreshToken, renewRefreshToken: renew },
+          this.#context,
         );
         next = tokensFromResponse(response, { now: this.#now(), provider: this.provider, previous: stored });
       } catch (error) {
         if (isDeadGrantError(error)) {
-          const marked: StoredTokens = {
-            ...stored,
-            expired: { at: this.#now(), reason: `${this.provider.name} rejected the refresh token (${error.error})` },
-          };
-          await this.store.save(marked);
-          this.#observe(marked);
+          const reason = `${this.provider.name} rejected the refresh token (${error.error})`;
+          // Kept, marked, so that every process sharing the store (and status()) knows why.
+          const marked: StoredTokens = { ...stored, expired: { at: this.#now(), reason } };
+          await this.#store.save(marked);
+          this.#apply({ type: "expired", reason, tokens: marked });
           throw this.#expiredError(marked, this.#now(), error);
         }
         throw error;
       }
-      await this.store.save(next);
+      await this.#store.save(next);
       this.#apply({ type: "refreshed", tokens: next });
       this.#emit({ type: "tokens", tokens: next });
       return next;
@@ -293,7 +294,7 @@ export class AuthSession {
   }
 
   async #withLock<T>(work: () => Promise<T>): Promise<T> {
-    const release = await this.lock.acquire({ timeoutMs: this.#lockTimeoutMs });
+    const release = await this.#lock.acquire({ timeoutMs: this.#lockTimeoutMs });
     try {
       return await work();
     } finally {
@@ -304,47 +305,30 @@ export class AuthSession {
   }
 
   async #read(): Promise<StoredTokens | null> {
-    const stored = await this.store.load();
+    const stored = await this.#store.load();
     this.#observe(stored);
     return stored;
   }
 
-  /** Takes in what the store holds, which another process may have changed. */
+  /**
+   * Takes in what the store holds, which another process may have changed, through the machine:
+   * a record that now means expired (the clock passed its refresh token) is the expired transition.
+   */
   #observe(stored: StoredTokens | null): void {
-    const before = this.state;
     const old = this.#snap.tokens;
-    const derived = deriveState(stored, this.#now());
-    const pending = this.#snap.state === "authorizing";
-    this.#setSnap(
-      pending ? { ...this.#snap, tokens: stored, previous: derived } : {
-        state: derived,
-        tokens: stored,
-        changedAt: this.#now(),
-        ...(derived === "expired" ? { reason: expiryReason(stored, this.#now())! } : {}),
-      },
-    );
+    this.#apply({ type: "loaded", tokens: stored });
     if (stored && stored.accessToken !== old?.accessToken) this.#emit({ type: "tokens", tokens: stored });
-    if (this.state !== before) this.#emit({ type: "state", state: this.state, previous: before });
   }
 
   #setSnap(snap: AuthSnapshot): void {
     this.#snap = snap;
-    this.#freshUntil = snap.tokens ? this.#freshDeadline(snap.tokens) : -Infinity;
-  }
-
-  #adopt(pending: PendingAuthorization): void {
-    if (this.#snap.state !== "authorizing" || this.#snap.pending?.state !== pending.state) this.#apply({ type: "authorize", pending });
+    this.#freshUntil = snap.tokens ? freshUntil(snap.tokens, this.#policy) : -Infinity;
   }
 
   #apply(event: AuthEvent): void {
     const before = this.state;
     this.#setSnap(transition(this.#snap, event, this.#now()));
     if (this.state !== before) this.#emit({ type: "state", state: this.state, previous: before });
-  }
-
-  #fail(message: string, error?: string): AuthorizationError {
-    this.#apply({ type: "authorization_failed", reason: message });
-    return new AuthorizationError(message, error === undefined ? {} : { error });
   }
 
   #emit(event: SessionEvent): void {
@@ -361,37 +345,25 @@ export class AuthSession {
     const reason = expiryReason(stored, now) ?? "the session expired";
     return new TknExpError(
       `The ${this.provider.name} session has expired: ${reason}. Log in again (\`tdauth login\`).`,
-      cause ? { cause } : {},
+      { cause },
     );
   }
 
   #status(): SessionStatus {
     const t = this.#snap.tokens;
     const now = this.#now();
-    const status: SessionStatus = {
-      state: this.state,
+    const state = this.state;
+    // Absent values are undefined keys, which JSON leaves out.
+    return {
+      state,
       provider: this.provider.id,
       clientId: maskId(this.provider.clientId),
-      refreshExpiresSoon: t?.refreshExpiresAt !== undefined && t.refreshExpiresAt - now < 2 * DAY && this.state === "authenticated",
-    };
-    if (t) {
-      status.accessExpiresAt = t.accessExpiresAt;
-      if (t.refreshExpiresAt !== undefined) status.refreshExpiresAt = t.refreshExpiresAt;
-      status.authorizedAt = t.authorizedAt;
-    }
-    const reason = status.state === "expired" ? expiryReason(t, now) : undefined;
-    if (reason) status.reason = reason;
-    return status;
-  }
-
-  #requestContext(): Parameters<typeof requestToken>[1] {
-    return {
-      provider: this.provider,
-      fetch: this.#fetch,
-      now: this.#now,
-      random: () => this.#random(new Uint8Array(1))[0]! / 256,
-      sleep: this.#sleep,
-      ...(this.#retry ? { retry: this.#retry } : {}),
+      accessExpiresAt: t?.accessExpiresAt,
+      refreshExpiresAt: t?.refreshExpiresAt,
+      authorizedAt: t?.authorizedAt,
+      reason: state === "expired" ? expiryReason(t, now) : undefined,
+      // An authenticated session has tokens; a refresh token of unknown death is never "soon" (NaN).
+      refreshExpiresSoon: state === "authenticated" && t!.refreshExpiresAt! - now < 2 * DAY,
     };
   }
 }

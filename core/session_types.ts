@@ -74,6 +74,6 @@ export type SessionEvent =
 export interface CompleteOptions {
   /** A pending authorization kept elsewhere (e.g. an encrypted cookie), instead of this session's. */
   pending?: PendingAuthorization;
-  /** TD: ask for a refresh token (`access_type=offline`); default true (the seed's `return_refresh_token`). */
+  /** TD: ask for a refresh token (`access_type=offline`); default true (the Python library's `return_refresh_token`). */
   offline?: boolean;
 }

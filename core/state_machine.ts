@@ -1,11 +1,13 @@
 /**
  * The session state machine as a pure function: `transition(snapshot, event, now)` returns the
- * next snapshot or throws `StateError`. Time is an input, never read inside.
+ * next snapshot or throws `StateError`. Time is an input, never read inside. Every change of a
+ * session's state goes through it.
  *
  * ```
  * unauthenticated ─authorize→ authorizing ─authorized→ authenticated ─expired→ expired
  *        ↑  (authorization_failed: back to the state before)      │ refreshed ↺       │
  *        └──────────────────── logout (from any state) ───────────┴───────────────────┘
+ * loaded (any state): the store was read; the state is what its record means (deriveState)
  * ```
  * @module
  */
@@ -53,7 +55,9 @@ export type AuthEvent =
   | { type: "authorization_failed"; reason: string }
   | { type: "refreshed"; tokens: StoredTokens }
   | { type: "expired"; reason: string; tokens?: StoredTokens }
-  | { type: "logout" };
+  | { type: "logout" }
+  /** The store was read: another process may have logged in, refreshed, expired or logged out. */
+  | { type: "loaded"; tokens: StoredTokens | null };
 
 /** Every event type, for exhaustive tests and docs. */
 export const AUTH_EVENTS: ReadonlyArray<AuthEvent["type"]> = [
@@ -63,6 +67,7 @@ export const AUTH_EVENTS: ReadonlyArray<AuthEvent["type"]> = [
   "refreshed",
   "expired",
   "logout",
+  "loaded",
 ];
 
 /** Every state. */
@@ -87,37 +92,44 @@ function illegal(from: AuthState, event: AuthEvent["type"], hint: string): never
  */
 export function transition(snapshot: AuthSnapshot, event: AuthEvent, now: number): AuthSnapshot {
   const from = snapshot.state;
+  const pending = from === "authorizing";
+  // While a login is pending, the session a failed one returns to is the one that refreshes and expires.
+  const settled = pending ? snapshot.previous ?? "unauthenticated" : from;
+  let state: Exclude<AuthState, "authorizing">;
+  let tokens = snapshot.tokens;
+  let reason: string | undefined;
   switch (event.type) {
-    case "authorize": {
+    case "authorize":
       // A second authorize() while one is pending supersedes it (the user reopened the login).
-      const previous = from === "authorizing" ? (snapshot.previous ?? "unauthenticated") : from;
-      return { state: "authorizing", tokens: snapshot.tokens, pending: event.pending, previous, changedAt: now };
-    }
+      return { state: "authorizing", tokens, pending: event.pending, previous: settled, changedAt: now };
     case "authorized":
-      if (from !== "authorizing") illegal(from, event.type, "no login is pending; call authorize() first");
+      if (!pending) illegal(from, event.type, "no login is pending; call authorize() first");
       return { state: "authenticated", tokens: event.tokens, changedAt: now };
-    case "authorization_failed": {
-      if (from !== "authorizing") illegal(from, event.type, "no login is pending");
-      const back = snapshot.previous ?? "unauthenticated";
-      return { state: back, tokens: snapshot.tokens, reason: event.reason, changedAt: now };
-    }
-    case "refreshed":
-      if (from === "authenticated") return { state: "authenticated", tokens: event.tokens, changedAt: now };
-      if (from === "authorizing" && snapshot.previous === "authenticated") {
-        return { ...snapshot, tokens: event.tokens, changedAt: now };
-      }
-      return illegal(from, event.type, "only an authenticated session can be refreshed; log in first");
-    case "expired": {
-      const tokens = event.tokens ?? snapshot.tokens;
-      if (from === "authenticated") return { state: "expired", tokens, reason: event.reason, changedAt: now };
-      if (from === "authorizing" && snapshot.previous === "authenticated") {
-        return { ...snapshot, tokens, previous: "expired", reason: event.reason, changedAt: now };
-      }
-      return illegal(from, event.type, "only an authenticated session can expire");
-    }
+    case "authorization_failed":
+      if (!pending) illegal(from, event.type, "no login is pending; call authorize() first");
+      return { state: settled, tokens, reason: event.reason, changedAt: now };
     case "logout":
       return { state: "unauthenticated", tokens: null, changedAt: now };
+    case "refreshed":
+      if (settled !== "authenticated") illegal(from, event.type, "only an authenticated session can do that; log in first");
+      state = "authenticated";
+      tokens = event.tokens;
+      break;
+    case "expired":
+      if (settled !== "authenticated") illegal(from, event.type, "only an authenticated session can do that; log in first");
+      state = "expired";
+      tokens = event.tokens ?? tokens;
+      reason = event.reason;
+      break;
+    case "loaded":
+      state = deriveState(event.tokens, now);
+      tokens = event.tokens;
+      reason = expiryReason(tokens, now);
   }
+  // A login in progress goes on: what happened decides where a failed one returns to.
+  const next: AuthSnapshot = pending ? { ...snapshot, tokens, previous: state, changedAt: now } : { state, tokens, changedAt: now };
+  if (reason !== undefined) next.reason = reason;
+  return next;
 }
 
 /**
@@ -131,11 +143,9 @@ export function transition(snapshot: AuthSnapshot, event: AuthEvent, now: number
  */
 export function deriveState(tokens: StoredTokens | null, now: number): Exclude<AuthState, "authorizing"> {
   if (!tokens) return "unauthenticated";
-  if (tokens.expired) return "expired";
-  if (now < tokens.accessExpiresAt) return "authenticated";
-  if (!tokens.refreshToken) return "expired";
-  if (tokens.refreshExpiresAt !== undefined && now >= tokens.refreshExpiresAt) return "expired";
-  return "authenticated";
+  // Rejected; or the access token dead with no live refresh token to renew it.
+  const dead = tokens.expired || (now >= tokens.accessExpiresAt && (!tokens.refreshToken || now >= (tokens.refreshExpiresAt ?? Infinity)));
+  return dead ? "expired" : "authenticated";
 }
 
 /**

@@ -1,12 +1,12 @@
 /**
- * `TDAuth`: the seed's `FlaskTDAuth`, the OAuth helper behind its callback server.
+ * `TDAuth`: the Python library's `FlaskTDAuth`, the OAuth helper behind its callback server.
  * @module
  */
 
 import type { Provider } from "./provider.ts";
 import { tdAmeritrade } from "./providers/td_ameritrade.ts";
 import { MemoryStore } from "./memory_store.ts";
-import { noLocalRuntime, type SeedRuntime } from "./seed_runtime.ts";
+import { type ClientRuntime, noLocalRuntime } from "./client_runtime.ts";
 import { AuthSession } from "./session.ts";
 import { type TDState, type TokenDict, toTDState, toTokenDict } from "./td_state.ts";
 import { tokensFromResponse } from "./token_response.ts";
@@ -31,7 +31,7 @@ export interface TDAuthOptions {
 }
 
 /**
- * The seed's `FlaskTDAuth`.
+ * The Python library's `FlaskTDAuth`.
  *
  * @example
  * ```ts
@@ -45,10 +45,10 @@ export class TDAuth {
   readonly provider: Provider;
   #options: TDAuthOptions;
   #session: Promise<AuthSession> | undefined;
-  #runtime: SeedRuntime;
+  #runtime: ClientRuntime;
 
   /** `runtime` is what `tdauth` passes on Node, Deno and Bun (the credentials file). */
-  constructor(options: TDAuthOptions = {}, runtime: SeedRuntime = noLocalRuntime) {
+  constructor(options: TDAuthOptions = {}, runtime: ClientRuntime = noLocalRuntime) {
     this.#runtime = runtime;
     this.#options = options;
     this.provider = options.provider ?? tdAmeritrade({ clientId: options.clientId as string, redirectURI: options.redirectURI as string });
@@ -71,7 +71,7 @@ export class TDAuth {
     return this.#session;
   }
 
-  /** The authorization URL and its `state` (the seed returned the pair as a tuple). */
+  /** The authorization URL and its `state` (the Python library returned the pair as a tuple). */
   async authorizationURL(): Promise<{ url: string; state: string }> {
     return await (await this.session()).authorize();
   }
@@ -80,28 +80,28 @@ export class TDAuth {
   async grabAccessTokenAndRefreshToken(url: string): Promise<TokenDict> {
     const session = await this.session();
     await session.complete(url);
-    return toTokenDict((await session.store.load())!, this.#now());
+    return toTokenDict((await session.tokens())!, this.#now());
   }
 
   /** Refreshes and renews the refresh token (`access_type=offline`); returns the token dict. */
   async grabRefreshToken(): Promise<TokenDict> {
     const session = await this.session();
     await session.refresh({ newRefreshToken: true });
-    return toTokenDict((await session.store.load())!, this.#now());
+    return toTokenDict((await session.tokens())!, this.#now());
   }
 
   /** Stores a token response; returns the state dict, or false when it has no access token. */
   async saveToken(tokenDict: Partial<TokenDict>): Promise<TDState | false> {
     if (!tokenDict || typeof tokenDict.access_token !== "string" || tokenDict.access_token === "") return false;
     const session = await this.session();
-    const previous = await session.store.load();
+    const previous = await session.tokens();
     const response = { ...tokenDict, access_token: tokenDict.access_token, expires_in: Number(tokenDict.expires_in ?? Number.NaN) };
     const tokens = tokensFromResponse(response, { now: this.#now(), provider: this.provider, previous });
-    await session.store.save(tokens);
+    await session.saveTokens(tokens);
     return toTDState(tokens);
   }
 
-  /** Same as `saveToken`, for the seed's name of the write step. */
+  /** Same as `saveToken`, for the Python library's name of the write step. */
   async saveState(tokenDict: Partial<TokenDict>): Promise<void> {
     await this.saveToken(tokenDict);
   }

@@ -6,15 +6,15 @@
 
 import { apiError } from "./api_errors.ts";
 import { TknExpError } from "./errors.ts";
-import type { Provider } from "./provider.ts";
+import type { APIPaths, Provider } from "./provider.ts";
 import { tdAmeritrade } from "./providers/td_ameritrade.ts";
-import { noLocalRuntime, type SeedRuntime } from "./seed_runtime.ts";
+import { type ClientRuntime, noLocalRuntime } from "./client_runtime.ts";
 import { AuthSession, type AuthSessionOptions } from "./session.ts";
 import { type TDState, type TokenDict, toTDState, toTokenDict } from "./td_state.ts";
 import type { Lock, TokenStore } from "./types.ts";
 
 /**
- * Options of {@link TDClient}: the seed's arguments, camel-cased, plus injection points.
+ * Options of {@link TDClient}: the Python library's arguments, camel-cased, plus injection points.
  * @example
  * ```ts
  * const options: TDClientOptions = { clientId: "APPKEY", redirectURI: "https://127.0.0.1", credentialsPath: "./td_state.json" };
@@ -46,21 +46,8 @@ export interface TDClientOptions {
   session?: Partial<Omit<AuthSessionOptions, "provider" | "store" | "lock" | "fetch" | "now">>;
 }
 
-type APIPaths = { quotes: (symbols: string[], clientId: string) => string; accounts: string; accountNumbers?: string };
-
-const TD_PATHS: APIPaths = {
-  quotes: (symbols, clientId) =>
-    `/marketdata/quotes?apikey=${encodeURIComponent(clientId)}&symbol=${encodeURIComponent(symbols.join(","))}`,
-  accounts: "/accounts",
-};
-const SCHWAB_PATHS: APIPaths = {
-  quotes: (symbols) => `/marketdata/v1/quotes?symbols=${encodeURIComponent(symbols.join(","))}`,
-  accounts: "/trader/v1/accounts",
-  accountNumbers: "/trader/v1/accounts/accountNumbers",
-};
-
 /**
- * The seed's `TDClient`.
+ * The Python library's `TDClient`.
  *
  * @example
  * ```ts
@@ -74,10 +61,10 @@ export class TDClient {
   readonly provider: Provider;
   #session: Promise<AuthSession> | undefined;
   #log: (line: string) => void;
-  #runtime: SeedRuntime;
+  #runtime: ClientRuntime;
 
   /** `runtime` is what `tdauth` passes on Node, Deno and Bun (files, terminal, local server). */
-  constructor(options: TDClientOptions = {}, runtime: SeedRuntime = noLocalRuntime) {
+  constructor(options: TDClientOptions = {}, runtime: ClientRuntime = noLocalRuntime) {
     this.#runtime = runtime;
     this.options = { ...options };
     this.provider = options.provider ??
@@ -139,23 +126,23 @@ export class TDClient {
     return true;
   }
 
-  /** Clears the stored tokens (the seed's `logout()` only forgot them in memory). */
+  /** Clears the stored tokens (the Python library's `logout()` only forgot them in memory). */
   async logout(): Promise<void> {
     await (await this.session()).logout();
   }
 
-  /** Refreshes the access token now and returns the seed's state dict. */
+  /** Refreshes the access token now and returns the Python library's state dict. */
   async grabAccessToken(): Promise<TDState> {
     const session = await this.session();
     await session.refresh({ force: true });
-    return toTDState(await session.store.load());
+    return toTDState(await session.tokens());
   }
 
   /** Renews the refresh token too (TD's `access_type=offline`) and returns the state dict. */
   async grabRefreshToken(): Promise<TDState> {
     const session = await this.session();
     await session.refresh({ newRefreshToken: true });
-    return toTDState(await session.store.load());
+    return toTDState(await session.tokens());
   }
 
   /** Starts a login and returns the URL to open. */
@@ -170,8 +157,7 @@ export class TDClient {
   async exchangeCodeForToken(options: { code: string; returnRefreshToken?: boolean }): Promise<TokenDict> {
     const session = await this.session();
     await session.complete(options.code, { offline: options.returnRefreshToken !== false });
-    const stored = await session.store.load();
-    return toTokenDict(stored!, (this.options.now ?? Date.now)());
+    return toTokenDict((await session.tokens())!, (this.options.now ?? Date.now)());
   }
 
   /** Quotes for one or more symbols (TD `symbol=`, Schwab `symbols=`). */
@@ -179,7 +165,7 @@ export class TDClient {
     if (!Array.isArray(instruments) || instruments.length === 0 || instruments.some((s) => typeof s !== "string" || s === "")) {
       throw new TypeError('instruments must be a non-empty array of symbols, e.g. ["MSFT", "AAPL"].');
     }
-    return await this.#get(this.#paths().quotes(instruments, this.provider.clientId)) as Record<string, unknown>;
+    return await this.#get(`${this.#paths().quotes}${encodeURIComponent(instruments.join(","))}`) as Record<string, unknown>;
   }
 
   /** All accounts, or one (`account`: the account number), with optional `fields` ("positions", "orders"). */
@@ -198,7 +184,13 @@ export class TDClient {
   }
 
   #paths(): APIPaths {
-    return this.provider.id === "schwab" ? SCHWAB_PATHS : TD_PATHS;
+    const paths = this.provider.apiPaths;
+    if (!paths) {
+      throw new TypeError(
+        `TDClient knows no market-data or account endpoints of ${this.provider.name}: call (await client.session()).fetch() with its API's paths.`,
+      );
+    }
+    return paths;
   }
 
   async #get(path: string): Promise<unknown> {

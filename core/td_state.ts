@@ -1,9 +1,9 @@
-// The Python `td` library's view of stored tokens (its `state` dict), for the seed-parity API.
+// The Python `td` library's view of stored tokens (its `state` dict), for the Python-parity API.
 
 import type { StoredTokens } from "./types.ts";
 
 /**
- * The seed's state dict: float epoch seconds and naive local ISO dates, as `_token_save` wrote.
+ * The Python library's state dict: float epoch seconds and naive local ISO dates, as `_token_save` wrote.
  * @example
  * ```ts
  * const state: TDState = await client.grabAccessToken();
@@ -21,7 +21,7 @@ export interface TDState {
 }
 
 /**
- * The seed's token dict (the raw token response's fields).
+ * The Python library's token dict (the raw token response's fields).
  * @example
  * ```ts
  * const dict: TokenDict = await auth.grabAccessTokenAndRefreshToken(url);
@@ -57,7 +57,7 @@ export function naiveLocalISO(ms: number): string {
 }
 
 /**
- * Stored tokens as the seed's state dict.
+ * Stored tokens as the Python library's state dict.
  * @example
  * ```ts
  * toTDState(await store.load()).logged_in; // true

@@ -40,7 +40,7 @@ export function tokenRequestFailure(
   if (outcome.kind === "invalid") {
     return new TokenResponseError(
       `${provider.name} answered ${what} with HTTP ${outcome.status} and ${outcome.detail} instead of a token response; ${unchanged}. ` +
-        "This is usually transient (Schwab's gateway sometimes serves an Access Denied page): try again in a minute.",
+        "Try again in a minute: this is usually transient (Schwab's gateway sometimes answers Access Denied).",
       { status: outcome.status },
     );
   }

@@ -63,6 +63,8 @@ export interface TokenStore {
   load(): Promise<StoredTokens | null>;
   save(tokens: StoredTokens): Promise<void>;
   clear(): Promise<void>;
+  /** The file the tokens are kept in, when the store is a file: what belongs with them (the loopback certificate) goes beside it. */
+  readonly path?: string;
 }
 
 /** Releases a held lock. Calling it twice is harmless. */

@@ -11,7 +11,7 @@ import { readSkipLog, skipSummary } from "./_skips.mjs";
 const root = new URL("..", import.meta.url).pathname;
 const bin = (name) => join(root, "node_modules", ".bin", name);
 const args = process.argv.slice(2);
-const only = new Set((process.env.TDAUTH_SUITES ?? "node,deno,bun").split(","));
+const only = new Set((process.env.TDAUTH_SUITES ?? "lint,node,deno,bun").split(","));
 const requireTools = process.env.TDAUTH_REQUIRE_TOOLS === "1";
 let passed = 0;
 let failed = 0;
@@ -56,6 +56,15 @@ function count(label, p, f, exitCode) {
     failed += 1;
     failures.push(`${label} (exit ${exitCode}, no failing test reported)`);
   } else if (f > 0) failures.push(`${label} (${f} failed)`);
+}
+
+if (only.has("lint") && args.length === 0) {
+  // The tree stays formatted and lint-clean (deno.json holds both configurations): each gate
+  // counts as one test, with the findings printed above the count.
+  for (const [label, gate] of [["deno fmt --check", ["fmt", "--check"]], ["deno lint", ["lint"]]]) {
+    const r = run(label, bin("deno"), gate);
+    count(label, r.status === 0 ? 1 : 0, r.status === 0 ? 0 : 1, 0);
+  }
 }
 
 if (only.has("node")) {

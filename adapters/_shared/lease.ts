@@ -1,7 +1,10 @@
 // The acquire loop shared by KvLock and RedisLock: poll with jittered backoff until a deadline or
 // an abort, then keep the lease alive with a heartbeat until the owner releases it.
 import { LockTimeoutError } from "../../core/errors.ts";
-import type { Release } from "../../core/types.ts";
+import { randomHex } from "../../core/_random.ts";
+import { abortReason, sleep } from "../../core/_sleep.ts";
+import type { LockAcquireOptions, Release } from "../../core/types.ts";
+import { durationMs, optionalFunction, timeoutMs } from "./options.ts";
 
 /** One held lease, as the backend sees it. */
 export interface Lease {
@@ -11,18 +14,72 @@ export interface Lease {
   release(): Promise<void>;
 }
 
-/** What {@link acquireLease} needs from a backend and its caller. */
-export interface LeaseLoop {
+/**
+ * The options every lease lock takes (`KvLock`, `RedisLock`).
+ * @example
+ * ```ts
+ * const options: LeaseOptions = { ttlMs: 10_000, timeoutMs: 5_000 };
+ * ```
+ */
+export interface LeaseOptions {
+  /** A holder that stops heartbeating (crashed, killed, partitioned) loses the lock after this long. Default 30_000. */
+  ttlMs?: number;
+  /** How often a holder extends its lease. Default ttlMs / 3. */
+  heartbeatMs?: number;
+  /** Longest wait between tries while someone else holds it (jittered). Default 100. */
+  pollMs?: number;
+  /** Default for `acquire({ timeoutMs })`. Default 60_000. */
+  timeoutMs?: number;
+  /** Called when a held lease could not be kept (it expired and someone else took it). */
+  onLost?: (err: Error) => void;
+  /** Clock for lease expiries and the acquire deadline, epoch ms. Default `Date.now`. */
+  now?: () => number;
+}
+
+/** {@link LeaseOptions} checked, with their defaults, and the lock's name for messages. */
+export interface LeaseSettings {
+  lock: string;
+  ttlMs: number;
+  heartbeatMs: number;
+  pollMs: number;
+  timeoutMs: number;
+  onLost: ((err: Error) => void) | undefined;
+  now: () => number;
+}
+
+/**
+ * Checks a lease lock's options (named `lock` in messages, e.g. "KvLock"); `duration` checks the
+ * TTL and heartbeat (Redis takes whole milliseconds).
+ * @example
+ * ```ts
+ * this.#lease = leaseSettings(options, "KvLock");
+ * ```
+ */
+export function leaseSettings(
+  options: LeaseOptions,
+  lock: string,
+  duration: (value: unknown, what: string) => number = durationMs,
+): LeaseSettings {
+  const ttlMs = duration(options.ttlMs ?? 30_000, `${lock}: ttlMs`);
+  const heartbeatMs = duration(options.heartbeatMs ?? Math.max(1, Math.floor(ttlMs / 3)), `${lock}: heartbeatMs`);
+  if (heartbeatMs >= ttlMs) throw new TypeError(`${lock}: heartbeatMs must be less than ttlMs`);
+  return {
+    lock,
+    ttlMs,
+    heartbeatMs,
+    pollMs: durationMs(options.pollMs ?? 100, `${lock}: pollMs`),
+    timeoutMs: timeoutMs(options.timeoutMs ?? 60_000, `${lock}: timeoutMs`),
+    onLost: optionalFunction(options.onLost, `${lock}: onLost`),
+    now: optionalFunction(options.now, `${lock}: now`) ?? Date.now,
+  };
+}
+
+/** What {@link acquireLease} needs from a backend: one try, and how messages name the lock. */
+export interface LeaseBackend {
   /** One try: the lease, or null when someone else holds it. */
   attempt(): Promise<Lease | null>;
   /** Names the lock in messages, e.g. `Redis lock "tdauth:lock"`. */
   what: string;
-  ttlMs: number;
-  heartbeatMs: number;
-  maxPollMs: number;
-  timeoutMs: number;
-  signal?: AbortSignal | undefined;
-  onLost?: ((err: Error) => void) | undefined;
 }
 
 /**
@@ -34,27 +91,7 @@ export interface LeaseLoop {
  * ```
  */
 export function ownerToken(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
-function abortReason(signal: AbortSignal): unknown {
-  return signal.reason ?? new DOMException("The operation was aborted", "AbortError");
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(abortReason(signal));
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(abortReason(signal!));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
+  return randomHex(16);
 }
 
 /** Timers must not keep a process alive just because a lock was forgotten. */
@@ -71,44 +108,48 @@ function unref(timer: unknown): void {
  *
  * @example
  * ```ts
- * const release = await acquireLease({ attempt, what: 'Redis lock "k"', ttlMs: 30_000, heartbeatMs: 10_000, maxPollMs: 100, timeoutMs: 5_000 });
+ * const release = await acquireLease(leaseSettings({}, "RedisLock"), { attempt, what: 'Redis lock "k"' }, { timeoutMs: 5_000 });
  * ```
  */
-export async function acquireLease(loop: LeaseLoop): Promise<Release> {
-  const { signal } = loop;
-  const started = Date.now();
-  const deadline = started + loop.timeoutMs;
-  // Start fast (a refresh usually takes well under a second), back off to maxPollMs; the jitter
+export async function acquireLease(settings: LeaseSettings, backend: LeaseBackend, options: LockAcquireOptions = {}): Promise<Release> {
+  const { signal } = options;
+  const { now, pollMs } = settings;
+  const wait = options.timeoutMs === undefined
+    ? settings.timeoutMs
+    : timeoutMs(options.timeoutMs, `${settings.lock}.acquire({ timeoutMs }): timeoutMs`);
+  const deadline = now() + wait;
+  // Start fast (a refresh usually takes well under a second), back off to pollMs; the jitter
   // keeps many waiters from hitting the backend in step.
-  let backoff = Math.min(5, loop.maxPollMs);
+  let backoff = Math.min(5, pollMs);
   let lease: Lease | null = null;
   for (;;) {
     if (signal?.aborted) throw abortReason(signal);
-    lease = await loop.attempt();
+    lease = await backend.attempt();
     if (lease !== null) break;
-    const left = deadline - Date.now();
+    const left = deadline - now();
     if (left <= 0) {
       throw new LockTimeoutError(
-        `${loop.what} was not acquired within ${loop.timeoutMs} ms: another process holds it ` +
-          `(a holder that died frees it after ttlMs = ${loop.ttlMs} ms). Raise timeoutMs or find the holder.`,
+        `${backend.what} was not acquired within ${wait} ms: another process holds it ` +
+          `(a holder that died frees it after ttlMs = ${settings.ttlMs} ms). Raise timeoutMs or find the holder.`,
       );
     }
     await sleep(Math.min(left, backoff * (0.5 + Math.random())), signal);
-    backoff = Math.min(backoff * 2, loop.maxPollMs);
+    backoff = Math.min(backoff * 2, pollMs);
   }
   if (signal?.aborted) {
     // Aborted while the winning request was in flight: the caller has gone, so do not keep it.
     await lease.release();
     throw abortReason(signal);
   }
-  return hold(lease, loop);
+  return hold(lease, settings, backend.what);
 }
 
-function hold(lease: Lease, loop: LeaseLoop): Release {
+function hold(lease: Lease, settings: LeaseSettings, what: string): Release {
+  const { now, ttlMs, onLost } = settings;
   let stopped = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let inFlight: Promise<unknown> = Promise.resolve();
-  let lastGood = Date.now();
+  let lastGood = now();
   const tick = (): void => {
     timer = setTimeout(() => {
       inFlight = lease.extend().then(
@@ -116,24 +157,24 @@ function hold(lease: Lease, loop: LeaseLoop): Release {
           if (stopped) return;
           if (!ok) {
             stopped = true;
-            loop.onLost?.(new Error(`${loop.what} was lost: it expired and another owner took it`));
+            onLost?.(new Error(`${what} was lost: it expired and another owner took it`));
             return;
           }
-          lastGood = Date.now();
+          lastGood = now();
           tick();
         },
         (err: unknown) => {
           if (stopped) return;
           // A backend hiccup: keep trying while the lease may still be ours.
-          if (Date.now() - lastGood >= loop.ttlMs) {
+          if (now() - lastGood >= ttlMs) {
             stopped = true;
-            loop.onLost?.(new Error(`${loop.what} may be lost: it could not be extended for ${loop.ttlMs} ms`, { cause: err }));
+            onLost?.(new Error(`${what} may be lost: it could not be extended for ${ttlMs} ms`, { cause: err }));
             return;
           }
           tick();
         },
       );
-    }, loop.heartbeatMs);
+    }, settings.heartbeatMs);
     unref(timer);
   };
   tick();

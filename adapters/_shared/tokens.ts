@@ -1,4 +1,4 @@
-// Checks stored token JSON before anything trusts it; shared by the KV and Redis stores.
+// Checks stored tokens before anything trusts or writes them; shared by the file, KV and Redis stores.
 import { StoreError } from "../../core/errors.ts";
 import type { StoredTokens } from "../../core/types.ts";
 
@@ -75,7 +75,20 @@ export function parseStoredTokens(raw: string, where: string, fix: string): Stor
  * ```
  */
 export function serializeTokens(tokens: StoredTokens, what: string): string {
+  checkStoredTokens(tokens, what);
+  return JSON.stringify(tokens);
+}
+
+/**
+ * Throws a TypeError naming `what` and the first wrong field when `tokens` is not a StoredTokens:
+ * every store checks what it is asked to save the same way.
+ *
+ * @example
+ * ```ts
+ * checkStoredTokens(tokens, "FileStore.save(tokens)");
+ * ```
+ */
+export function checkStoredTokens(tokens: StoredTokens, what: string): void {
   const problem = problemWith(tokens);
   if (problem !== null) throw new TypeError(`${what}: tokens is not a StoredTokens (${problem.replace("JSON ", "")})`);
-  return JSON.stringify(tokens);
 }

@@ -32,7 +32,7 @@ const KNOWN_KEYS: ReadonlySet<string> = new Set([
   "expired_reason",
 ]);
 
-/** Shared with the seed-parity API in core, so both write the same dates. */
+/** Shared with the Python-parity API in core, so both write the same dates. */
 export { naiveLocalISO };
 
 /** A credentials file's JSON object. */

@@ -1,6 +1,7 @@
 // File-system helpers for FileStore: crash-safe replace, folder fsync, stale temp files, modes.
 import { chmod, mkdir, open, readdir, rename, stat, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
+import { randomHex } from "../../core/_random.ts";
 import { hostName, processAlive, processId } from "./_env.ts";
 
 /**
@@ -28,21 +29,6 @@ export function hostTag(): string {
     h = Math.imul(h, 0x01000193) >>> 0;
   }
   return h.toString(16).padStart(8, "0");
-}
-
-/**
- * Random lowercase hex of `bytes` bytes from the platform CSPRNG.
- *
- * @example
- * ```ts
- * const token = randomHex(16);
- * ```
- */
-export function randomHex(bytes: number): string {
-  const buf = crypto.getRandomValues(new Uint8Array(bytes));
-  let out = "";
-  for (const b of buf) out += b.toString(16).padStart(2, "0");
-  return out;
 }
 
 const tempPrefix = (target: string): string => `.${basename(target)}.`;

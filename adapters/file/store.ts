@@ -3,12 +3,15 @@
  * @module
  */
 import { readFile, realpath, stat, unlink } from "node:fs/promises";
-import { homedir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import type { StoredTokens, TokenStore } from "../../core/types.ts";
 import { StoreError } from "../../core/errors.ts";
 import { readEnv } from "./_env.ts";
-import { decryptText, encryptText, looksEncrypted, parseKey } from "./_crypto.ts";
+import { expandHome, tdauthHome } from "./_home.ts";
+import { parseKey } from "../_shared/key.ts";
+import { durationMs, optionalFunction } from "../_shared/options.ts";
+import { checkStoredTokens } from "../_shared/tokens.ts";
+import { decryptText, encryptText, looksEncrypted } from "./_crypto.ts";
 import { decodeCredentials, DEFAULT_REFRESH_LIFETIME_MS, encodeCredentials, FormatError, unknownKeys } from "./_format.ts";
 import type { CredentialsJSON } from "./_format.ts";
 import { ensureFolder, octal, POSIX, removeStaleTemps, tighten, writeAtomic } from "./_fs.ts";
@@ -52,13 +55,7 @@ export interface FileStoreOptions {
  * ```
  */
 export function defaultCredentialsPath(env?: Record<string, string | undefined>): string {
-  const home = env !== undefined ? env.TDAUTH_HOME : readEnv("TDAUTH_HOME");
-  if (home !== undefined && home.trim() !== "") return join(expandHome(home.trim()), "td_state.json");
-  return join(homedir(), ".td_python_api", "td_state.json");
-}
-
-function expandHome(path: string): string {
-  return path === "~" || path.startsWith("~/") ? join(homedir(), path.slice(1)) : path;
+  return join(tdauthHome(env), "td_state.json");
 }
 
 const FIX = "delete it and run `tdauth login`";
@@ -112,19 +109,12 @@ export class FileStore implements TokenStore {
     } else {
       this.#keyName = "TDAUTH_KEY";
     }
-    const lifetime = options.refreshTokenLifetimeMs ?? DEFAULT_REFRESH_LIFETIME_MS;
-    if (typeof lifetime !== "number" || !Number.isFinite(lifetime) || lifetime <= 0) {
-      throw new TypeError("options.refreshTokenLifetimeMs must be a positive number of milliseconds");
-    }
-    this.#lifetime = lifetime;
+    this.#lifetime = durationMs(options.refreshTokenLifetimeMs ?? DEFAULT_REFRESH_LIFETIME_MS, "options.refreshTokenLifetimeMs");
     this.#overwriteCorrupt = options.overwriteCorrupt === true;
     const folder = dirname(this.path);
     this.#fixFolder = options.fixFolderMode ??
       (folder === dirname(resolve(defaultPath)) || basename(folder) === ".td_python_api");
-    if (options.onWarning !== undefined && typeof options.onWarning !== "function") {
-      throw new TypeError("options.onWarning must be a function");
-    }
-    this.#warn = options.onWarning ?? ((message) => console.warn(message));
+    this.#warn = optionalFunction(options.onWarning, "options.onWarning") ?? ((message) => console.warn(message));
   }
 
   /** Whether the file is written encrypted (a key was given or `TDAUTH_KEY` is set). */
@@ -159,7 +149,7 @@ export class FileStore implements TokenStore {
    * ```
    */
   async save(tokens: StoredTokens): Promise<void> {
-    checkTokens(tokens);
+    checkStoredTokens(tokens, "FileStore.save(tokens)");
     const target = await this.#target();
     let extra: CredentialsJSON = {};
     try {
@@ -334,18 +324,4 @@ export class FileStore implements TokenStore {
       );
     }
   }
-}
-
-function checkTokens(tokens: StoredTokens): void {
-  if (typeof tokens !== "object" || tokens === null) throw new TypeError("tokens must be an object");
-  if (typeof tokens.accessToken !== "string" || tokens.accessToken === "") {
-    throw new TypeError("tokens.accessToken must be a non-empty string");
-  }
-  for (const key of ["accessExpiresAt", "authorizedAt"] as const) {
-    if (typeof tokens[key] !== "number" || !Number.isFinite(tokens[key])) throw new TypeError(`tokens.${key} must be a number (epoch ms)`);
-  }
-  if (tokens.refreshExpiresAt !== undefined && (typeof tokens.refreshExpiresAt !== "number" || !Number.isFinite(tokens.refreshExpiresAt))) {
-    throw new TypeError("tokens.refreshExpiresAt must be a number (epoch ms)");
-  }
-  if (typeof tokens.tokenType !== "string") throw new TypeError("tokens.tokenType must be a string");
 }

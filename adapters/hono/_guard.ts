@@ -3,11 +3,11 @@
 // no-referrer (the callback URL carries the code) and unframeable.
 
 import type { MiddlewareHandler } from "hono";
+import { isLoopbackHost } from "../../core/loopback.ts";
 import { cryptoRandom, randomString } from "../../core/_random.ts";
+import { securityHeaders } from "../_shared/headers.ts";
 
 export { constantTimeEqual as sameSecret } from "../../core/_random.ts";
-
-const LOOPBACK_NAMES = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
 /**
  * Refuses (421) a request whose Host header is not a loopback name on the port we serve; with
@@ -23,7 +23,7 @@ export function loopbackHostOnly(port: () => number | undefined): MiddlewareHand
     const host = c.req.header("host") ?? new URL(c.req.url).host;
     const match = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(host);
     const expected = port();
-    const ok = match !== null && LOOPBACK_NAMES.has(match[1]!.toLowerCase()) &&
+    const ok = match !== null && isLoopbackHost(match[1]!) &&
       (expected === undefined || Number(match[2] ?? (new URL(c.req.url).protocol === "https:" ? 443 : 80)) === expected);
     if (!ok) {
       return c.text("Misdirected request: this login server answers only to its loopback address.", 421);
@@ -47,19 +47,12 @@ export function randomToken(bytes = 32): string {
  * Sets a fresh CSP nonce (`c.get("nonce")`) and the headers every response carries.
  * @example
  * ```ts
- * app.use("*", securityHeaders);
+ * app.use("*", secureResponses);
  * ```
  */
-export const securityHeaders: MiddlewareHandler<{ Variables: { nonce: string } }> = async (c, next) => {
+export const secureResponses: MiddlewareHandler<{ Variables: { nonce: string } }> = async (c, next) => {
   const nonce = randomToken(16);
   c.set("nonce", nonce);
   await next();
-  c.header("Cache-Control", "no-store");
-  c.header("Referrer-Policy", "no-referrer");
-  c.header("X-Frame-Options", "DENY");
-  c.header("X-Content-Type-Options", "nosniff");
-  c.header(
-    "Content-Security-Policy",
-    `default-src 'none'; style-src 'unsafe-inline'; script-src 'nonce-${nonce}'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
-  );
+  for (const [name, value] of Object.entries(securityHeaders(nonce))) c.header(name, value);
 };

@@ -1,5 +1,5 @@
 /**
- * The callback app: the seed's Flask routes (`/`, `/login`, `/login/callback`, `/login/refresh`,
+ * The callback app: the Python library's Flask routes (`/`, `/login`, `/login/callback`, `/login/refresh`,
  * `/shutdown`) plus the path of the provider's redirect URI, as a Hono app.
  * @module
  */
@@ -9,11 +9,11 @@ import { AuthorizationError, TDError } from "../../core/errors.ts";
 import type { AuthSession } from "../../core/session.ts";
 import type { SessionStatus } from "../../core/session_types.ts";
 import type { TDClient } from "../../core/td_client.ts";
-import { loopbackHostOnly, randomToken, sameSecret, securityHeaders } from "./_guard.ts";
+import { loopbackHostOnly, randomToken, sameSecret, secureResponses } from "./_guard.ts";
 import { errorPage, statusPage, successPage } from "../_shared/pages.ts";
 
 /**
- * Options of {@link createAuthApp}: a session, or a seed `TDClient` (its session is used).
+ * Options of {@link createAuthApp}: a session, or a `TDClient` (its session is used).
  * @example
  * ```ts
  * const options: AuthAppOptions = { session };
@@ -84,30 +84,25 @@ export function createAuthApp(options: AuthAppOptions): AuthApp {
     onShutdown: (listener) => void shutdown.push(listener),
   };
   const app = new Hono<{ Variables: { nonce: string } }>();
-  app.use("*", securityHeaders, loopbackHostOnly(() => control.port));
+  app.use("*", secureResponses, loopbackHostOnly(() => control.port));
 
   const callback = async (c: Ctx): Promise<Response> => {
     const session = await getSession();
     const wasPending = session.state === "authorizing";
-    // Any page the user visits can make the browser GET this URL. A callback that does not carry
-    // the pending login's state is refused here, so a forged one cannot end the real login.
-    const pending = session.pendingAuthorization();
-    const state = new URL(c.req.url).searchParams.get("state");
-    if (wasPending && pending && (state === null || !sameSecret(state, pending.state))) {
-      const message = "This callback does not belong to the login in progress (wrong or missing state); that login is still waiting.";
-      return c.html(errorPage("Login refused", message, c.get("nonce")), 400);
-    }
     try {
       const status = await session.complete(c.req.url);
       for (const listener of login) listener(status);
       const https = new URL(c.req.url).protocol === "https:";
       return c.html(successPage(status, session.provider.name, https, Date.now(), c.get("nonce")));
     } catch (error) {
-      // Only a callback that ended the login in progress ends run(); stray hits do not.
-      if (wasPending && session.state !== "authorizing") { for (const listener of failed) listener(error as Error); }
+      // Any page the user visits can make the browser GET this URL; complete() refuses one that
+      // does not carry the pending login's state and leaves that login waiting. Only a callback
+      // that ended the login in progress ends run().
+      const stillWaiting = wasPending && session.state === "authorizing";
+      if (wasPending && !stillWaiting) { for (const listener of failed) listener(error as Error); }
       const status = error instanceof AuthorizationError ? 400 : error instanceof TDError ? 502 : 500;
       const message = error instanceof TDError ? error.message : "The login failed unexpectedly; see the terminal.";
-      return c.html(errorPage("Login failed", message, c.get("nonce")), status);
+      return c.html(errorPage(stillWaiting ? "Login refused" : "Login failed", message, c.get("nonce")), status);
     }
   };
 

@@ -2,8 +2,8 @@
 // URIs), made once with WebCrypto and kept 0600 beside the credentials.
 
 import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
-import { homedir } from "node:os";
 import { dirname, join } from "node:path";
+import { tdauthHome } from "../file/_home.ts";
 import type { TLSFiles } from "./_listen.ts";
 
 const CERT_FILE = "loopback-cert.pem";
@@ -11,27 +11,26 @@ const KEY_FILE = "loopback-key.pem";
 const DAY = 86_400_000;
 
 /**
- * Where the certificate lives by default: `TDAUTH_HOME`, else `~/.td_python_api`.
+ * Where the certificate lives by default: tdauth's folder (`TDAUTH_HOME`, else `~/.td_python_api`).
  * @example
  * ```ts
  * defaultCertDir({ TDAUTH_HOME: "/srv/tdauth" }); // "/srv/tdauth"
  * ```
  */
-export function defaultCertDir(env: Record<string, string | undefined> = process.env): string {
-  return env.TDAUTH_HOME || join(homedir(), ".td_python_api");
+export function defaultCertDir(env?: Record<string, string | undefined>): string {
+  return tdauthHome(env);
 }
 
 /**
  * Where the certificate goes for a session: beside its credentials file when the store is a file
- * (FileStore's `path`), else {@link defaultCertDir}.
+ * (`session.storePath`), else {@link defaultCertDir}.
  * @example
  * ```ts
- * certDirFor(new FileStore("/srv/app/td_state.json")); // "/srv/app"
+ * certDirFor(session.storePath); // "/srv/app" for a FileStore at /srv/app/td_state.json
  * ```
  */
-export function certDirFor(store: unknown): string {
-  const path = (store as { path?: unknown } | null)?.path;
-  return typeof path === "string" && path !== "" ? dirname(path) : defaultCertDir();
+export function certDirFor(storePath: string | undefined): string {
+  return storePath ? dirname(storePath) : defaultCertDir();
 }
 
 function pem(label: string, der: ArrayBuffer): string {

@@ -1,5 +1,5 @@
 /**
- * `tdauth/hono`: the seed's callback server as a Hono app, served on the loopback address of the
+ * `tdauth/hono`: the Python library's callback server as a Hono app, served on the loopback address of the
  * redirect URI on Node, Deno or Bun, with HTTPS for Schwab's https-only callbacks.
  *
  * @example

@@ -6,6 +6,7 @@
  */
 
 import { AuthorizationError } from "../../core/errors.ts";
+import { isLoopbackHost } from "../../core/loopback.ts";
 import type { SessionStatus } from "../../core/session_types.ts";
 import type { StoredTokens } from "../../core/types.ts";
 import type { AuthApp } from "./app.ts";
@@ -19,7 +20,7 @@ import { listen, type Listening, type TLSFiles } from "./_listen.ts";
  * ```
  */
 export interface RunOptions {
-  /** Close the server after the first successful login (the seed's `close_after`). */
+  /** Close the server after the first successful login (the Python library's `close_after`). */
   closeAfter?: boolean;
   /** Default: the redirect URI's port. 0 picks a free one. */
   port?: number;
@@ -52,7 +53,6 @@ export interface RunResult {
   close(): Promise<void>;
 }
 
-const LOOPBACK = new Set(["127.0.0.1", "::1", "[::1]", "localhost"]);
 const running = new Set<Listening>();
 
 /**
@@ -71,14 +71,14 @@ export async function run(app: AuthApp, options: RunOptions = {}): Promise<RunRe
   const redirect = new URL(session.provider.redirectURI);
   const https = redirect.protocol === "https:";
   const hostname = options.hostname ?? "127.0.0.1";
-  if (!LOOPBACK.has(hostname)) {
+  if (!isLoopbackHost(hostname)) {
     throw new TypeError(`hostname "${hostname}" is not a loopback address: the login server only listens on 127.0.0.1 or ::1.`);
   }
   const port = options.port ?? (redirect.port ? Number(redirect.port) : https ? 443 : 80);
   let tls = options.tls;
   if (!tls && https) {
     const cert = await import("./cert.ts");
-    tls = await cert.loopbackCertificate(options.certDir ?? cert.certDirFor(session.store));
+    tls = await cert.loopbackCertificate(options.certDir ?? cert.certDirFor(session.storePath));
   }
   const server = await listen({
     fetch: app.fetch,
@@ -109,7 +109,7 @@ export async function run(app: AuthApp, options: RunOptions = {}): Promise<RunRe
         return;
       }
       // Let the success page (and what the browser fetches with it) go out before the server stops.
-      const done = async () => resolve({ status: status!, tokens: await session.store.load(), origin, close });
+      const done = async () => resolve({ status: status!, tokens: await session.tokens(), origin, close });
       if (options.closeAfter) setTimeout(() => void close().then(done), 250);
       else void done();
     };
@@ -134,7 +134,7 @@ export async function run(app: AuthApp, options: RunOptions = {}): Promise<RunRe
 }
 
 /**
- * Stops every server `run()` started in this process (the seed's `shutdown_server()`).
+ * Stops every server `run()` started in this process (the Python library's `shutdown_server()`).
  *
  * @example
  * ```ts

@@ -156,7 +156,7 @@ export function workersKv(namespace: KVNamespaceLike): Kv {
     async get(key) {
       return { value: await namespace.get(key, "text"), versionstamp: null };
     },
-    async set(key, value, opts) {
+    set(key, value, opts) {
       if (opts?.ttlMs === undefined) return namespace.put(key, value);
       const expirationTtl = Math.max(WORKERS_MIN_TTL_S, Math.ceil(opts.ttlMs / 1000));
       return namespace.put(key, value, { expirationTtl });

@@ -9,25 +9,16 @@
  * @module
  */
 import type { Lock, LockAcquireOptions, Release } from "../../core/types.ts";
-import { acquireLease, type Lease, ownerToken } from "../_shared/lease.ts";
+import { acquireLease, type Lease, type LeaseOptions, type LeaseSettings, leaseSettings, ownerToken } from "../_shared/lease.ts";
 import { type DenoKvLike, isKVNamespace, type Kv, toKv } from "./kv.ts";
 
 export type { DenoKvLike, Kv } from "./kv.ts";
+export type { LeaseOptions } from "../_shared/lease.ts";
 
-/** Options of {@link KvLock}. */
-export interface KvLockOptions {
+/** Options of {@link KvLock}: the lease settings every lease lock takes, and the key. */
+export interface KvLockOptions extends LeaseOptions {
   /** The key the lock lives under. Default "tdauth:lock". */
   key?: string;
-  /** A holder that stops heartbeating (crashed, killed) loses the lock after this long. Default 30_000. */
-  ttlMs?: number;
-  /** How often a holder extends its lease. Default ttlMs / 3. */
-  heartbeatMs?: number;
-  /** Longest wait between tries while someone else holds it (jittered). Default 100. */
-  pollMs?: number;
-  /** Default for {@link LockAcquireOptions.timeoutMs}. Default 60_000. */
-  timeoutMs?: number;
-  /** Called when a held lease could not be kept (it expired and someone else took it). */
-  onLost?: (err: Error) => void;
 }
 
 const WORKERS_KV_REFUSED = "new KvLock(kv): kv is a Workers KV namespace, which cannot hold a lock: it is eventually consistent " +
@@ -79,10 +70,7 @@ export class KvLock implements Lock {
   readonly key: string;
   readonly ttlMs: number;
   readonly #kv: Kv;
-  readonly #heartbeatMs: number;
-  readonly #pollMs: number;
-  readonly #timeoutMs: number;
-  readonly #onLost: ((err: Error) => void) | undefined;
+  readonly #lease: LeaseSettings;
 
   constructor(kv: Kv | DenoKvLike, options: KvLockOptions = {}) {
     if (isKVNamespace(kv)) throw new TypeError(WORKERS_KV_REFUSED);
@@ -97,39 +85,25 @@ export class KvLock implements Lock {
     this.#kv = wrapped;
     this.key = options.key ?? "tdauth:lock";
     if (typeof this.key !== "string" || this.key === "") throw new TypeError("new KvLock(kv, { key }): key must be a non-empty string");
-    this.ttlMs = positive(options.ttlMs ?? 30_000, "ttlMs");
-    this.#heartbeatMs = positive(options.heartbeatMs ?? Math.max(1, Math.floor(this.ttlMs / 3)), "heartbeatMs");
-    if (this.#heartbeatMs >= this.ttlMs) throw new TypeError("new KvLock(kv, { heartbeatMs }): heartbeatMs must be less than ttlMs");
-    this.#pollMs = positive(options.pollMs ?? 100, "pollMs");
-    this.#timeoutMs = positive(options.timeoutMs ?? 60_000, "timeoutMs");
-    this.#onLost = options.onLost;
+    this.#lease = leaseSettings(options, "KvLock");
+    this.ttlMs = this.#lease.ttlMs;
   }
 
   /** Waits for the lock; rejects with LockTimeoutError after `timeoutMs`, or the signal's reason. */
   acquire(options: LockAcquireOptions = {}): Promise<Release> {
-    const timeoutMs = options.timeoutMs === undefined ? this.#timeoutMs : nonNegative(options.timeoutMs, "timeoutMs");
-    return acquireLease({
-      attempt: () => this.#attempt(),
-      what: `${this.#kv.name} lock "${this.key}"`,
-      ttlMs: this.ttlMs,
-      heartbeatMs: this.#heartbeatMs,
-      maxPollMs: this.#pollMs,
-      timeoutMs,
-      signal: options.signal,
-      onLost: this.#onLost,
-    });
+    return acquireLease(this.#lease, { attempt: () => this.#attempt(), what: `${this.#kv.name} lock "${this.key}"` }, options);
   }
 
   async #attempt(): Promise<Lease | null> {
     const kv = this.#kv as Required<Kv>;
     const owner = ownerToken();
-    const record = (): string => JSON.stringify({ owner, expiresAt: Date.now() + this.ttlMs } satisfies Holder);
+    const record = (): string => JSON.stringify({ owner, expiresAt: this.#lease.now() + this.ttlMs } satisfies Holder);
     // Uncontended case in one round trip: create if absent.
     let version = await kv.setIf(this.key, null, record(), { ttlMs: this.ttlMs });
     if (version === null) {
       const entry = await kv.get(this.key);
       const holder = readHolder(entry.value);
-      const free = entry.value === null || holder === null || holder.expiresAt <= Date.now();
+      const free = entry.value === null || holder === null || holder.expiresAt <= this.#lease.now();
       // Checked against the versionstamp just read: of several waiters seeing the same dead
       // lease, exactly one takes it over.
       if (!free) return null;
@@ -149,14 +123,4 @@ export class KvLock implements Lock {
       },
     };
   }
-}
-
-function positive(n: number, name: string): number {
-  if (typeof n !== "number" || !(n > 0)) throw new TypeError(`KvLock: ${name} must be a positive number of milliseconds`);
-  return n;
-}
-
-function nonNegative(n: number, name: string): number {
-  if (typeof n !== "number" || !(n >= 0)) throw new TypeError(`KvLock.acquire({ ${name} }): ${name} must be a number of milliseconds ≥ 0`);
-  return n;
 }

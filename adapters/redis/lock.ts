@@ -11,27 +11,19 @@
  * @module
  */
 import type { Lock, LockAcquireOptions, Release } from "../../core/types.ts";
-import { acquireLease, type Lease, ownerToken } from "../_shared/lease.ts";
+import { acquireLease, type Lease, type LeaseOptions, type LeaseSettings, leaseSettings, ownerToken } from "../_shared/lease.ts";
+import { durationMs } from "../_shared/options.ts";
 import { type RedisClientLike, type RedisOps, redisOps } from "./_client.ts";
 
 export type { IORedisLike, NodeRedisLike, RedisClientLike } from "./_client.ts";
+export type { LeaseOptions } from "../_shared/lease.ts";
 
-/** Options of {@link RedisLock}. */
-export interface RedisLockOptions {
+/** Options of {@link RedisLock}: the lease settings every lease lock takes (whole milliseconds for Redis), and the key. */
+export interface RedisLockOptions extends LeaseOptions {
   /** The key the lock lives under. Default "tdauth:lock". */
   key?: string;
   /** Put before the key, e.g. "myapp:". Default "". */
   prefix?: string;
-  /** A holder that stops heartbeating (crashed, killed, partitioned) loses the lock after this long. Default 30_000. */
-  ttlMs?: number;
-  /** How often a holder extends its lease. Default ttlMs / 3. */
-  heartbeatMs?: number;
-  /** Longest wait between tries while someone else holds it (jittered). Default 100. */
-  pollMs?: number;
-  /** Default for {@link LockAcquireOptions.timeoutMs}. Default 60_000. */
-  timeoutMs?: number;
-  /** Called when a held lease could not be kept (it expired and someone else took it). */
-  onLost?: (err: Error) => void;
 }
 
 // Owner-checked in one atomic script: a holder whose lease expired and was taken over must not
@@ -58,10 +50,7 @@ export class RedisLock implements Lock {
   readonly key: string;
   readonly ttlMs: number;
   readonly #redis: RedisOps;
-  readonly #heartbeatMs: number;
-  readonly #pollMs: number;
-  readonly #timeoutMs: number;
-  readonly #onLost: ((err: Error) => void) | undefined;
+  readonly #lease: LeaseSettings;
 
   constructor(client: RedisClientLike, options: RedisLockOptions = {}) {
     this.#redis = redisOps(client, "new RedisLock(client)");
@@ -69,30 +58,13 @@ export class RedisLock implements Lock {
     if (typeof key !== "string" || key === "") throw new TypeError("new RedisLock(client, { key }): key must be a non-empty string");
     if (typeof prefix !== "string") throw new TypeError("new RedisLock(client, { prefix }): prefix must be a string");
     this.key = prefix + key;
-    this.ttlMs = whole(options.ttlMs ?? 30_000, "ttlMs");
-    this.#heartbeatMs = whole(options.heartbeatMs ?? Math.max(1, Math.floor(this.ttlMs / 3)), "heartbeatMs");
-    if (this.#heartbeatMs >= this.ttlMs) throw new TypeError("new RedisLock(client, { heartbeatMs }): heartbeatMs must be less than ttlMs");
-    this.#pollMs = positive(options.pollMs ?? 100, "pollMs");
-    this.#timeoutMs = positive(options.timeoutMs ?? 60_000, "timeoutMs");
-    this.#onLost = options.onLost;
+    this.#lease = leaseSettings(options, "RedisLock", wholeMs);
+    this.ttlMs = this.#lease.ttlMs;
   }
 
   /** Waits for the lock; rejects with LockTimeoutError after `timeoutMs`, or the signal's reason. */
   acquire(options: LockAcquireOptions = {}): Promise<Release> {
-    const { timeoutMs = this.#timeoutMs } = options;
-    if (typeof timeoutMs !== "number" || !(timeoutMs >= 0)) {
-      throw new TypeError("RedisLock.acquire({ timeoutMs }): timeoutMs must be a number of milliseconds ≥ 0");
-    }
-    return acquireLease({
-      attempt: () => this.#attempt(),
-      what: `Redis lock "${this.key}"`,
-      ttlMs: this.ttlMs,
-      heartbeatMs: this.#heartbeatMs,
-      maxPollMs: this.#pollMs,
-      timeoutMs,
-      signal: options.signal,
-      onLost: this.#onLost,
-    });
+    return acquireLease(this.#lease, { attempt: () => this.#attempt(), what: `Redis lock "${this.key}"` }, options);
   }
 
   async #attempt(): Promise<Lease | null> {
@@ -107,14 +79,8 @@ export class RedisLock implements Lock {
 }
 
 // PX takes whole milliseconds.
-function whole(n: number, name: string): number {
-  if (typeof n !== "number" || !Number.isInteger(n) || n <= 0) {
-    throw new TypeError(`RedisLock: ${name} must be a positive whole number of milliseconds`);
-  }
-  return n;
-}
-
-function positive(n: number, name: string): number {
-  if (typeof n !== "number" || !(n > 0)) throw new TypeError(`RedisLock: ${name} must be a positive number of milliseconds`);
-  return n;
+function wholeMs(value: unknown, what: string): number {
+  const ms = durationMs(value, what);
+  if (!Number.isInteger(ms)) throw new TypeError(`${what} must be a positive whole number of milliseconds`);
+  return ms;
 }

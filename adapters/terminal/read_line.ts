@@ -1,4 +1,4 @@
-// Reads one line from the terminal (or a pipe) for the seed's paste-the-redirect-URL flow.
+// Reads one line from the terminal (or a pipe) for the Python library's paste-the-redirect-URL flow.
 // node:readline works on Node, Deno and Bun alike.
 
 import { createInterface } from "node:readline";

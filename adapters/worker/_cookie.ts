@@ -16,29 +16,6 @@ export const COOKIE = "tdauth_login";
 const AUDIENCE = "tdauth:worker-login";
 
 /**
- * A 32-byte key from base64, base64url or 64 hex digits. Errors name the binding, never the value.
- * @example
- * ```ts
- * const key = cookieKey(env.TDAUTH_KEY as string, "TDAUTH_KEY");
- * ```
- */
-export function cookieKey(text: string, name: string): Uint8Array {
-  const trimmed = typeof text === "string" ? text.trim() : "";
-  if (/^[0-9a-fA-F]{64}$/.test(trimmed)) return Uint8Array.from({ length: 32 }, (_, i) => parseInt(trimmed.slice(i * 2, i * 2 + 2), 16));
-  const normal = trimmed.replace(/-/g, "+").replace(/_/g, "/").replace(/=+$/, "");
-  let bytes: Uint8Array | undefined;
-  try {
-    if (/^[A-Za-z0-9+/]+$/.test(normal)) {
-      bytes = Uint8Array.from(atob(normal + "=".repeat((4 - (normal.length % 4)) % 4)), (c) => c.charCodeAt(0));
-    }
-  } catch {
-    bytes = undefined;
-  }
-  if (bytes?.length !== 32) throw new TypeError(`${name} must be 32 bytes in base64 or hex (\`openssl rand -base64 32\`).`);
-  return bytes;
-}
-
-/**
  * Seals a pending login for `maxAgeS` seconds.
  * @example
  * ```ts

@@ -19,7 +19,8 @@
  *
  * @example
  * ```ts
- * import { createWorker, schwab } from "tdauth/worker"; // not from "tdauth": see the providers below
+ * import { schwab } from "tdauth"; // the core alone in a Worker: no nodejs_compat needed
+ * import { createWorker } from "tdauth/worker";
  * export default createWorker({
  *   provider: (env) => schwab({ clientId: env.APP_KEY as string, clientSecret: env.APP_SECRET as string, redirectURI: "https://auth.example.workers.dev/callback" }),
  * });
@@ -28,22 +29,19 @@
  */
 
 import { AuthorizationError, TDError, TokenRequestError } from "../../core/errors.ts";
-import { constantTimeEqual } from "../../core/_random.ts";
+import { constantTimeEqual, cryptoRandom, hex, randomString } from "../../core/_random.ts";
+import { parseCallback } from "../../core/callback.ts";
+import { foreignCallback } from "../../core/callback_check.ts";
 import type { Provider } from "../../core/provider.ts";
 import { AuthSession } from "../../core/session.ts";
 import type { PendingAuthorization } from "../../core/state_machine.ts";
 import { KvStore } from "../kv/store.ts";
 import type { KVNamespaceLike } from "../kv/kv.ts";
 import { errorPage, successPage } from "../_shared/pages.ts";
-import { cookieKey, openPending, readCookie, sealPending, setCookie } from "./_cookie.ts";
+import { securityHeaders } from "../_shared/headers.ts";
+import { parseKey } from "../_shared/key.ts";
+import { openPending, readCookie, sealPending, setCookie } from "./_cookie.ts";
 import { loginFormPage } from "./_login_form.ts";
-
-// The providers, from here too, so a Worker can take everything from one import ("tdauth" also
-// has them, and resolves to core/portable.ts under the "workerd" condition).
-export { oauth2, type OAuth2Options } from "../../core/providers/oauth2.ts";
-export { schwab, type SchwabOptions } from "../../core/providers/schwab.ts";
-export { tdAmeritrade, type TDAmeritradeOptions } from "../../core/providers/td_ameritrade.ts";
-export type { Provider } from "../../core/provider.ts";
 
 /**
  * A Worker's bindings: KV namespaces, secrets, variables.
@@ -109,12 +107,8 @@ interface Isolate {
 }
 
 const PENDING_MAX_AGE_S = 600;
-const HEADERS = {
-  "cache-control": "no-store",
-  "referrer-policy": "no-referrer",
-  "x-frame-options": "DENY",
-  "x-content-type-options": "nosniff",
-};
+/** The callback app's security headers; the Worker's pages run no script, so the nonce allows none. */
+const secure = (formTargets?: readonly string[]): Record<string, string> => securityHeaders(randomString(cryptoRandom, 16), formTargets);
 
 function binding<T>(env: WorkerEnv, name: string, what: string): T {
   const value = env[name];
@@ -124,18 +118,17 @@ function binding<T>(env: WorkerEnv, name: string, what: string): T {
   return value as T;
 }
 
-function html(body: string, status = 200, headers: Record<string, string> = {}): Response {
-  return new Response(body, { status, headers: { ...HEADERS, "content-type": "text/html; charset=utf-8", ...headers } });
+function html(body: string, status = 200, headers: Record<string, string> = {}, formTargets?: readonly string[]): Response {
+  return new Response(body, { status, headers: { ...secure(formTargets), "content-type": "text/html; charset=utf-8", ...headers } });
 }
 
 function json(body: unknown, status = 200): Response {
-  return new Response(JSON.stringify(body), { status, headers: { ...HEADERS, "content-type": "application/json" } });
+  return new Response(JSON.stringify(body), { status, headers: { ...secure(), "content-type": "application/json" } });
 }
 
 /** A hash of the state, so KV keys never hold the value itself. */
 async function digest(text: string): Promise<string> {
-  const bytes = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
-  return Array.from(bytes.subarray(0, 16), (b) => b.toString(16).padStart(2, "0")).join("");
+  return hex(new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text))).subarray(0, 16));
 }
 
 /**
@@ -184,9 +177,11 @@ export function createWorker(options: CreateWorkerOptions): TDAuthWorker {
   const unauthorized = (): Response =>
     new Response("Unauthorized: send Authorization: Bearer <ADMIN_SECRET>.", {
       status: 401,
-      headers: { ...HEADERS, "www-authenticate": 'Bearer realm="tdauth"' },
+      headers: { ...secure(), "www-authenticate": 'Bearer realm="tdauth"' },
     });
-  const key = (env: WorkerEnv): Uint8Array => cookieKey(binding<string>(env, keyBinding, "secret"), keyBinding);
+  // The login form posts here and is redirected to the provider's login: both must be form targets.
+  const loginTargets = (env: WorkerEnv): string[] => [new URL(sessionFor(env).provider.authorizationURL({ state: "" })).origin];
+  const key = (env: WorkerEnv): Uint8Array => parseKey(binding<string>(env, keyBinding, "secret"), keyBinding);
 
   const callback = async (request: Request, env: WorkerEnv): Promise<Response> => {
     const sealed = readCookie(request);
@@ -206,13 +201,14 @@ export function createWorker(options: CreateWorkerOptions): TDAuthWorker {
     }
     // A hit whose state is not this browser's login (a page navigating the admin to a forged
     // callback) is refused without touching the cookie, so it cannot end the real login.
-    const state = new URL(request.url).searchParams.get("state");
-    if (state === null || !constantTimeEqual(state, pending.state)) {
-      return html(
-        errorPage("Login failed", "This callback does not belong to the login started in this browser: it was ignored.", ""),
-        400,
-      );
+    let foreign: string | undefined;
+    try {
+      foreign = foreignCallback(parseCallback(request.url), pending);
+    } catch (error) {
+      if (!(error instanceof AuthorizationError)) throw error;
+      foreign = error.message;
     }
+    if (foreign !== undefined) return html(errorPage("Login refused", foreign, ""), 400);
     const { kv, newSession } = isolateFor(env);
     // A pending login is single-use: a replayed callback with a copied cookie would present a
     // spent code, and a strict server answers that by revoking the tokens it gave for it. Marked
@@ -245,14 +241,14 @@ export function createWorker(options: CreateWorkerOptions): TDAuthWorker {
     const form = await request.formData().catch(() => undefined);
     const secret = form?.get("secret");
     if (!isAdmin(request, env, typeof secret === "string" ? secret : undefined)) {
-      return html(loginFormPage("Wrong admin secret."), 401, { "www-authenticate": 'Bearer realm="tdauth"' });
+      return html(loginFormPage("Wrong admin secret."), 401, { "www-authenticate": 'Bearer realm="tdauth"' }, loginTargets(env));
     }
     // A throwaway session: the shared one must not turn "authorizing" (the cron and status would
     // stop seeing a logged-in Worker) and the verifier belongs only in the cookie.
     const session = isolateFor(env).newSession();
     const { url } = await session.authorize();
     const sealed = await sealPending(session.pendingAuthorization()!, key(env), PENDING_MAX_AGE_S, Date.now());
-    return new Response(null, { status: 303, headers: { ...HEADERS, location: url, "set-cookie": setCookie(sealed, PENDING_MAX_AGE_S) } });
+    return new Response(null, { status: 303, headers: { ...secure(), location: url, "set-cookie": setCookie(sealed, PENDING_MAX_AGE_S) } });
   };
 
   return {
@@ -263,7 +259,7 @@ export function createWorker(options: CreateWorkerOptions): TDAuthWorker {
         // A missing binding must fail closed; its name goes to the Worker's log, not to a stranger.
         if (error instanceof TypeError && /binding/.test(error.message)) {
           console.error(`tdauth: ${error.message}`);
-          return new Response("The login Worker is not configured; see its log.", { status: 500, headers: HEADERS });
+          return new Response("The login Worker is not configured; see its log.", { status: 500, headers: secure() });
         }
         throw error;
       }
@@ -286,11 +282,11 @@ export function createWorker(options: CreateWorkerOptions): TDAuthWorker {
       return await callback(request, env);
     }
     if (url.pathname === "/login") {
-      if (request.method === "GET") return html(loginFormPage());
+      if (request.method === "GET") return html(loginFormPage(), 200, {}, loginTargets(env));
       if (request.method === "POST") return await startLogin(request, env);
-      return new Response("Method not allowed.", { status: 405, headers: { ...HEADERS, allow: "GET, POST" } });
+      return new Response("Method not allowed.", { status: 405, headers: { ...secure(), allow: "GET, POST" } });
     }
-    if (!["/", "/token", "/login/refresh"].includes(url.pathname)) return new Response("Not found.", { status: 404, headers: HEADERS });
+    if (!["/", "/token", "/login/refresh"].includes(url.pathname)) return new Response("Not found.", { status: 404, headers: secure() });
     if (!isAdmin(request, env)) return unauthorized();
     try {
       if (url.pathname === "/") return json(await session.status());
@@ -299,11 +295,11 @@ export function createWorker(options: CreateWorkerOptions): TDAuthWorker {
         // expiry reported must be the one of the token handed out.
         await session.status();
         const token = await session.accessToken();
-        const stored = await session.store.load();
+        const stored = await session.tokens();
         return json({ accessToken: token, tokenType: stored?.tokenType ?? "Bearer", expiresAt: stored?.accessExpiresAt });
       }
       if (request.method !== "POST") {
-        return new Response("Method not allowed: POST.", { status: 405, headers: { ...HEADERS, allow: "POST" } });
+        return new Response("Method not allowed: POST.", { status: 405, headers: { ...secure(), allow: "POST" } });
       }
       return json(await session.refresh({ force: true }));
     } catch (error) {

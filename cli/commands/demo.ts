@@ -49,7 +49,7 @@ export async function run(args: string[], io: IO): Promise<number> {
       import("../../emulator/mod.ts"),
       import("../../adapters/file/store.ts"),
       import("../../adapters/file/lock.ts"),
-      import("../../core/seed_local.ts"),
+      import("../../adapters/local/mod.ts"),
       import("../../core/providers/schwab.ts"),
       import("../_auto_login.ts"),
     ]);

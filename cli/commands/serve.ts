@@ -1,4 +1,4 @@
-// `tdauth serve`: runs the callback app (the seed's /, /login, /login/callback routes) on 127.0.0.1.
+// `tdauth serve`: runs the callback app (the Python library's /, /login, /login/callback routes) on 127.0.0.1.
 
 import { integer, parseFlags, SESSION_OPTIONS, SESSION_OPTIONS_HELP } from "../_args.ts";
 import { openSession, resolveSettings } from "../_config.ts";
@@ -26,11 +26,6 @@ Exit: 0 ok, 1 error, 2 usage.
 
 ${SESSION_OPTIONS_HELP}`;
 
-interface HonoModule {
-  createAuthApp(options: { session: unknown }): unknown;
-  run(app: unknown, options: { closeAfter?: boolean; port?: number; hostname?: string; timeoutMs?: number }): Promise<unknown>;
-}
-
 /**
  * Runs `tdauth serve`.
  * @example
@@ -49,12 +44,12 @@ export async function run(args: string[], io: IO): Promise<number> {
   const timeoutS = integer("--timeout", values.timeout as string | undefined, 1, 86_400) ?? 300;
   const settings = resolveSettings(values, io.env);
   const session = await openSession(settings, io);
-  let hono: HonoModule;
+  let hono: typeof import("../../adapters/hono/mod.ts");
   try {
-    // @ts-ignore: adapters/hono lands separately; until then this import fails at run time, handled below.
-    hono = await import("../../adapters/hono/mod.ts") as unknown as HonoModule;
+    // Hono loads only here, never on the token path.
+    hono = await import("../../adapters/hono/mod.ts");
   } catch (error) {
-    throw new CLIError("the callback app is not available (adapters/hono is missing or hono is not installed)", {
+    throw new CLIError("the callback app is not available (hono is not installed)", {
       hint: "npm i hono; or log in with `tdauth login --flow manual`",
       cause: error,
     });

@@ -5,6 +5,7 @@ import { parseFlags, SESSION_OPTIONS, SESSION_OPTIONS_HELP } from "../_args.ts";
 import { openSession, resolveSettings } from "../_config.ts";
 import { CLIError, EXIT } from "../_errors.ts";
 import { type IO, iso, printJSON } from "../_output.ts";
+import { usableWithoutRefresh } from "../../core/freshness.ts";
 
 /**
  * The text of `tdauth token --help`.
@@ -44,8 +45,8 @@ export async function run(args: string[], io: IO): Promise<number> {
     // refresh with made-up credentials would be refused and end the session, so none is tried.
     if (!(error instanceof CLIError) || error.exitCode !== EXIT.USAGE) throw error;
     session = await openSession(settings, io, { lenient: true });
-    const stored = await session.store.load();
-    if (!stored || stored.expired || stored.accessExpiresAt - Date.now() < 60_000) {
+    const stored = await session.tokens();
+    if (!usableWithoutRefresh(stored, Date.now())) {
       throw new CLIError(`the access token needs a refresh, and ${error.message}`, {
         exitCode: EXIT.USAGE,
         ...(error.hint ? { hint: error.hint } : {}),
@@ -57,7 +58,7 @@ export async function run(args: string[], io: IO): Promise<number> {
   await session.status();
   token ??= await session.accessToken();
   if (values.json) {
-    const tokens = await session.store.load();
+    const tokens = await session.tokens();
     printJSON(io, { accessToken: token, tokenType: tokens?.tokenType ?? "Bearer", expiresAt: iso(tokens?.accessExpiresAt) });
   } else {
     io.out(token);

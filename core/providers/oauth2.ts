@@ -9,7 +9,8 @@ import {
   basicAuth,
   checkClientId,
   checkRedirectURI,
-  formPost,
+  checkURL,
+  grantRequest,
   type Provider,
   refreshExpiryFromResponse,
 } from "../provider.ts";
@@ -49,21 +50,6 @@ export interface OAuth2Options {
   extraAuthorizationParams?: Record<string, string>;
 }
 
-function checkEndpoint(value: unknown, name: string): string {
-  if (typeof value !== "string") throw new TypeError(`${name} is required: the server's ${name} URL.`);
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new TypeError(`${name} "${value}" is not an absolute URL.`);
-  }
-  const loopback = ["127.0.0.1", "[::1]", "localhost"].includes(url.hostname);
-  if (url.protocol !== "https:" && !(url.protocol === "http:" && loopback)) {
-    throw new TypeError(`${name} "${value}" must be https (http only on a loopback host), or tokens would travel in clear text.`);
-  }
-  return value;
-}
-
 /**
  * A generic OAuth 2.0 authorization-code profile.
  *
@@ -77,8 +63,12 @@ function checkEndpoint(value: unknown, name: string): string {
  * ```
  */
 export function oauth2(options: OAuth2Options): Provider {
-  const authorizationEndpoint = checkEndpoint(options?.authorizationEndpoint, "authorizationEndpoint");
-  const tokenEndpoint = checkEndpoint(options.tokenEndpoint, "tokenEndpoint");
+  const authorizationEndpoint = checkURL(
+    options?.authorizationEndpoint,
+    "authorizationEndpoint",
+    "the server's authorization endpoint URL",
+  );
+  const tokenEndpoint = checkURL(options.tokenEndpoint, "tokenEndpoint", "the server's token endpoint URL");
   const clientId = checkClientId(options.clientId);
   const redirectURI = checkRedirectURI(options.redirectURI);
   const secret = options.clientSecret;
@@ -103,7 +93,7 @@ export function oauth2(options: OAuth2Options): Provider {
     apiBaseURL: options.apiBaseURL ?? new URL(tokenEndpoint).origin,
     defaultAccessLifetimeMs: options.defaultAccessLifetimeMs ?? 3_600_000,
     ...(options.issuer ? { issuer: options.issuer } : {}),
-    secrets: secret ? [secret, ...(authorization ? [authorization.slice(6)] : [])] : [],
+    secrets: [secret, authorization?.slice(6)].filter((s) => s !== undefined),
     authorizationURL: (pkce) =>
       authorizationRequestURL(authorizationEndpoint, {
         client_id: clientId,
@@ -111,23 +101,7 @@ export function oauth2(options: OAuth2Options): Provider {
         scope: options.scope,
         ...options.extraAuthorizationParams,
       }, pkce),
-    tokenRequest(grant) {
-      const headers: Record<string, string> = authorization ? { authorization } : {};
-      if (grant.grantType === "authorization_code") {
-        return formPost(tokenEndpoint, {
-          grant_type: "authorization_code",
-          code: grant.code,
-          redirect_uri: redirectURI,
-          code_verifier: grant.codeVerifier,
-          ...clientFields(),
-        }, headers);
-      }
-      return formPost(tokenEndpoint, {
-        grant_type: "refresh_token",
-        refresh_token: grant.refreshToken,
-        ...clientFields(),
-      }, headers);
-    },
+    tokenRequest: (grant) => grantRequest(tokenEndpoint, grant, redirectURI, clientFields(), authorization ? { authorization } : {}),
     refreshExpiresAt: (input) => refreshExpiryFromResponse(input, options.refreshTokenLifetimeMs),
   };
 }

@@ -1,6 +1,6 @@
 /**
  * The Charles Schwab Trader API profile: a confidential client (HTTP Basic), https callback,
- * refresh tokens hard-capped at 7 days from the interactive login (PROTOCOL.md part C).
+ * refresh tokens hard-capped at 7 days from the interactive login.
  * @module
  */
 
@@ -10,7 +10,7 @@ import {
   checkClientId,
   checkRedirectURI,
   DAY_MS,
-  formPost,
+  grantRequest,
   joinURL,
   type Provider,
 } from "../provider.ts";
@@ -67,20 +67,14 @@ export function schwab(options: SchwabOptions): Provider {
     apiBaseURL: base,
     defaultAccessLifetimeMs: 1_800_000,
     secrets: [secret, authorization.slice(6)],
+    apiPaths: {
+      quotes: "/marketdata/v1/quotes?symbols=",
+      accounts: "/trader/v1/accounts",
+      accountNumbers: "/trader/v1/accounts/accountNumbers",
+    },
     authorizationURL: (pkce) =>
       authorizationRequestURL(joinURL(base, "/v1/oauth/authorize"), { client_id: clientId, redirect_uri: redirectURI }, pkce),
-    tokenRequest(grant) {
-      const headers = { authorization };
-      if (grant.grantType === "authorization_code") {
-        return formPost(tokenURL, {
-          grant_type: "authorization_code",
-          code: grant.code,
-          redirect_uri: redirectURI,
-          code_verifier: grant.codeVerifier,
-        }, headers);
-      }
-      return formPost(tokenURL, { grant_type: "refresh_token", refresh_token: grant.refreshToken }, headers);
-    },
+    tokenRequest: (grant) => grantRequest(tokenURL, grant, redirectURI, {}, { authorization }),
     // Refreshing never extends a Schwab grant: only a new interactive login does.
     refreshExpiresAt: ({ authorizedAt }) => authorizedAt + cap,
   };

@@ -1,6 +1,6 @@
 /**
  * The TD Ameritrade profile: a public client whose id carries `@AMER.OAUTHAP`, refresh tokens
- * for 90 days renewed with `access_type=offline` (PROTOCOL.md part B).
+ * for 90 days renewed with `access_type=offline`.
  * @module
  */
 
@@ -9,11 +9,10 @@ import {
   checkClientId,
   checkRedirectURI,
   DAY_MS,
-  formPost,
+  grantRequest,
   joinURL,
   type Provider,
   refreshExpiryFromResponse,
-  type TokenGrant,
 } from "../provider.ts";
 
 /**
@@ -37,7 +36,7 @@ export interface TDAmeritradeOptions {
 const SUFFIX = "@AMER.OAUTHAP";
 
 /**
- * The TD Ameritrade OAuth profile (the API was retired on 2024-05-13; kept for the seed and the
+ * The TD Ameritrade OAuth profile (the API was retired on 2024-05-13; kept for the Python library's API and the
  * emulator).
  *
  * @example
@@ -65,26 +64,18 @@ export function tdAmeritrade(options: TDAmeritradeOptions): Provider {
     apiBaseURL: joinURL(apiBase, "/v1"),
     defaultAccessLifetimeMs: 1_800_000,
     secrets: [],
+    apiPaths: {
+      quotes: `/marketdata/quotes?apikey=${encodeURIComponent(bare)}&symbol=`,
+      accounts: "/accounts",
+    },
     authorizationURL: (pkce) =>
       authorizationRequestURL(joinURL(authBase, "/auth"), { redirect_uri: redirectURI, client_id: oauthId }, pkce),
-    tokenRequest(grant: TokenGrant) {
-      if (grant.grantType === "authorization_code") {
-        return formPost(tokenURL, {
-          grant_type: "authorization_code",
-          code: grant.code,
-          client_id: oauthId,
-          redirect_uri: redirectURI,
-          access_type: grant.offline === false ? undefined : "offline",
-          code_verifier: grant.codeVerifier,
-        });
-      }
-      return formPost(tokenURL, {
-        grant_type: "refresh_token",
-        refresh_token: grant.refreshToken,
+    tokenRequest: (grant) =>
+      grantRequest(tokenURL, grant, redirectURI, {
         client_id: oauthId,
-        access_type: grant.renewRefreshToken ? "offline" : undefined,
-      });
-    },
+        // Offline access asks for a refresh token with a login (unless refused) and renews it with a refresh.
+        access_type: (grant.grantType === "authorization_code" ? grant.offline !== false : grant.renewRefreshToken) ? "offline" : undefined,
+      }),
     // TD states the lifetime whenever it issues a refresh token for offline access; a token it
     // hands back on a plain refresh inherits the old deadline, and only a login starts 90 days.
     refreshExpiresAt: (input) =>

@@ -11,8 +11,9 @@
 // Register https://<worker>/callback as the app's callback URL at developer.schwab.com, exactly.
 // To log in, open https://<worker>/login in a browser and type ADMIN_SECRET into the form: the
 // login cookie must land in the browser that comes back from Schwab, and a secret never goes in
-// a URL. "tdauth/worker" has the providers too, so one import line does.
-import { createWorker, schwab } from "tdauth/worker";
+// a URL. In a Worker "tdauth" is the core alone, so neither import needs nodejs_compat.
+import { schwab } from "tdauth";
+import { createWorker } from "tdauth/worker";
 
 export default createWorker({
   provider: (env) =>

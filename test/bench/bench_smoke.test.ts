@@ -75,3 +75,20 @@ it.runIf(haveRedis())("RedisLock: round trips against the test Redis on 127.0.0.
   expect(result.rounds).toBe(2_000);
   expect(result.medianMs).toBeGreaterThan(0);
 });
+
+it("FileLock: measured side by side with proper-lockfile", () => {
+  // This bench prints its table only (no RESULT line).
+  const r = spawnSync(join(root, "node_modules/.bin/tsx"), ["bench/file_lock.bench.ts", "--quick"], {
+    cwd: root,
+    encoding: "utf8",
+    timeout: 30_000,
+  });
+  expect(r.status, r.stderr).toBe(0);
+  for (const name of ["FileLock", "proper-lockfile"]) {
+    const row = new RegExp(`^\\| ${name} \\| ([\\d.]+) µs \\| ([\\d.]+) µs \\| (\\d+) /s \\|$`, "m").exec(r.stdout);
+    expect(row, r.stdout).not.toBeNull();
+    expect(Number(row![1])).toBeGreaterThan(0);
+    expect(Number(row![3])).toBeGreaterThan(0);
+  }
+  expect(r.stdout).toMatch(/FileLock is [\d.]+x faster uncontended/);
+});

@@ -137,7 +137,7 @@ describe("tdauth against the emulator", () => {
     const other = new URL(redirect);
     other.searchParams.set("state", "someone-elses-state");
     child.write(`${other.href}\n`);
-    await child.waitForStderr(/That did not work: that URL belongs to another login/);
+    await child.waitForStderr(/That did not work: This callback does not belong to the login in progress \(its state does not match/);
     child.write("https://127.0.0.1:8182/?session=x\n");
     await child.waitForStderr(/That did not work: The URL has no code parameter/);
     child.end(`${redirect}\n`);

@@ -1,7 +1,7 @@
 // Every shape a pasted callback comes in, decoded exactly once.
 import { describe, expect, it } from "vitest";
 import { parseCallback } from "../../core/callback.ts";
-import { checkCallback } from "../../core/callback_check.ts";
+import { checkCallback, foreignCallback } from "../../core/callback_check.ts";
 import { AuthorizationError } from "../../core/errors.ts";
 import { oauth2 } from "../../core/providers/oauth2.ts";
 
@@ -11,7 +11,7 @@ describe("parseCallback", () => {
     expect(p).toMatchObject({ kind: "url", code: "C0.abc.def@", state: "xyz" });
     expect(p.params.session).toBe("46b9");
   });
-  it("finds code when it is not the first parameter (the seed took the first value)", () => {
+  it("finds code when it is not the first parameter (the Python library took the first value)", () => {
     expect(parseCallback("https://localhost/?state=abc&code=XYZ").code).toBe("XYZ");
   });
   it("decodes a percent-encoded TD code exactly once", () => {
@@ -76,17 +76,27 @@ describe("checkCallback (the pure decision of complete())", () => {
   it("takes a bare code pasted by hand without a state", () => {
     expect(check("C0DE")).toEqual({ code: "C0DE" });
   });
-  it("fails a URL with another state, no state, another issuer (RFC 9207), an error= answer, or too late", () => {
-    expect(check(`?code=C&state=${"T".repeat(43)}`)).toMatchObject({ failure: expect.stringMatching(/state does not match/) });
-    expect(check("?code=C&session=x")).toMatchObject({ failure: expect.stringMatching(/no state parameter/) });
+  it("refuses a URL with another state or none as foreign, before looking at anything else", () => {
+    expect(check(`?code=C&state=${"T".repeat(43)}`)).toEqual({ foreign: expect.stringMatching(/state does not match.*still waiting/) });
+    expect(check("?code=C&session=x")).toEqual({ foreign: expect.stringMatching(/no state parameter.*still waiting/) });
+    // A forged error= answer, or one that comes too late, is still not this login's to end.
+    expect(check("?error=access_denied&state=forged")).toEqual({ foreign: expect.stringMatching(/does not belong/) });
+    expect(check("?code=C&state=forged", 1_000 + 300_001)).toEqual({ foreign: expect.stringMatching(/does not belong/) });
+  });
+  it("fails this login's callback from another issuer (RFC 9207), with an error= answer, or too late", () => {
     expect(check(`?code=C&state=${pending.state}&iss=https%3A%2F%2Fevil.example`)).toMatchObject({
       failure: expect.stringMatching(/RFC 9207/),
     });
-    expect(check("?error=access_denied&error_description=User+said+no")).toEqual({
+    expect(check(`?error=access_denied&error_description=User+said+no&state=${pending.state}`)).toEqual({
       failure: "as.example refused the login: access_denied (User+said+no).",
       error: "access_denied",
     });
     expect(check("C0DE", 1_000 + 300_001)).toMatchObject({ failure: expect.stringMatching(/timed out after 300 s/) });
+  });
+  it("compares the state alone, so the CLI and the Worker can ask before anything is sent", () => {
+    expect(foreignCallback(parseCallback(`?code=C&state=${pending.state}`), { state: pending.state })).toBeUndefined();
+    expect(foreignCallback(parseCallback("C0DE"), { state: pending.state })).toBeUndefined();
+    expect(foreignCallback(parseCallback(`?code=C&state=${pending.state}x`), { state: pending.state })).toMatch(/state does not match/);
   });
   it("throws when no login is pending, which is no failure of a login", () => {
     expect(() => checkCallback(parseCallback("C0DE"), undefined, provider, 0, 1)).toThrow(AuthorizationError);

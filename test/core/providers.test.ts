@@ -1,4 +1,4 @@
-// The exact requests each profile makes (PROTOCOL.md parts B and C), and argument checks.
+// The exact requests each profile makes (TD Ameritrade's and Schwab's documented OAuth), and argument checks.
 import { describe, expect, it } from "vitest";
 import { oauth2 } from "../../core/providers/oauth2.ts";
 import { schwab } from "../../core/providers/schwab.ts";
@@ -51,6 +51,12 @@ describe("tdAmeritrade()", () => {
       .toBe("offline");
   });
 
+  it("answers its API paths: quotes with the bare app key as apikey, accounts", () => {
+    expect(td.apiPaths?.quotes).toBe("/marketdata/quotes?apikey=ABC&symbol=");
+    expect(td.apiPaths?.accounts).toBe("/accounts");
+    expect(td.apiPaths?.accountNumbers).toBeUndefined();
+  });
+
   it("points every endpoint at baseURL", () => {
     const emu = tdAmeritrade({ clientId: "ABC", redirectURI: "http://127.0.0.1:8080/callback", baseURL: "http://127.0.0.1:9999" });
     expect(emu.authorizationURL({ state: "s" }).href).toMatch(/^http:\/\/127\.0\.0\.1:9999\/auth\?/);
@@ -100,6 +106,13 @@ describe("schwab()", () => {
     expect(later.authorizedAt).toBe(1000);
   });
 
+  it("answers its API paths: quotes, accounts, and the account-number hashes", () => {
+    const paths = schwab({ clientId: "k", clientSecret: "s", redirectURI: "https://127.0.0.1:8182" }).apiPaths;
+    expect(paths?.quotes).toBe("/marketdata/v1/quotes?symbols=");
+    expect(paths?.accounts).toBe("/trader/v1/accounts");
+    expect(paths?.accountNumbers).toBe("/trader/v1/accounts/accountNumbers");
+  });
+
   it("requires the app secret", () => {
     expect(() => schwab({ clientId: "k", clientSecret: "", redirectURI: "https://127.0.0.1:8182" })).toThrow(/clientSecret is required/);
   });
@@ -141,6 +154,10 @@ describe("oauth2()", () => {
       code_verifier: "v",
       client_id: "client",
     });
+  });
+
+  it("knows no API paths of an arbitrary server", () => {
+    expect(oauth2(base).apiPaths).toBeUndefined();
   });
 
   it("refuses a plain-http token endpoint off the loopback", () => {

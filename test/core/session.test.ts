@@ -87,19 +87,22 @@ describe("bad callbacks are refused without a token request", () => {
     await expect(session.complete(callback)).rejects.toThrow(message);
   }
 
-  it("a wrong state", async () => {
+  it("a wrong state, which leaves the login waiting for its own callback", async () => {
     const session = td();
     const { url } = await session.authorize();
-    const redirect = (await approvedRedirect(url)).replace(/state=[^&]+/, "state=forged");
-    await refused(session, redirect, /No login is pending|state does not match/);
-    expect(session.state).toBe("unauthenticated");
+    const real = await approvedRedirect(url);
+    await refused(session, real.replace(/state=[^&]+/, "state=forged"), /state does not match/);
+    expect(session.state).toBe("authorizing");
+    await session.complete(real);
+    expect(session.state).toBe("authenticated");
   });
 
-  it("a missing state", async () => {
+  it("a missing state, which leaves the login waiting too", async () => {
     const session = td();
     const { url } = await session.authorize();
     const redirect = (await approvedRedirect(url)).replace(/&?state=[^&]+/, "");
-    await refused(session, redirect, /no state|No login is pending/);
+    await refused(session, redirect, /no state parameter/);
+    expect(session.state).toBe("authorizing");
   });
 
   it("an error= callback", async () => {
@@ -272,6 +275,31 @@ describe("expiry", () => {
     expect((await session.status()).state).toBe("authenticated");
   });
 
+  it("the clock passing the refresh token's death is an expired transition that subscribers hear", async () => {
+    const session = sw();
+    await emulatorLogin(session);
+    const seen: string[] = [];
+    session.subscribe((e) => void (e.type === "state" && seen.push(`${e.previous}→${e.state}`)));
+    clock.now += 7 * DAY + MIN;
+    // The state is what the session last read: the next read finds the death and says so once.
+    expect(session.state).toBe("authenticated");
+    expect((await session.status()).state).toBe("expired");
+    await session.status();
+    expect(seen).toEqual(["authenticated→expired"]);
+    expect(session.state).toBe("expired");
+  });
+
+  it("a rejected refresh token is an expired transition that subscribers hear", async () => {
+    const store = new MemoryStore();
+    const session = sw({ store });
+    await emulatorLogin(session);
+    const seen: string[] = [];
+    session.subscribe((e) => void (e.type === "state" && seen.push(`${e.previous}→${e.state}`)));
+    await store.save({ ...(await store.load())!, refreshToken: "I0.not-a-real-refresh-token@", accessExpiresAt: clock.now - 1 });
+    await expect(session.refresh({ force: true })).rejects.toThrow(TknExpError);
+    expect(seen).toEqual(["authenticated→expired"]);
+  });
+
   it("logout clears the store; then accessToken() asks for a login", async () => {
     const store = new MemoryStore();
     const session = td({ store });
@@ -346,5 +374,47 @@ describe("short-lived tokens", () => {
     } finally {
       emu.emulator.configure({ accessTokenLifetimeS: 1800 });
     }
+  });
+});
+
+describe("the session owns its store", () => {
+  it("has no store or lock for callers to reach through", () => {
+    const session = td();
+    expect("store" in session).toBe(false);
+    expect("lock" in session).toBe(false);
+  });
+
+  it("tokens() reads the store now, and takes in what another process saved", async () => {
+    const store = new MemoryStore();
+    const a = td({ store });
+    const b = td({ store });
+    expect(await a.tokens()).toBeNull();
+    await emulatorLogin(b);
+    const seen: string[] = [];
+    a.subscribe((e) => void seen.push(e.type === "state" ? `${e.previous}→${e.state}` : e.type));
+    expect((await a.tokens())?.accessToken).toBe((await store.load())?.accessToken);
+    expect(a.state).toBe("authenticated");
+    expect(seen).toEqual(["unauthenticated→authenticated", "tokens"]);
+  });
+
+  it("saveTokens() stores tokens got elsewhere under the lock, and the state follows", async () => {
+    const store = new MemoryStore();
+    const session = td({ store });
+    const tokens: StoredTokens = { accessToken: "at", tokenType: "Bearer", accessExpiresAt: clock.now + 30 * MIN, authorizedAt: clock.now };
+    await session.saveTokens(tokens);
+    expect(await store.load()).toEqual(tokens);
+    expect(session.state).toBe("authenticated");
+    expect(await session.accessToken()).toBe("at");
+  });
+
+  it("storePath is the file of a file store, and nothing for others", () => {
+    expect(td().storePath).toBeUndefined();
+    const file = {
+      path: "/srv/app/td_state.json",
+      load: () => Promise.resolve(null),
+      save: () => Promise.resolve(),
+      clear: () => Promise.resolve(),
+    };
+    expect(td({ store: file }).storePath).toBe("/srv/app/td_state.json");
   });
 });

@@ -46,6 +46,8 @@ function event(type: AuthEvent["type"]): AuthEvent {
       return { type, reason: "invalid_grant" };
     case "logout":
       return { type };
+    case "loaded":
+      return { type, tokens: { ...tokens, accessToken: "access-2" } };
   }
 }
 
@@ -58,6 +60,7 @@ const TABLE: Record<string, Record<AuthEvent["type"], AuthState | "illegal">> = 
     refreshed: "illegal",
     expired: "illegal",
     logout: "unauthenticated",
+    loaded: "authenticated",
   },
   "authorizing<unauthenticated": {
     authorize: "authorizing",
@@ -66,6 +69,7 @@ const TABLE: Record<string, Record<AuthEvent["type"], AuthState | "illegal">> = 
     refreshed: "illegal",
     expired: "illegal",
     logout: "unauthenticated",
+    loaded: "authorizing",
   },
   "authorizing<expired": {
     authorize: "authorizing",
@@ -74,6 +78,7 @@ const TABLE: Record<string, Record<AuthEvent["type"], AuthState | "illegal">> = 
     refreshed: "illegal",
     expired: "illegal",
     logout: "unauthenticated",
+    loaded: "authorizing",
   },
   "authorizing<authenticated": {
     authorize: "authorizing",
@@ -82,6 +87,7 @@ const TABLE: Record<string, Record<AuthEvent["type"], AuthState | "illegal">> = 
     refreshed: "authorizing",
     expired: "authorizing",
     logout: "unauthenticated",
+    loaded: "authorizing",
   },
   authenticated: {
     authorize: "authorizing",
@@ -90,6 +96,7 @@ const TABLE: Record<string, Record<AuthEvent["type"], AuthState | "illegal">> = 
     refreshed: "authenticated",
     expired: "expired",
     logout: "unauthenticated",
+    loaded: "authenticated",
   },
   expired: {
     authorize: "authorizing",
@@ -98,6 +105,7 @@ const TABLE: Record<string, Record<AuthEvent["type"], AuthState | "illegal">> = 
     refreshed: "illegal",
     expired: "illegal",
     logout: "unauthenticated",
+    loaded: "authenticated",
   },
 };
 
@@ -151,6 +159,29 @@ describe("transition", () => {
 
   it("logout forgets tokens", () => {
     expect(transition(snapshot("authenticated"), event("logout"), NOW).tokens).toBeNull();
+  });
+
+  it("loaded takes the state the record means: none, live, rejected or past its refresh token's death", () => {
+    expect(transition(snapshot("authenticated"), { type: "loaded", tokens: null }, NOW)).toEqual({
+      state: "unauthenticated",
+      tokens: null,
+      changedAt: NOW,
+    });
+    const rejected = { ...tokens, expired: { at: NOW, reason: "rejected (invalid_grant)" } };
+    expect(transition(snapshot("unauthenticated"), { type: "loaded", tokens: rejected }, NOW)).toMatchObject({
+      state: "expired",
+      reason: "rejected (invalid_grant)",
+    });
+    expect(transition(snapshot("authenticated"), { type: "loaded", tokens }, NOW + 8 * 86_400_000)).toMatchObject({
+      state: "expired",
+      reason: expect.stringMatching(/refresh token expired at/),
+    });
+  });
+
+  it("loaded keeps a login in progress and updates where a failed one returns to", () => {
+    const s = transition(snapshot("authorizing", "authenticated"), { type: "loaded", tokens: null }, NOW);
+    expect(s).toMatchObject({ state: "authorizing", pending, previous: "unauthenticated", tokens: null });
+    expect(transition(s, event("authorization_failed"), NOW).state).toBe("unauthenticated");
   });
 
   it("names the state and a way out in the illegal-event message", () => {

@@ -9,6 +9,16 @@ import type { StoredTokens } from "../../core/types.ts";
 const LOCK_KEY = ["tdauth", "tdauth:lock"];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Awaits what a lock's heartbeat settles: its timer is unref'd, so something must keep Deno's event loop alive meanwhile. */
+async function heartbeatSettles<T>(settled: Promise<T>): Promise<T> {
+  const keepAlive = setInterval(() => {}, 1_000);
+  try {
+    return await settled;
+  } finally {
+    clearInterval(keepAlive);
+  }
+}
+
 /**
  * Read-modify-write of a counter with a pause in the middle: two holders at once lose updates.
  * Goes through denoKv() as KvStore would, so it is retried when another process has the file.
@@ -166,19 +176,18 @@ if (!childMode) {
   Deno.test("KvLock: a late release after expiry and takeover leaves the new owner's lease", async () => {
     const kv = await Deno.openKv(":memory:");
     try {
-      const lost: Error[] = [];
-      const a = new KvLock(kv, { ttlMs: 10_000, heartbeatMs: 50, onLost: (e) => lost.push(e) });
-      const b = new KvLock(kv, { ttlMs: 10_000 });
+      let lost!: (error: Error) => void;
+      const reported = new Promise<Error>((resolve) => (lost = resolve));
+      const a = new KvLock(kv, { ttlMs: 10_000, heartbeatMs: 50, onLost: lost });
+      // B's clock is past A's expiry: A stalled that long (Deno deletes expired keys lazily).
+      const b = new KvLock(kv, { ttlMs: 10_000, now: () => Date.now() + 20_000 });
       const releaseA = await a.acquire();
-      // A stalls past its expiry: rewrite its lease as expired (Deno deletes expired keys lazily).
-      const held = JSON.parse((await kv.get<string>(LOCK_KEY)).value!);
-      await kv.set(LOCK_KEY, JSON.stringify({ ...held, expiresAt: Date.now() - 1 }));
+      const heldByA = JSON.parse((await kv.get<string>(LOCK_KEY)).value!).owner;
       const releaseB = await b.acquire({ timeoutMs: 1_000 });
       const ownerB = JSON.parse((await kv.get<string>(LOCK_KEY)).value!).owner;
-      assert.notEqual(ownerB, held.owner);
+      assert.notEqual(ownerB, heldByA);
       assert.match(ownerB, /^[0-9a-f]{32}$/);
-      await sleep(150);
-      assert.equal(lost.length, 1);
+      assert.match((await heartbeatSettles(reported)).message, /was lost/); // A's next heartbeat finds the lease gone
       await releaseA();
       assert.equal(JSON.parse((await kv.get<string>(LOCK_KEY)).value!).owner, ownerB);
       await releaseB();
@@ -191,8 +200,10 @@ if (!childMode) {
 
   Deno.test("KvLock: timeout names the lock, abort rejects with the reason, heartbeat keeps it", async () => {
     const kv = await Deno.openKv(":memory:");
+    let offset = 0;
+    const now = (): number => Date.now() + offset;
     try {
-      const lock = new KvLock(kv, { ttlMs: 300, heartbeatMs: 80 });
+      const lock = new KvLock(kv, { ttlMs: 300, heartbeatMs: 80, now });
       const release = await lock.acquire();
       await assert.rejects(lock.acquire({ timeoutMs: 100 }), (err: Error) => {
         assert.ok(err instanceof LockTimeoutError);
@@ -201,9 +212,13 @@ if (!childMode) {
       });
       const reason = new Error("cancelled");
       const ac = new AbortController();
-      setTimeout(() => ac.abort(reason), 50);
-      await assert.rejects(lock.acquire({ signal: ac.signal }), (err) => err === reason);
-      await sleep(1_000); // > 3× ttl: only the heartbeat keeps it
+      const waiting = lock.acquire({ signal: ac.signal });
+      ac.abort(reason);
+      await assert.rejects(waiting, (err) => err === reason);
+      // The clock jumps 3× ttl ahead: only a heartbeat written since keeps the lease alive.
+      offset += 1_000;
+      const stamp = now();
+      while (JSON.parse((await kv.get<string>(LOCK_KEY)).value!).expiresAt < stamp) await sleep(10);
       await assert.rejects(lock.acquire({ timeoutMs: 0 }), LockTimeoutError);
       await release();
       const again = await lock.acquire({ timeoutMs: 0 });

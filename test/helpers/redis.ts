@@ -113,7 +113,7 @@ export async function connect(lib: ClientLib, url: string): Promise<AnyClient> {
     return {
       client: c,
       raw: { get: (k) => c.get(k), set: (k, v) => c.set(k, v), del: (k) => c.del(k), pttl: (k) => c.pttl(k) },
-      close: () => Promise.resolve(c.disconnect()),
+      close: () => Promise.resolve(void c.disconnect()),
     };
   }
   const { createClient } = await import("redis");
@@ -127,6 +127,6 @@ export async function connect(lib: ClientLib, url: string): Promise<AnyClient> {
       del: (k) => c.del(k),
       pttl: async (k) => Number(await c.pTTL(k)),
     },
-    close: () => Promise.resolve(c.destroy()),
+    close: () => Promise.resolve(void c.destroy()),
   };
 }

@@ -2,7 +2,6 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, expect, it } from "vitest";
-// @ts-expect-error: a plain .mjs build script, without types.
 import { removeStaleBuilds } from "../../scripts/stale_builds.mjs";
 
 let work: string | undefined;

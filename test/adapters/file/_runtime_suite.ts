@@ -1,0 +1,88 @@
+// One portable suite for FileStore and FileLock on node:fs as each runtime implements it, run
+// natively on Node (vitest), Deno (Deno.test) and Bun (bun:test); each runtime's file registers
+// these cases with its own runner.
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import process from "node:process";
+import { FileStore } from "../../../adapters/file/store.ts";
+import { FileLock } from "../../../adapters/file/lock.ts";
+import { LockTimeoutError, StoreError } from "../../../core/errors.ts";
+
+/** A named test case; each runtime's file registers them with its own runner. */
+export interface Case {
+  name: string;
+  fn: () => Promise<void>;
+}
+
+const runtime = (globalThis as { Deno?: unknown }).Deno ? "Deno" : (globalThis as { Bun?: unknown }).Bun ? "Bun" : "Node";
+const marker = runtime.toUpperCase();
+
+const tokens = {
+  accessToken: `${marker}-ACCESS`,
+  refreshToken: `${marker}-REFRESH`,
+  tokenType: "Bearer",
+  accessExpiresAt: Date.now() + 1_800_000,
+  refreshExpiresAt: Date.now() + 86_400_000,
+  authorizedAt: Date.now(),
+};
+
+async function inTempDir(prefix: string, work: (dir: string) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  try {
+    await work(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export const cases: Case[] = [
+  {
+    name: `FileStore round-trips plain and encrypted files on ${runtime}`,
+    fn: () =>
+      inTempDir("tdauth-file-", async (dir) => {
+        const plain = new FileStore(join(dir, "plain", "td_state.json"), { onWarning: () => {} });
+        await plain.save(tokens);
+        assert.deepEqual(await plain.load(), tokens);
+        assert.equal(statSync(plain.path).mode & 0o777, 0o600);
+        assert.equal(JSON.parse(readFileSync(plain.path, "utf8")).access_token, tokens.accessToken);
+        const key = crypto.getRandomValues(new Uint8Array(32));
+        const secret = new FileStore(join(dir, "secret.json"), { key, onWarning: () => {} });
+        await secret.save(tokens);
+        assert.ok(!readFileSync(secret.path, "utf8").includes(tokens.accessToken));
+        assert.deepEqual(await secret.load(), tokens);
+        await assert.rejects(new FileStore(secret.path, { key: new Uint8Array(32) }).load(), StoreError);
+      }),
+  },
+  {
+    name: `FileLock acquires, excludes, heartbeats and releases on ${runtime}`,
+    fn: () =>
+      inTempDir("tdauth-file-", async (dir) => {
+        const lock = new FileLock(join(dir, "x.lock"), { staleMs: 300 });
+        const release = await lock.acquire();
+        assert.equal(JSON.parse(readFileSync(lock.path, "utf8")).pid, process.pid);
+        await assert.rejects(lock.acquire({ timeoutMs: 500 }), LockTimeoutError); // heartbeat outlives staleMs
+        await release();
+        await release();
+        await (await lock.acquire({ timeoutMs: 100 }))();
+      }),
+  },
+  {
+    name: `FileLock takes over a stale lock and the old holder's release leaves it alone on ${runtime}`,
+    fn: () =>
+      inTempDir("tdauth-takeover-", async (dir) => {
+        const path = join(dir, "x.lock");
+        const warnings: string[] = [];
+        const onWarning = (m: string): void => void warnings.push(m);
+        const stale = await new FileLock(path, { staleMs: 1000, now: () => Date.now() - 5000, onWarning }).acquire();
+        const fresh = await new FileLock(path, { staleMs: 1000, onWarning }).acquire({ timeoutMs: 1000 });
+        const record = readFileSync(path, "utf8");
+        await stale();
+        assert.equal(readFileSync(path, "utf8"), record);
+        assert.ok(warnings.some((w) => w.includes("took over")));
+        await fresh();
+        assert.throws(() => statSync(path));
+      }),
+  },
+];

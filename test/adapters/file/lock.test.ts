@@ -1,0 +1,150 @@
+// FileLock: mutual exclusion across processes, stale takeover, owner-only release, timeouts.
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { existsSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { FileLock } from "../../../adapters/file/lock.ts";
+import { LockTimeoutError } from "../../../core/errors.ts";
+import { bundleAdapter, sleep, startChild, tempDir } from "./_helpers.ts";
+
+let modules: { lock: string };
+let dir: string;
+let cleanup: () => void;
+let warnings: string[];
+beforeAll(async () => (modules = await bundleAdapter()));
+beforeEach(() => ({ dir, cleanup } = tempDir("tdauth-lock-")) && (warnings = []));
+afterEach(() => cleanup());
+const quiet = { onWarning: (m: string) => warnings.push(m) };
+
+describe("FileLock across processes", () => {
+  it("lets 4 processes increment a shared counter without losing an update, starting from a stale lock", async () => {
+    const lockPath = join(dir, "td_state.json.lock");
+    const counter = join(dir, "counter");
+    writeFileSync(counter, "0");
+    // A dead holder's lock: all four race to take it over first.
+    writeFileSync(lockPath, JSON.stringify({ pid: 999999999, host: "gone", token: "x", acquiredAt: 0, heartbeatAt: 0 }));
+    utimesSync(lockPath, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+    const workers = [0, 1, 2, 3].map(() => startChild("lock_counter.mjs", [modules.lock, lockPath, counter, "50", "5000"]));
+    await Promise.all(workers.map((w) => w.waitFor(/^ready$/)));
+    for (const w of workers) w.proc.stdin!.write("go\n");
+    const exits = await Promise.all(workers.map((w) => w.exited));
+    const outputs = workers.map((w) => w.output()).join("");
+    expect(exits.map((e) => e.code), outputs).toEqual([0, 0, 0, 0]);
+    expect(outputs).not.toContain("overlap");
+    expect(outputs.match(/took over/g)).toHaveLength(1);
+    expect(readFileSync(counter, "utf8")).toBe("200");
+    expect(existsSync(lockPath)).toBe(false);
+  });
+
+  it("takes over from a SIGKILLed holder within staleMs + 1 s", async () => {
+    const lockPath = join(dir, "td_state.json.lock");
+    const holder = startChild("lock_holder.mjs", [modules.lock, lockPath, "1000"]);
+    const line = await holder.waitFor(/^held \d+$/);
+    holder.proc.kill("SIGKILL");
+    await holder.exited;
+    const killedAt = performance.now();
+    const release = await new FileLock(lockPath, { staleMs: 1000, ...quiet }).acquire({ timeoutMs: 5000 });
+    const waited = performance.now() - killedAt;
+    expect(waited).toBeLessThan(2000);
+    expect(warnings[0]).toContain(`took over the lock ${lockPath} from pid ${line.split(" ")[1]}`);
+    await release();
+    expect(existsSync(lockPath)).toBe(false);
+  });
+
+  it("keeps a live holder's lock through its heartbeat, however long it is held", async () => {
+    const lockPath = join(dir, "td_state.json.lock");
+    const holder = startChild("lock_holder.mjs", [modules.lock, lockPath, "600"]);
+    const line = await holder.waitFor(/^held \d+$/);
+    const err = await new FileLock(lockPath, { staleMs: 600, ...quiet }).acquire({ timeoutMs: 2000 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LockTimeoutError);
+    expect((err as Error).message).toContain(`held by pid ${line.split(" ")[1]}`);
+    expect(warnings).toEqual([]);
+    holder.proc.stdin!.write("release\n");
+    await holder.waitFor(/^released$/);
+    expect(existsSync(lockPath)).toBe(false);
+  });
+
+  it("a holder paused past staleMs does not delete the new owner's lock when it releases", async () => {
+    const lockPath = join(dir, "td_state.json.lock");
+    const holder = startChild("lock_holder.mjs", [modules.lock, lockPath, "500"]);
+    await holder.waitFor(/^held \d+$/);
+    holder.proc.kill("SIGSTOP");
+    const release = await new FileLock(lockPath, { staleMs: 500, ...quiet }).acquire({ timeoutMs: 3000 });
+    const mine = readFileSync(lockPath, "utf8");
+    holder.proc.kill("SIGCONT");
+    holder.proc.stdin!.write("release\n");
+    await holder.waitFor(/^released$/);
+    expect(holder.output()).toMatch(/warn tdauth: the lock .* was taken over while pid \d+ held it/);
+    expect(readFileSync(lockPath, "utf8")).toBe(mine);
+    await release();
+    expect(existsSync(lockPath)).toBe(false);
+  });
+});
+
+describe("FileLock in one process", () => {
+  it("release after a takeover leaves the new owner's lock; releasing twice is harmless", async () => {
+    const path = join(dir, "x.lock");
+    // A clock 5 s slow makes the first holder's heartbeat look stale to the second at once.
+    const slow = new FileLock(path, { staleMs: 1000, now: () => Date.now() - 5000, ...quiet });
+    const first = await slow.acquire();
+    const second = await new FileLock(path, { staleMs: 1000, ...quiet }).acquire({ timeoutMs: 1000 });
+    const record = readFileSync(path, "utf8");
+    await first();
+    await first();
+    expect(readFileSync(path, "utf8")).toBe(record);
+    expect(warnings.some((w) => w.includes("was taken over while pid"))).toBe(true);
+    await second();
+    await second();
+    expect(existsSync(path)).toBe(false);
+  });
+
+  it("times out with LockTimeoutError naming the path, the holder and the fix", async () => {
+    const lock = new FileLock(join(dir, "x.lock"), quiet);
+    const release = await lock.acquire();
+    const started = performance.now();
+    const err = await lock.acquire({ timeoutMs: 150 }).catch((e: unknown) => e);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(140);
+    expect(err).toBeInstanceOf(LockTimeoutError);
+    expect((err as LockTimeoutError).code).toBe("LOCK_TIMEOUT");
+    expect((err as Error).message).toContain(join(dir, "x.lock"));
+    expect((err as Error).message).toContain(`held by pid ${process.pid} on host`);
+    expect((err as Error).message).toMatch(/taken over 10000 ms after its last heartbeat/);
+    expect((err as Error).message).not.toMatch(/"token"/);
+    await expect(lock.acquire({ timeoutMs: 0 })).rejects.toBeInstanceOf(LockTimeoutError);
+    await release();
+  });
+
+  it("rejects with the abort signal's reason, before or while waiting", async () => {
+    const lock = new FileLock(join(dir, "x.lock"), quiet);
+    const reason = new Error("stop waiting");
+    await expect(lock.acquire({ signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
+    const release = await lock.acquire();
+    const controller = new AbortController();
+    const waiting = lock.acquire({ signal: controller.signal });
+    setTimeout(() => controller.abort(reason), 50);
+    await expect(waiting).rejects.toBe(reason);
+    await release();
+    await (await lock.acquire())();
+  });
+
+  it("hands the lock to the next waiter when released, and writes the owner record", async () => {
+    const lock = new FileLock(join(dir, "sub", "x.lock"), quiet);
+    const release = await lock.acquire();
+    const record = JSON.parse(readFileSync(lock.path, "utf8"));
+    expect(record).toMatchObject({ pid: process.pid, host: expect.any(String), acquiredAt: expect.any(Number) });
+    expect(record.token).toMatch(/^[0-9a-f]{32}$/);
+    const order: string[] = [];
+    const next = lock.acquire({ timeoutMs: 2000 }).then((r) => (order.push("second"), r));
+    await sleep(20);
+    order.push("first released");
+    await release();
+    await (await next)();
+    expect(order).toEqual(["first released", "second"]);
+  });
+
+  it("rejects bad options with a TypeError naming them", () => {
+    expect(() => new FileLock("")).toThrow(/path/);
+    expect(() => new FileLock("x", { staleMs: 0 })).toThrow(/options.staleMs/);
+    expect(() => new FileLock("x", { staleMs: 100, heartbeatMs: 100 })).toThrow(/options.heartbeatMs/);
+    return expect(new FileLock(join(dir, "y")).acquire({ timeoutMs: -1 })).rejects.toThrow(/options.timeoutMs/);
+  });
+});
