@@ -11,9 +11,7 @@ import {
   linkSync,
   mkdirSync,
   openSync,
-  readFileSync,
   renameSync,
-  statSync,
   unlinkSync,
   writeSync,
 } from "node:fs";
@@ -25,6 +23,7 @@ import { randomHex } from "../../core/_random.ts";
 import { sleep } from "../../core/_sleep.ts";
 import { durationMs, optionalFunction, timeoutMs } from "../_shared/options.ts";
 import { hostName, processId } from "./_env.ts";
+import { lookAt, readLockFile, readRecord, sameFile, type Seen } from "./_lock_file.ts";
 
 /** Options of {@link FileLock}. */
 export interface FileLockOptions {
@@ -49,35 +48,7 @@ interface OwnerRecord {
   heartbeatAt: number;
 }
 
-/** The identity of one lock file at the moment it was looked at. */
-interface Seen {
-  ino: number;
-  dev: number;
-  mtimeMs: number;
-}
-
 const code = (err: unknown): string | undefined => (err as { code?: string }).code;
-
-function statOrNull(path: string): Seen | null {
-  try {
-    const st = statSync(path);
-    return { ino: st.ino, dev: st.dev, mtimeMs: st.mtimeMs };
-  } catch (err) {
-    if (code(err) === "ENOENT") return null;
-    throw err;
-  }
-}
-
-function readRecord(path: string): Partial<OwnerRecord> | null {
-  try {
-    const value: unknown = JSON.parse(readFileSync(path, "utf8"));
-    return typeof value === "object" && value !== null ? value as Partial<OwnerRecord> : null;
-  } catch {
-    return null;
-  }
-}
-
-const sameFile = (a: Seen, b: Seen): boolean => a.ino === b.ino && a.dev === b.dev && a.mtimeMs === b.mtimeMs;
 
 /**
  * A cross-process {@link Lock} on a lock file, created with O_EXCL (`open(path, "wx")`).
@@ -151,16 +122,22 @@ export class FileLock implements Lock {
     signal?.throwIfAborted();
     const deadline = performance.now() + wait;
     let pause = 1;
+    // Every turn ends in an await, so the loop never holds the event loop, and an abort or the
+    // deadline is seen on the next turn whatever is at the path.
     for (;;) {
       const release = this.#tryCreate();
       if (release !== null) return release;
-      const seen = statOrNull(this.path);
-      if (seen === null) continue; // released between our create and stat: try again at once
-      if (this.#now() - seen.mtimeMs > this.staleMs && this.#takeOver(seen)) continue;
+      const seen = lookAt(this.path);
+      // Released between our create and our look, or just taken over: try again without a pause.
+      const again = seen === null || (this.#now() - seen.mtimeMs > this.staleMs && this.#takeOver(seen));
       const left = deadline - performance.now();
-      if (left <= 0) throw this.#timeoutError(wait);
-      await sleep(Math.min(left, pause * (0.5 + Math.random())), signal);
-      pause = Math.min(pause * 2, this.#retryMs);
+      if (left <= 0) {
+        const last = again ? this.#tryCreate() : null;
+        if (last !== null) return last;
+        throw this.#timeoutError(wait);
+      }
+      await sleep(again ? 0 : Math.min(left, pause * (0.5 + Math.random())), signal);
+      if (!again) pause = Math.min(pause * 2, this.#retryMs);
     }
   }
 
@@ -244,14 +221,14 @@ export class FileLock implements Lock {
   }
 
   #unlinkIfMine(record: OwnerRecord): void {
-    let text: string;
+    let text: string | null;
     try {
-      text = readFileSync(this.path, "utf8");
-    } catch (err) {
-      if (code(err) === "ENOENT") return this.#reportLost(record);
-      throw err;
+      text = readLockFile(this.path);
+    } catch {
+      // Something else now sits at the path: not ours to remove.
+      return this.#reportLost(record);
     }
-    if (!text.includes(`"token":"${record.token}"`)) return this.#reportLost(record);
+    if (text === null || !text.includes(`"token":"${record.token}"`)) return this.#reportLost(record);
     try {
       unlinkSync(this.path);
     } catch (err) {
@@ -273,7 +250,7 @@ export class FileLock implements Lock {
     } catch (err) {
       if (code(err) !== "EEXIST") throw err;
       // A taker that died inside its few-microsecond takeover leaves this file behind.
-      const seen = statOrNull(`${this.path}.takeover`);
+      const seen = lookAt(`${this.path}.takeover`);
       if (seen !== null && this.#now() - seen.mtimeMs > this.staleMs) this.#removeIfSame(`${this.path}.takeover`, seen);
       return false;
     }
@@ -291,7 +268,7 @@ export class FileLock implements Lock {
   #takeOver(seen: Seen): boolean {
     if (!this.#tryTakeoverFile()) return false;
     try {
-      const current = statOrNull(this.path);
+      const current = lookAt(this.path);
       if (current === null) return true;
       if (!sameFile(current, seen) || this.#now() - current.mtimeMs <= this.staleMs) return false;
       const holder = readRecord(this.path);
@@ -318,7 +295,12 @@ export class FileLock implements Lock {
       if (code(err) === "ENOENT") return false;
       throw err;
     }
-    const moved = statOrNull(aside);
+    let moved: Seen | null = null;
+    try {
+      moved = lookAt(aside);
+    } catch {
+      // Not a regular file: certainly not the one judged stale, so it goes back below.
+    }
     if (moved !== null && sameFile(moved, seen)) {
       unlinkSync(aside);
       return true;
@@ -337,8 +319,14 @@ export class FileLock implements Lock {
   }
 
   #timeoutError(timeoutMs: number): LockTimeoutError {
-    const holder = readRecord(this.path);
-    const seen = statOrNull(this.path);
+    let holder: Record<string, unknown> | null = null;
+    let seen: Seen | null = null;
+    try {
+      holder = readRecord(this.path);
+      seen = lookAt(this.path);
+    } catch {
+      // Replaced by something else meanwhile: the message says what is known.
+    }
     const beat = seen !== null ? ` (last heartbeat ${Math.round(this.#now() - seen.mtimeMs)} ms ago)` : "";
     const who = holder?.pid !== undefined
       ? `pid ${holder.pid} on host ${holder.host ?? "?"}${beat}`

@@ -2,7 +2,8 @@
 // natively on Node (vitest), Deno (Deno.test) and Bun (bun:test); each runtime's file registers
 // these cases with its own runner.
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
@@ -83,6 +84,22 @@ export const cases: Case[] = [
         assert.ok(warnings.some((w) => w.includes("took over")));
         await fresh();
         assert.throws(() => statSync(path));
+      }),
+  },
+  {
+    name: `FileLock refuses a dangling symlink and a FIFO at the lock path at once on ${runtime}`,
+    fn: () =>
+      inTempDir("tdauth-hostile-", async (dir) => {
+        const link = join(dir, "link.lock");
+        symlinkSync(join(dir, "nowhere"), link);
+        await assert.rejects(new FileLock(link).acquire({ timeoutMs: 300 }), (err: Error) => {
+          assert.ok(err instanceof StoreError);
+          assert.match(err.message, /is a symbolic link/);
+          return true;
+        });
+        const fifo = join(dir, "fifo.lock");
+        execFileSync("mkfifo", [fifo]);
+        await assert.rejects(new FileLock(fifo).acquire({ timeoutMs: 300 }), /is a FIFO/);
       }),
   },
 ];

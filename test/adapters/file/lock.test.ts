@@ -1,6 +1,7 @@
 // FileLock: mutual exclusion across processes, stale takeover, owner-only release, timeouts.
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { existsSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { FileLock } from "../../../adapters/file/lock.ts";
 import { LockTimeoutError } from "../../../core/errors.ts";
@@ -146,5 +147,60 @@ describe("FileLock in one process", () => {
     expect(() => new FileLock("x", { staleMs: 0 })).toThrow(/options.staleMs/);
     expect(() => new FileLock("x", { staleMs: 100, heartbeatMs: 100 })).toThrow(/options.heartbeatMs/);
     return expect(new FileLock(join(dir, "y")).acquire({ timeoutMs: -1 })).rejects.toThrow(/options.timeoutMs/);
+  });
+});
+
+describe("FileLock on a path that is not a regular file", () => {
+  // Run in a child process: a lock that spins without awaiting, or blocks in a read, would hang
+  // this test runner too; the child can be killed.
+  async function acquireInChild(lockPath: string, timeoutMs: number): Promise<string> {
+    const child = startChild("lock_acquire.mjs", [modules.lock, lockPath, String(timeoutMs)]);
+    try {
+      return await child.waitFor(/^(acquired|error) /, 5000);
+    } finally {
+      child.proc.kill("SIGKILL");
+    }
+  }
+  const old = (path: string): void => utimesSync(path, new Date(Date.now() - 600_000), new Date(Date.now() - 600_000));
+
+  it("refuses a dangling symlink at once with a StoreError naming the path, instead of spinning", async () => {
+    const lockPath = join(dir, "td_state.json.lock");
+    symlinkSync(join(dir, "nowhere"), lockPath);
+    const line = await acquireInChild(lockPath, 500);
+    expect(line).toMatch(/^error \d+ StoreError: /);
+    expect(line).toContain(`The lock file ${lockPath} is a symbolic link`);
+    expect(Number(line.split(" ")[1])).toBeLessThan(500);
+  });
+
+  it("refuses a symlink to a real file, and leaves both alone", async () => {
+    const lockPath = join(dir, "td_state.json.lock");
+    writeFileSync(join(dir, "td_state.json"), "{}");
+    symlinkSync(join(dir, "td_state.json"), lockPath);
+    expect(await acquireInChild(lockPath, 500)).toMatch(/StoreError: The lock file .* is a symbolic link/);
+    expect(readFileSync(lockPath, "utf8")).toBe("{}");
+  });
+
+  it("refuses a FIFO, fresh or old, without blocking on a read", async () => {
+    const lockPath = join(dir, "td_state.json.lock");
+    execFileSync("mkfifo", [lockPath]);
+    expect(await acquireInChild(lockPath, 500)).toMatch(/^error \d+ StoreError: The lock file .* is a FIFO/);
+    old(lockPath);
+    expect(await acquireInChild(lockPath, 500)).toMatch(/^error \d+ StoreError: The lock file .* is a FIFO/);
+  });
+
+  it("refuses a folder at the lock path", async () => {
+    const lockPath = join(dir, "td_state.json.lock");
+    mkdirSync(lockPath);
+    expect(await acquireInChild(lockPath, 500)).toMatch(/^error \d+ StoreError: The lock file .* is a folder/);
+  });
+
+  it("refuses a FIFO at the takeover file's path while taking over a dead holder's lock", async () => {
+    const lockPath = join(dir, "td_state.json.lock");
+    writeFileSync(lockPath, JSON.stringify({ pid: 999999999, host: "gone", token: "x", acquiredAt: 0, heartbeatAt: 0 }));
+    old(lockPath);
+    execFileSync("mkfifo", [`${lockPath}.takeover`]);
+    const line = await acquireInChild(lockPath, 500);
+    expect(line).toMatch(/^error \d+ StoreError: /);
+    expect(line).toContain(`${lockPath}.takeover is a FIFO`);
   });
 });
