@@ -1,4 +1,5 @@
 // Reads environment variables and the process identity the same way on Node, Deno and Bun.
+import { readFileSync, readlinkSync } from "node:fs";
 import { hostname } from "node:os";
 
 interface DenoEnv {
@@ -73,6 +74,27 @@ export function hostName(): string {
 }
 
 /**
+ * What signal 0 says about a process id on this machine: `alive` (it runs, maybe as another
+ * user), `gone` (no such process), or `unknown` (no permission to ask, or a runtime without
+ * signals), which callers must not mistake for either.
+ *
+ * @example
+ * ```ts
+ * if (processState(1234) === "gone") removeItsLock();
+ * ```
+ */
+export function processState(pid: number): "alive" | "gone" | "unknown" {
+  if (!Number.isInteger(pid) || pid <= 0 || !runtimeProcess) return "unknown";
+  try {
+    runtimeProcess.kill(pid, 0);
+    return "alive";
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    return code === "ESRCH" ? "gone" : code === "EPERM" ? "alive" : "unknown";
+  }
+}
+
+/**
  * Whether a process with this id runs on this machine. Unknown (no permission, or a runtime
  * without signal 0) counts as alive, so that nothing is removed on a guess.
  *
@@ -82,12 +104,47 @@ export function hostName(): string {
  * ```
  */
 export function processAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return true;
+  return processState(pid) !== "gone";
+}
+
+/**
+ * Where a pid means something: the host name, and on Linux the boot and the pid namespace too
+ * (a host name survives a reboot and is shared by containers with the host network, while a pid
+ * is only meaningful within one boot and one namespace). `host` is undefined when unknown.
+ */
+export interface ProcessSpace {
+  host: string | undefined;
+  boot?: string;
+  pidns?: string;
+}
+
+let cachedSpace: ProcessSpace | undefined;
+
+function linuxFact(read: () => string): string | undefined {
   try {
-    if (!runtimeProcess) return true;
-    runtimeProcess.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as { code?: string }).code !== "ESRCH";
+    return read().trim() || undefined;
+  } catch {
+    // Not Linux, no /proc, or no permission (Deno without --allow-read): not known.
+    return undefined;
   }
+}
+
+/**
+ * This process's {@link ProcessSpace}, cached.
+ *
+ * @example
+ * ```ts
+ * processSpace(); // { host: "box", boot: "54d4…", pidns: "pid:[4026531836]" }
+ * ```
+ */
+export function processSpace(): ProcessSpace {
+  if (cachedSpace === undefined) {
+    const host = hostName();
+    cachedSpace = { host: host === "unknown-host" ? undefined : host };
+    const boot = linuxFact(() => readFileSync("/proc/sys/kernel/random/boot_id", "utf8"));
+    const pidns = linuxFact(() => readlinkSync("/proc/self/ns/pid"));
+    if (boot !== undefined) cachedSpace.boot = boot;
+    if (pidns !== undefined) cachedSpace.pidns = pidns;
+  }
+  return cachedSpace;
 }

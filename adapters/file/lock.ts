@@ -22,19 +22,25 @@ import { LockTimeoutError } from "../../core/errors.ts";
 import { randomHex } from "../../core/_random.ts";
 import { sleep } from "../../core/_sleep.ts";
 import { durationMs, optionalFunction, timeoutMs } from "../_shared/options.ts";
-import { hostName, processId } from "./_env.ts";
-import { lookAt, readLockFile, readRecord, sameFile, type Seen } from "./_lock_file.ts";
+import { hostName, processId, processSpace, processState } from "./_env.ts";
+import { describeHolder, judgeHolder } from "./_holder.ts";
+import { lookAt, readLockFile, readRecord, sameFile, type Seen, unchanged } from "./_lock_file.ts";
 
 /** Options of {@link FileLock}. */
 export interface FileLockOptions {
-  /** A lock whose heartbeat is older than this is taken to be dead and is taken over. Default 10 s. */
+  /**
+   * A lock held from another machine (or whose record cannot be judged) is taken over once its
+   * heartbeat has not changed for this long, on this process's monotonic clock. Default 10 s.
+   */
   staleMs?: number;
   /** How often a holder refreshes its heartbeat. Default `staleMs / 3`; must be below `staleMs`. */
   heartbeatMs?: number;
   /** Longest pause between two attempts while the lock is busy (polls start at 1 ms, double, jittered). Default 25 ms. */
   retryMs?: number;
-  /** Clock for heartbeats and staleness, epoch ms. Default `Date.now`. */
+  /** Clock for the times written into the owner record, epoch ms. Default `Date.now`. */
   now?: () => number;
+  /** Monotonic clock, ms, on which `staleMs` and a holder's own lateness are measured. Default `performance.now`. */
+  monotonic?: () => number;
   /** Called with a one-line message on a takeover or a lost lock. Default `console.warn`. */
   onWarning?: (message: string) => void;
 }
@@ -43,9 +49,19 @@ export interface FileLockOptions {
 interface OwnerRecord {
   pid: number;
   host: string;
+  /** Linux: the boot and the pid namespace, within which `pid` means something. */
+  boot?: string;
+  pidns?: string;
   token: string;
   acquiredAt: number;
   heartbeatAt: number;
+}
+
+/** The lock file as last seen by one waiter: since when (monotonic) it has not changed, and its record. */
+interface Watch {
+  seen: Seen;
+  since: number;
+  holder: Record<string, unknown> | null;
 }
 
 const code = (err: unknown): string | undefined => (err as { code?: string }).code;
@@ -53,26 +69,37 @@ const code = (err: unknown): string | undefined => (err as { code?: string }).co
 /**
  * A cross-process {@link Lock} on a lock file, created with O_EXCL (`open(path, "wx")`).
  *
- * Holding: the file carries `{ pid, host, token, acquiredAt, heartbeatAt }`; a timer (unref'd,
- * so it never keeps a process alive) rewrites it and bumps its mtime every `heartbeatMs`.
- * Releasing removes the file only if it still carries this holder's random token.
+ * Holding: the file carries `{ pid, host, boot, pidns, token, acquiredAt, heartbeatAt }` (boot
+ * and pidns on Linux); a timer (unref'd, so it never keeps a process alive) rewrites it every
+ * `heartbeatMs`. Releasing removes the file only if it still carries this holder's random token.
  *
- * Takeover: a lock whose mtime is older than `staleMs` belongs to a dead holder (SIGKILL, power
- * cut). Removing it is the dangerous step, because two waiters may both see it stale and the
- * second could remove the fresh lock the first one just created. So removal is serialised by a
- * second O_EXCL file, `<path>.takeover`: only its holder may remove the main lock, and only after
- * checking, while holding it, that the main lock is still the very file it judged stale (same
- * inode, device and mtime, still older than `staleMs`). While the takeover file is held nobody
- * else removes anything; a live holder cannot be judged stale because its heartbeat keeps the
- * mtime fresh; a new lock cannot appear while the stale one exists (O_EXCL); and the dead holder
- * does nothing. After removal the taker competes for the lock through O_EXCL like everyone, so
- * at most one process ever holds it. The removal itself renames the file to a unique name and
- * checks its inode before unlinking, and puts back anything that was not the stale file.
+ * Takeover is judged by the holder, not by comparing clocks: when the record was written on this
+ * machine (same host name and, on Linux, same boot and pid namespace), a holder whose pid runs is
+ * never taken over, however old its heartbeat looks, and one whose pid is gone (SIGKILL, crash)
+ * is taken over at once. Otherwise (another machine sharing the folder, a record that cannot be
+ * read) the waiter watches the file: once it has seen no heartbeat (no change of mtime, ctime or
+ * size) for `staleMs` of its own monotonic time, the holder is taken to be dead. No wall clock is
+ * compared with another, so a waiter whose clock runs ahead takes nothing early, and a lock with
+ * an mtime in the future is taken over after `staleMs` like any other.
  *
- * The one assumption (shared by every lease lock without fencing tokens): a live holder never
- * goes `staleMs` without running its heartbeat (not stopped with SIGSTOP, not suspended, event
- * loop not blocked that long). A holder that notices it was late checks ownership under the
- * takeover file before removing anything, and reports a lost lock through `onWarning`.
+ * Removing a dead holder's lock is the dangerous step, because two waiters may both judge it dead
+ * and the second could remove the fresh lock the first one just created. So removal is
+ * serialised by a second O_EXCL file, `<path>.takeover`: only its holder may remove the main
+ * lock, and only after checking, while holding it, that the main lock is still the very file it
+ * judged (same inode, device, mtime, ctime and size) and judging its record again. A new lock
+ * cannot appear while the dead one exists (O_EXCL) and the dead holder does nothing; after
+ * removal the taker competes for the lock through O_EXCL like everyone, so at most one process
+ * ever holds it. The removal renames the file to a unique name and checks its inode before
+ * unlinking, and puts back anything that was not the judged file.
+ *
+ * The one assumption, for holders on other machines only (shared by every lease lock without
+ * fencing tokens): a live holder never goes `staleMs` without running its heartbeat (not
+ * stopped, not suspended, event loop not blocked that long). A holder that notices it was late
+ * checks ownership under the takeover file before removing anything, and reports a lost lock
+ * through `onWarning`.
+ *
+ * Anything at the lock path that is not a regular file (a symlink, a FIFO, a folder) is refused
+ * with a `StoreError` naming it: FileLock never follows, reads through or waits on it.
  *
  * @example
  * ```ts
@@ -89,7 +116,9 @@ export class FileLock implements Lock {
   readonly #heartbeatMs: number;
   readonly #retryMs: number;
   readonly #now: () => number;
+  readonly #monotonic: () => number;
   readonly #customClock: boolean;
+  #takeoverWatch: { seen: Seen; since: number } | undefined;
   readonly #warn: (message: string) => void;
 
   constructor(path: string, options: FileLockOptions = {}) {
@@ -104,6 +133,7 @@ export class FileLock implements Lock {
     this.#now = now ?? Date.now;
     this.#customClock = now !== undefined;
     this.#warn = optionalFunction(options.onWarning, "options.onWarning") ?? ((message) => console.warn(message));
+    this.#monotonic = optionalFunction(options.monotonic, "options.monotonic") ?? (() => performance.now());
   }
 
   /**
@@ -122,19 +152,23 @@ export class FileLock implements Lock {
     signal?.throwIfAborted();
     const deadline = performance.now() + wait;
     let pause = 1;
+    let watch: Watch | undefined;
     // Every turn ends in an await, so the loop never holds the event loop, and an abort or the
     // deadline is seen on the next turn whatever is at the path.
     for (;;) {
       const release = this.#tryCreate();
       if (release !== null) return release;
       const seen = lookAt(this.path);
+      if (seen !== null && (watch === undefined || !unchanged(watch.seen, seen))) {
+        watch = { seen, since: this.#monotonic(), holder: readRecord(this.path) };
+      }
       // Released between our create and our look, or just taken over: try again without a pause.
-      const again = seen === null || (this.#now() - seen.mtimeMs > this.staleMs && this.#takeOver(seen));
+      const again = seen === null || (this.#whyDead(watch!) !== undefined && this.#takeOver(watch!));
       const left = deadline - performance.now();
       if (left <= 0) {
         const last = again ? this.#tryCreate() : null;
         if (last !== null) return last;
-        throw this.#timeoutError(wait);
+        throw this.#timeoutError(wait, watch);
       }
       await sleep(again ? 0 : Math.min(left, pause * (0.5 + Math.random())), signal);
       if (!again) pause = Math.min(pause * 2, this.#retryMs);
@@ -154,7 +188,16 @@ export class FileLock implements Lock {
       return this.#tryCreate(true);
     }
     const t = this.#now();
-    const record: OwnerRecord = { pid: processId(), host: hostName(), token: randomHex(16), acquiredAt: t, heartbeatAt: t };
+    const { boot, pidns } = processSpace();
+    const record: OwnerRecord = {
+      pid: processId(),
+      host: hostName(),
+      ...(boot === undefined ? {} : { boot }),
+      ...(pidns === undefined ? {} : { pidns }),
+      token: randomHex(16),
+      acquiredAt: t,
+      heartbeatAt: t,
+    };
     try {
       writeSync(fd, JSON.stringify(record));
       if (this.#customClock) futimesSync(fd, t / 1000, t / 1000);
@@ -167,7 +210,7 @@ export class FileLock implements Lock {
   }
 
   #held(fd: number, record: OwnerRecord): Release {
-    let lastBeat = record.heartbeatAt;
+    let lastBeat = this.#monotonic();
     let lost = false;
     let open = true;
     const beat = (): void => {
@@ -185,7 +228,7 @@ export class FileLock implements Lock {
         writeSync(fd, text, 0);
         ftruncateSync(fd, new TextEncoder().encode(text).length);
         futimesSync(fd, t / 1000, t / 1000);
-        lastBeat = t;
+        lastBeat = this.#monotonic();
       } catch {
         // A failed heartbeat is retried at the next tick; staleness has a 3x margin.
       }
@@ -198,7 +241,7 @@ export class FileLock implements Lock {
       if (!open) return;
       open = false;
       clearInterval(timer);
-      const late = this.#now() - lastBeat > this.staleMs / 2;
+      const late = this.#monotonic() - lastBeat > this.staleMs / 2;
       if (!lost && late) beat();
       try {
         closeSync(fd);
@@ -238,7 +281,7 @@ export class FileLock implements Lock {
 
   #reportLost(record: OwnerRecord): void {
     this.#warn(
-      `tdauth: the lock ${this.path} was taken over while pid ${record.pid} held it (no heartbeat for over ${this.staleMs} ms); ` +
+      `tdauth: the lock ${this.path} was taken over while pid ${record.pid} held it (a waiter saw no heartbeat for ${this.staleMs} ms); ` +
         "another process may have worked at the same time. Keep the event loop free while holding it, or raise staleMs.",
     );
   }
@@ -249,9 +292,13 @@ export class FileLock implements Lock {
       return true;
     } catch (err) {
       if (code(err) !== "EEXIST") throw err;
-      // A taker that died inside its few-microsecond takeover leaves this file behind.
+      // A taker that died inside its few-microsecond takeover leaves this file behind: one that
+      // has not changed for staleMs of our time is removed.
       const seen = lookAt(`${this.path}.takeover`);
-      if (seen !== null && this.#now() - seen.mtimeMs > this.staleMs) this.#removeIfSame(`${this.path}.takeover`, seen);
+      const watch = this.#takeoverWatch;
+      if (seen === null) return false;
+      if (watch === undefined || !unchanged(watch.seen, seen)) this.#takeoverWatch = { seen, since: this.#monotonic() };
+      else if (this.#monotonic() - watch.since > this.staleMs) this.#removeIfSame(`${this.path}.takeover`, seen);
       return false;
     }
   }
@@ -264,21 +311,29 @@ export class FileLock implements Lock {
     }
   }
 
-  /** Removes the stale lock `seen` under the takeover file; true when the caller should retry at once. */
-  #takeOver(seen: Seen): boolean {
+  /** Why the holder of the watched file is dead, or undefined while it may be alive. */
+  #whyDead(watch: Watch): string | undefined {
+    const verdict = judgeHolder(watch.holder, processSpace(), processState);
+    if (verdict === "gone") return "its process is no longer running";
+    if (verdict === "alive") return undefined;
+    const quiet = this.#monotonic() - watch.since;
+    return quiet > this.staleMs ? `no heartbeat for ${Math.round(quiet)} ms (staleMs ${this.staleMs})` : undefined;
+  }
+
+  /** Removes the dead holder's lock under the takeover file; true when the caller should retry at once. */
+  #takeOver(watch: Watch): boolean {
     if (!this.#tryTakeoverFile()) return false;
     try {
       const current = lookAt(this.path);
       if (current === null) return true;
-      if (!sameFile(current, seen) || this.#now() - current.mtimeMs <= this.staleMs) return false;
+      if (!unchanged(current, watch.seen)) return false;
+      // Judged again on the record as it is now, read while the file is known to be the same.
       const holder = readRecord(this.path);
-      if (!this.#removeIfSame(this.path, seen)) return false;
-      const who = holder?.pid !== undefined ? `pid ${holder.pid} on ${holder.host ?? "?"}` : "an unknown process";
-      this.#warn(
-        `tdauth: took over the lock ${this.path} from ${who}: no heartbeat for ${
-          Math.round(this.#now() - seen.mtimeMs)
-        } ms (staleMs ${this.staleMs})`,
-      );
+      const again = lookAt(this.path);
+      if (again === null || !unchanged(again, watch.seen)) return false;
+      const why = this.#whyDead({ ...watch, holder });
+      if (why === undefined || !this.#removeIfSame(this.path, watch.seen)) return false;
+      this.#warn(`tdauth: took over the lock ${this.path} from ${describeHolder(holder)}: ${why}`);
       return true;
     } finally {
       this.#releaseTakeoverFile();
@@ -318,22 +373,17 @@ export class FileLock implements Lock {
     return false;
   }
 
-  #timeoutError(timeoutMs: number): LockTimeoutError {
-    let holder: Record<string, unknown> | null = null;
-    let seen: Seen | null = null;
-    try {
-      holder = readRecord(this.path);
-      seen = lookAt(this.path);
-    } catch {
-      // Replaced by something else meanwhile: the message says what is known.
-    }
-    const beat = seen !== null ? ` (last heartbeat ${Math.round(this.#now() - seen.mtimeMs)} ms ago)` : "";
-    const who = holder?.pid !== undefined
-      ? `pid ${holder.pid} on host ${holder.host ?? "?"}${beat}`
-      : `a process whose record could not be read${beat}`;
+  #timeoutError(timeoutMs: number, watch: Watch | undefined): LockTimeoutError {
+    const holder = watch?.holder ?? null;
+    const verdict = judgeHolder(holder, processSpace(), processState);
+    const state = verdict === "alive"
+      ? "which is still running on this machine"
+      : `whose heartbeat did not change for the last ${Math.round(this.#monotonic() - (watch?.since ?? this.#monotonic()))} ms`;
+    const fix = verdict === "alive"
+      ? `If that process is stuck, stop it (a holder on this machine is taken over as soon as its process is gone); if it is not a tdauth process (its pid was reused), delete ${this.path}`
+      : `If that process is stuck, stop it (a holder on another machine is taken over ${this.staleMs} ms after its last heartbeat)`;
     return new LockTimeoutError(
-      `Timed out after ${timeoutMs} ms waiting for the lock ${this.path}, held by ${who}. ` +
-        `If that process is stuck, stop it (a dead holder's lock is taken over ${this.staleMs} ms after its last heartbeat); ` +
+      `Timed out after ${timeoutMs} ms waiting for the lock ${this.path}, held by ${describeHolder(holder)}, ${state}. ${fix}; ` +
         "otherwise retry later or raise timeoutMs.",
     );
   }

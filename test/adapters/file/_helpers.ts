@@ -15,21 +15,48 @@ export function tempDir(prefix = "tdauth-file-"): { dir: string; cleanup: () => 
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** Bundles store.ts and lock.ts into test/artifacts (inside the repo, so `jose` still resolves). */
-export async function bundleAdapter(): Promise<{ store: string; lock: string }> {
+/** The host name a process loading `lockElsewhere` reports: a holder on another machine sharing the folder. */
+export const ELSEWHERE = "elsewhere.example";
+
+/**
+ * Bundles store.ts and lock.ts into test/artifacts (inside the repo, so `jose` still resolves),
+ * and `lockElsewhere`: lock.ts in a process whose node:os names another host.
+ */
+export async function bundleAdapter(): Promise<{ store: string; lock: string; lockElsewhere: string }> {
   const outdir = join(ROOT, "test", "artifacts", `file-bundle-${process.pid}-${Date.now()}`);
   mkdirSync(outdir, { recursive: true });
-  await build({
-    entryPoints: { store: join(ROOT, "adapters/file/store.ts"), lock: join(ROOT, "adapters/file/lock.ts") },
+  const common = {
     bundle: true,
     format: "esm",
     platform: "node",
-    outdir,
     outExtension: { ".js": ".mjs" },
     external: ["jose"],
     logLevel: "silent",
+  } as const;
+  await build({
+    ...common,
+    entryPoints: { store: join(ROOT, "adapters/file/store.ts"), lock: join(ROOT, "adapters/file/lock.ts") },
+    outdir,
   });
-  return { store: join(outdir, "store.mjs"), lock: join(outdir, "lock.mjs") };
+  await build({
+    ...common,
+    entryPoints: { "lock-elsewhere": join(ROOT, "adapters/file/lock.ts") },
+    outdir,
+    plugins: [{
+      name: "another-host",
+      setup(b) {
+        b.onResolve(
+          { filter: /^node:os$/ },
+          (args) => args.namespace === "another-host" ? undefined : { path: "os", namespace: "another-host" },
+        );
+        b.onLoad({ filter: /.*/, namespace: "another-host" }, () => ({
+          contents: `export * from "node:os"; export const hostname = () => ${JSON.stringify(ELSEWHERE)};`,
+          loader: "js",
+        }));
+      },
+    }],
+  });
+  return { store: join(outdir, "store.mjs"), lock: join(outdir, "lock.mjs"), lockElsewhere: join(outdir, "lock-elsewhere.mjs") };
 }
 
 export interface Child {

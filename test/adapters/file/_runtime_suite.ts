@@ -3,8 +3,8 @@
 // these cases with its own runner.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { FileStore } from "../../../adapters/file/store.ts";
@@ -70,19 +70,26 @@ export const cases: Case[] = [
       }),
   },
   {
-    name: `FileLock takes over a stale lock and the old holder's release leaves it alone on ${runtime}`,
+    name: `FileLock judges the holder: a gone pid of this host at once, a live one never, another host's after staleMs on ${runtime}`,
     fn: () =>
       inTempDir("tdauth-takeover-", async (dir) => {
         const path = join(dir, "x.lock");
         const warnings: string[] = [];
         const onWarning = (m: string): void => void warnings.push(m);
-        const stale = await new FileLock(path, { staleMs: 1000, now: () => Date.now() - 5000, onWarning }).acquire();
-        const fresh = await new FileLock(path, { staleMs: 1000, onWarning }).acquire({ timeoutMs: 1000 });
-        const record = readFileSync(path, "utf8");
-        await stale();
-        assert.equal(readFileSync(path, "utf8"), record);
-        assert.ok(warnings.some((w) => w.includes("took over")));
-        await fresh();
+        const record = (pid: number, host: string): string => JSON.stringify({ pid, host, token: "x", acquiredAt: 0, heartbeatAt: 0 });
+        // No pid goes this high (Linux caps pids at 2^22, macOS at 99 999).
+        writeFileSync(path, record(99_999_999, hostname()));
+        await (await new FileLock(path, { staleMs: 60_000, onWarning }).acquire({ timeoutMs: 1000 }))();
+        assert.match(warnings[0] ?? "", /its process is no longer running/);
+        writeFileSync(path, record(process.pid, hostname()));
+        await assert.rejects(new FileLock(path, { staleMs: 50, onWarning }).acquire({ timeoutMs: 300 }), LockTimeoutError);
+        writeFileSync(path, record(process.pid, "elsewhere.example"));
+        const future = new Date(Date.now() + 3_600_000);
+        utimesSync(path, future, future);
+        let t = 0;
+        const monotonic = (): number => (t += 5000);
+        await (await new FileLock(path, { staleMs: 60_000, monotonic, onWarning }).acquire({ timeoutMs: 1000 }))();
+        assert.match(warnings[1] ?? "", /from pid \d+ on host elsewhere\.example: no heartbeat for/);
         assert.throws(() => statSync(path));
       }),
   },

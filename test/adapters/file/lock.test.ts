@@ -1,13 +1,14 @@
 // FileLock: mutual exclusion across processes, stale takeover, owner-only release, timeouts.
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { FileLock } from "../../../adapters/file/lock.ts";
 import { LockTimeoutError } from "../../../core/errors.ts";
-import { bundleAdapter, sleep, startChild, tempDir } from "./_helpers.ts";
+import { bundleAdapter, ELSEWHERE, sleep, startChild, tempDir } from "./_helpers.ts";
 
-let modules: { lock: string };
+let modules: { lock: string; lockElsewhere: string };
 let dir: string;
 let cleanup: () => void;
 let warnings: string[];
@@ -15,15 +16,17 @@ beforeAll(async () => (modules = await bundleAdapter()));
 beforeEach(() => ({ dir, cleanup } = tempDir("tdauth-lock-")) && (warnings = []));
 afterEach(() => cleanup());
 const quiet = { onWarning: (m: string) => warnings.push(m) };
+/** The pid of a process of this host that has exited. */
+const deadPid = (): number => spawnSync(process.execPath, ["-e", ""]).pid!;
+const inOneHour = (): Date => new Date(Date.now() + 3_600_000);
 
 describe("FileLock across processes", () => {
-  it("lets 4 processes increment a shared counter without losing an update, starting from a stale lock", async () => {
+  it("lets 4 processes increment a shared counter without losing an update, starting from a dead holder's lock", async () => {
     const lockPath = join(dir, "td_state.json.lock");
     const counter = join(dir, "counter");
     writeFileSync(counter, "0");
     // A dead holder's lock: all four race to take it over first.
-    writeFileSync(lockPath, JSON.stringify({ pid: 999999999, host: "gone", token: "x", acquiredAt: 0, heartbeatAt: 0 }));
-    utimesSync(lockPath, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+    writeFileSync(lockPath, JSON.stringify({ pid: deadPid(), host: hostname(), token: "x", acquiredAt: 0, heartbeatAt: 0 }));
     const workers = [0, 1, 2, 3].map(() => startChild("lock_counter.mjs", [modules.lock, lockPath, counter, "50", "5000"]));
     await Promise.all(workers.map((w) => w.waitFor(/^ready$/)));
     for (const w of workers) w.proc.stdin!.write("go\n");
@@ -36,18 +39,51 @@ describe("FileLock across processes", () => {
     expect(existsSync(lockPath)).toBe(false);
   });
 
-  it("takes over from a SIGKILLed holder within staleMs + 1 s", async () => {
+  it("takes over at once from a SIGKILLed holder of this host, long before staleMs", async () => {
     const lockPath = join(dir, "td_state.json.lock");
-    const holder = startChild("lock_holder.mjs", [modules.lock, lockPath, "1000"]);
+    const holder = startChild("lock_holder.mjs", [modules.lock, lockPath, "10000"]);
     const line = await holder.waitFor(/^held \d+$/);
     holder.proc.kill("SIGKILL");
     await holder.exited;
     const killedAt = performance.now();
-    const release = await new FileLock(lockPath, { staleMs: 1000, ...quiet }).acquire({ timeoutMs: 5000 });
-    const waited = performance.now() - killedAt;
-    expect(waited).toBeLessThan(2000);
-    expect(warnings[0]).toContain(`took over the lock ${lockPath} from pid ${line.split(" ")[1]}`);
+    const release = await new FileLock(lockPath, { staleMs: 10_000, ...quiet }).acquire({ timeoutMs: 5000 });
+    expect(performance.now() - killedAt).toBeLessThan(2000);
+    expect(warnings[0]).toContain(`took over the lock ${lockPath} from pid ${line.split(" ")[1]} on host ${hostname()}`);
+    expect(warnings[0]).toContain("its process is no longer running");
     await release();
+    expect(existsSync(lockPath)).toBe(false);
+  });
+
+  it("never takes over a live holder of this host, from a waiter whose clock is 60 s ahead", async () => {
+    const lockPath = join(dir, "td_state.json.lock");
+    const holder = startChild("lock_holder.mjs", [modules.lock, lockPath, "1000"]);
+    const line = await holder.waitFor(/^held \d+$/);
+    const ahead = new FileLock(lockPath, { staleMs: 1000, now: () => Date.now() + 60_000, ...quiet });
+    const err = await ahead.acquire({ timeoutMs: 1500 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LockTimeoutError);
+    expect((err as Error).message).toContain(
+      `held by pid ${line.split(" ")[1]} on host ${hostname()}, which is still running on this machine`,
+    );
+    expect(warnings).toEqual([]);
+    holder.proc.stdin!.write("release\n");
+    await holder.waitFor(/^released$/);
+    expect(holder.output()).not.toContain("warn");
+  });
+
+  it("never takes over a live holder of this host that was stopped (SIGSTOP) past staleMs", async () => {
+    const lockPath = join(dir, "td_state.json.lock");
+    const holder = startChild("lock_holder.mjs", [modules.lock, lockPath, "300"]);
+    await holder.waitFor(/^held \d+$/);
+    holder.proc.kill("SIGSTOP");
+    try {
+      const err = await new FileLock(lockPath, { staleMs: 300, ...quiet }).acquire({ timeoutMs: 1200 }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(LockTimeoutError);
+    } finally {
+      holder.proc.kill("SIGCONT");
+    }
+    holder.proc.stdin!.write("release\n");
+    await holder.waitFor(/^released$/);
+    expect(holder.output()).not.toContain("warn");
     expect(existsSync(lockPath)).toBe(false);
   });
 
@@ -64,9 +100,22 @@ describe("FileLock across processes", () => {
     expect(existsSync(lockPath)).toBe(false);
   });
 
-  it("a holder paused past staleMs does not delete the new owner's lock when it releases", async () => {
+  it("keeps a live holder's lock on another host through its heartbeat", async () => {
     const lockPath = join(dir, "td_state.json.lock");
-    const holder = startChild("lock_holder.mjs", [modules.lock, lockPath, "500"]);
+    const holder = startChild("lock_holder.mjs", [modules.lockElsewhere, lockPath, "600"]);
+    const line = await holder.waitFor(/^held \d+$/);
+    expect(JSON.parse(readFileSync(lockPath, "utf8")).host).toBe(ELSEWHERE);
+    const err = await new FileLock(lockPath, { staleMs: 600, ...quiet }).acquire({ timeoutMs: 2000 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LockTimeoutError);
+    expect((err as Error).message).toContain(`held by pid ${line.split(" ")[1]} on host ${ELSEWHERE}, whose heartbeat did not change`);
+    expect(warnings).toEqual([]);
+    holder.proc.stdin!.write("release\n");
+    await holder.waitFor(/^released$/);
+  });
+
+  it("a holder on another host paused past staleMs is taken over, and its late release leaves the new owner's lock", async () => {
+    const lockPath = join(dir, "td_state.json.lock");
+    const holder = startChild("lock_holder.mjs", [modules.lockElsewhere, lockPath, "500"]);
     await holder.waitFor(/^held \d+$/);
     holder.proc.kill("SIGSTOP");
     const release = await new FileLock(lockPath, { staleMs: 500, ...quiet }).acquire({ timeoutMs: 3000 });
@@ -81,23 +130,56 @@ describe("FileLock across processes", () => {
   });
 });
 
-describe("FileLock in one process", () => {
-  it("release after a takeover leaves the new owner's lock; releasing twice is harmless", async () => {
+describe("FileLock judging a holder it cannot ask", () => {
+  // A monotonic clock that jumps 5 s at each reading: staleMs passes without sleeping.
+  const fastClock = (): () => number => {
+    let t = 0;
+    return () => (t += 5000);
+  };
+  const stoppedClock = (): number => 0;
+
+  it("takes over a record from another host with an mtime in the future after staleMs of its own monotonic time", async () => {
     const path = join(dir, "x.lock");
-    // A clock 5 s slow makes the first holder's heartbeat look stale to the second at once.
-    const slow = new FileLock(path, { staleMs: 1000, now: () => Date.now() - 5000, ...quiet });
-    const first = await slow.acquire();
-    const second = await new FileLock(path, { staleMs: 1000, ...quiet }).acquire({ timeoutMs: 1000 });
-    const record = readFileSync(path, "utf8");
-    await first();
-    await first();
-    expect(readFileSync(path, "utf8")).toBe(record);
-    expect(warnings.some((w) => w.includes("was taken over while pid"))).toBe(true);
-    await second();
-    await second();
+    writeFileSync(path, JSON.stringify({ pid: 4242, host: ELSEWHERE, token: "x", acquiredAt: 0, heartbeatAt: 0 }));
+    utimesSync(path, inOneHour(), inOneHour());
+    // Before staleMs has passed on the waiter's clock, the holder may be alive: no takeover.
+    const early = await new FileLock(path, { staleMs: 60_000, monotonic: stoppedClock, ...quiet }).acquire({ timeoutMs: 300 })
+      .catch((e: unknown) => e);
+    expect(early).toBeInstanceOf(LockTimeoutError);
+    expect(existsSync(path)).toBe(true);
+    const release = await new FileLock(path, { staleMs: 60_000, monotonic: fastClock(), ...quiet }).acquire({ timeoutMs: 2000 });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(
+      new RegExp(`took over the lock .* from pid 4242 on host ${ELSEWHERE}: no heartbeat for \\d+ ms \\(staleMs 60000\\)`),
+    );
+    await release();
     expect(existsSync(path)).toBe(false);
   });
 
+  it("judges an old record without a host by its heartbeat, even when its pid is gone here", async () => {
+    const path = join(dir, "x.lock");
+    writeFileSync(path, JSON.stringify({ pid: deadPid(), token: "x", acquiredAt: 0, heartbeatAt: 0 }));
+    const early = await new FileLock(path, { staleMs: 10_000, monotonic: stoppedClock, ...quiet }).acquire({ timeoutMs: 200 })
+      .catch((e: unknown) => e);
+    expect(early).toBeInstanceOf(LockTimeoutError);
+    expect((early as Error).message).toMatch(/held by pid \d+ on host \?, whose heartbeat did not change/);
+    await (await new FileLock(path, { staleMs: 10_000, monotonic: fastClock(), ...quiet }).acquire({ timeoutMs: 2000 }))();
+    expect(warnings[0]).toMatch(/no heartbeat for/);
+  });
+
+  it("judges a record of this host name but another boot or pid namespace by its heartbeat", async () => {
+    const path = join(dir, "x.lock");
+    const record = { pid: deadPid(), host: hostname(), boot: "another-boot", pidns: "pid:[1]", token: "x", acquiredAt: 0, heartbeatAt: 0 };
+    writeFileSync(path, JSON.stringify(record));
+    if (process.platform !== "linux") return; // elsewhere only the host name identifies the machine
+    const err = await new FileLock(path, { staleMs: 10_000, monotonic: stoppedClock, ...quiet }).acquire({ timeoutMs: 200 })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LockTimeoutError);
+    expect(warnings).toEqual([]);
+  });
+});
+
+describe("FileLock in one process", () => {
   it("times out with LockTimeoutError naming the path, the holder and the fix", async () => {
     const lock = new FileLock(join(dir, "x.lock"), quiet);
     const release = await lock.acquire();
@@ -107,8 +189,8 @@ describe("FileLock in one process", () => {
     expect(err).toBeInstanceOf(LockTimeoutError);
     expect((err as LockTimeoutError).code).toBe("LOCK_TIMEOUT");
     expect((err as Error).message).toContain(join(dir, "x.lock"));
-    expect((err as Error).message).toContain(`held by pid ${process.pid} on host`);
-    expect((err as Error).message).toMatch(/taken over 10000 ms after its last heartbeat/);
+    expect((err as Error).message).toContain(`held by pid ${process.pid} on host ${hostname()}, which is still running on this machine`);
+    expect((err as Error).message).toMatch(/taken over as soon as its process is gone/);
     expect((err as Error).message).not.toMatch(/"token"/);
     await expect(lock.acquire({ timeoutMs: 0 })).rejects.toBeInstanceOf(LockTimeoutError);
     await release();
@@ -131,13 +213,18 @@ describe("FileLock in one process", () => {
     const lock = new FileLock(join(dir, "sub", "x.lock"), quiet);
     const release = await lock.acquire();
     const record = JSON.parse(readFileSync(lock.path, "utf8"));
-    expect(record).toMatchObject({ pid: process.pid, host: expect.any(String), acquiredAt: expect.any(Number) });
+    expect(record).toMatchObject({ pid: process.pid, host: hostname(), acquiredAt: expect.any(Number) });
+    if (process.platform === "linux") {
+      expect(record.boot).toBe(readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim());
+      expect(record.pidns).toMatch(/^pid:\[\d+\]$/);
+    }
     expect(record.token).toMatch(/^[0-9a-f]{32}$/);
     const order: string[] = [];
     const next = lock.acquire({ timeoutMs: 2000 }).then((r) => (order.push("second"), r));
     await sleep(20);
     order.push("first released");
     await release();
+    await release(); // a second release is harmless
     await (await next)();
     expect(order).toEqual(["first released", "second"]);
   });
@@ -196,8 +283,7 @@ describe("FileLock on a path that is not a regular file", () => {
 
   it("refuses a FIFO at the takeover file's path while taking over a dead holder's lock", async () => {
     const lockPath = join(dir, "td_state.json.lock");
-    writeFileSync(lockPath, JSON.stringify({ pid: 999999999, host: "gone", token: "x", acquiredAt: 0, heartbeatAt: 0 }));
-    old(lockPath);
+    writeFileSync(lockPath, JSON.stringify({ pid: deadPid(), host: hostname(), token: "x", acquiredAt: 0, heartbeatAt: 0 }));
     execFileSync("mkfifo", [`${lockPath}.takeover`]);
     const line = await acquireInChild(lockPath, 500);
     expect(line).toMatch(/^error \d+ StoreError: /);
