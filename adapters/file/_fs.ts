@@ -1,6 +1,6 @@
 // File-system helpers for FileStore: crash-safe replace, folder fsync, stale temp files, modes.
-import { chmod, mkdir, open, readdir, rename, stat, unlink } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { chmod, mkdir, open, readdir, readlink, realpath, rename, stat, unlink } from "node:fs/promises";
+import { basename, dirname, join, resolve } from "node:path";
 import { randomHex } from "../../core/_random.ts";
 import { hostName, processAlive, processId } from "./_env.ts";
 
@@ -158,6 +158,42 @@ export async function removeStaleTemps(target: string, now: number): Promise<num
     }
   }
   return removed;
+}
+
+/**
+ * Where a file at `path` really is: the path with every symbolic link resolved, also when the
+ * last link dangles (its target was deleted), so that writing and deleting happen where the link
+ * points instead of replacing or removing the link itself.
+ *
+ * @example
+ * ```ts
+ * await linkTarget("/home/me/.td_python_api/td_state.json"); // "/home/me/Sync/td_state.json"
+ * ```
+ */
+export async function linkTarget(path: string): Promise<string> {
+  let current = path;
+  // 40 hops, as Linux's own limit (ELOOP) for path resolution.
+  for (let hops = 0; hops < 40; hops++) {
+    try {
+      return await realpath(current);
+    } catch (err) {
+      if ((err as { code?: string }).code !== "ENOENT") return current;
+    }
+    // Nothing at the end of the chain: follow the last link by hand, if it is one.
+    let link: string;
+    try {
+      link = await readlink(current);
+    } catch {
+      // Not a link (or gone): the file would be created right here, in its folder's real place.
+      try {
+        return join(await realpath(dirname(current)), basename(current));
+      } catch {
+        return current;
+      }
+    }
+    current = resolve(dirname(current), link);
+  }
+  return current;
 }
 
 /**

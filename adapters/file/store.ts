@@ -2,7 +2,7 @@
  * FileStore: a crash-safe credentials file that the Python `td` library can read and write too.
  * @module
  */
-import { readFile, realpath, stat, unlink } from "node:fs/promises";
+import { readFile, stat, unlink } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import type { StoredTokens, TokenStore } from "../../core/types.ts";
 import { StoreError } from "../../core/errors.ts";
@@ -14,7 +14,7 @@ import { checkStoredTokens } from "../_shared/tokens.ts";
 import { decryptText, encryptText, looksEncrypted } from "./_crypto.ts";
 import { decodeCredentials, DEFAULT_REFRESH_LIFETIME_MS, encodeCredentials, FormatError, unknownKeys } from "./_format.ts";
 import type { CredentialsJSON } from "./_format.ts";
-import { ensureFolder, octal, POSIX, removeStaleTemps, tighten, writeAtomic } from "./_fs.ts";
+import { ensureFolder, linkTarget, octal, POSIX, removeStaleTemps, tighten, writeAtomic } from "./_fs.ts";
 
 /** Options of {@link FileStore}. */
 export interface FileStoreOptions {
@@ -185,7 +185,9 @@ export class FileStore implements TokenStore {
   }
 
   /**
-   * Deletes the file (logout). A missing file is fine; an unreadable one is deleted too.
+   * Deletes the file (logout) where `save` writes it: through a symbolic link, the file it points
+   * to goes and the link stays, so the next `save` writes there again. A missing file is fine; an
+   * unreadable one is deleted too.
    *
    * @example
    * ```ts
@@ -193,22 +195,21 @@ export class FileStore implements TokenStore {
    * ```
    */
   async clear(): Promise<void> {
+    const target = await this.#target();
     try {
-      await unlink(this.path);
+      await unlink(target);
     } catch (err) {
-      if ((err as { code?: string }).code === "ENOENT") return;
-      throw this.#ioError("delete", this.path, err);
+      const code = (err as { code?: string }).code;
+      if (code === "ENOENT" || code === "ENOTDIR") return;
+      throw this.#ioError("delete", target, err);
     }
   }
 
   // A symlinked credentials file (e.g. into a synced folder) is updated where it points, as the
-  // Python library's open(path, "w+") would, instead of being replaced by a plain file.
-  async #target(): Promise<string> {
-    try {
-      return await realpath(this.path);
-    } catch {
-      return this.path;
-    }
+  // Python library's open(path, "w+") would, instead of being replaced by a plain file; a link
+  // whose file was deleted (by clear()) gets it back where it pointed.
+  #target(): Promise<string> {
+    return linkTarget(this.path);
   }
 
   async #read(path: string): Promise<string | null> {

@@ -1,5 +1,6 @@
 // `tdauth logout`: deletes the stored tokens (under the lock, so no refresh writes them back).
 
+import { stat } from "node:fs/promises";
 import { parseFlags, SESSION_OPTIONS, SESSION_OPTIONS_HELP } from "../_args.ts";
 import { openSession, resolveSettings } from "../_config.ts";
 import { EXIT } from "../_errors.ts";
@@ -14,10 +15,12 @@ import { type IO, printJSON } from "../_output.ts";
  */
 export const help: string = `Usage: tdauth logout [--json] [session options]
 
-Deletes the tokens from the credentials file. The server-side grant is not revoked (neither TD
-Ameritrade nor Schwab offers a revocation endpoint); it dies with the refresh token.
+Deletes the tokens from the credentials file (through a symbolic link, the file it points to).
+The server-side grant is not revoked (neither TD Ameritrade nor Schwab offers a revocation
+endpoint); it dies with the refresh token. Without a credentials file there is nothing to do:
+nothing is created.
 
-  --json   print {state: "unauthenticated", credentials}
+  --json   print {state: "unauthenticated", credentials, removed}
 
 Exit: 0 ok (also when nobody was logged in), 1 error, 2 usage.
 
@@ -33,9 +36,13 @@ ${SESSION_OPTIONS_HELP}`;
 export async function run(args: string[], io: IO): Promise<number> {
   const { values } = parseFlags("logout", args, { ...SESSION_OPTIONS, json: { type: "boolean" } });
   const settings = resolveSettings(values, io.env);
-  const session = await openSession(settings, io, { lenient: true });
-  await session.logout();
-  if (values.json) printJSON(io, { state: "unauthenticated", credentials: settings.credentialsPath });
-  else io.out(`Logged out: removed the tokens from ${settings.credentialsPath}.`);
+  const path = settings.credentialsPath;
+  // Checked before the lock is taken: taking it would create the folder for its lock file. Any
+  // other failure to look is left to the store, which explains it.
+  const removed = await stat(path).then(() => true, (error: { code?: string }) => error.code !== "ENOENT" && error.code !== "ENOTDIR");
+  if (removed) await (await openSession(settings, io, { lenient: true })).logout();
+  if (values.json) printJSON(io, { state: "unauthenticated", credentials: path, removed });
+  else if (removed) io.out(`Logged out: removed the tokens from ${path}.`);
+  else io.out(`Nothing to remove: there is no credentials file at ${path}.`);
   return EXIT.OK;
 }

@@ -3,7 +3,7 @@
 // these cases with its own runner.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { lstatSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
@@ -54,6 +54,22 @@ export const cases: Case[] = [
         assert.ok(!readFileSync(secret.path, "utf8").includes(tokens.accessToken));
         assert.deepEqual(await secret.load(), tokens);
         await assert.rejects(new FileStore(secret.path, { key: new Uint8Array(32) }).load(), StoreError);
+      }),
+  },
+  {
+    name: `FileStore.clear() through a symlink removes the file it points to and keeps the link on ${runtime}`,
+    fn: () =>
+      inTempDir("tdauth-link-", async (dir) => {
+        const target = join(dir, "target.json");
+        const link = join(dir, "td_state.json");
+        symlinkSync(target, link);
+        const store = new FileStore(link, { onWarning: () => {} });
+        await store.save(tokens);
+        await store.clear();
+        assert.throws(() => statSync(target));
+        assert.ok(lstatSync(link).isSymbolicLink());
+        await store.save(tokens);
+        assert.equal(JSON.parse(readFileSync(target, "utf8")).access_token, tokens.accessToken);
       }),
   },
   {

@@ -1,6 +1,6 @@
 // FileStore: round trip, atomic replace, modes, corrupt files, encryption, default path.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { homedir } from "node:os";
 import { defaultCredentialsPath, FileStore } from "../../../adapters/file/store.ts";
@@ -155,6 +155,26 @@ describe("FileStore", () => {
     await store.clear();
     await store.clear();
     expect(await store.load()).toBeNull();
+  });
+
+  it("clear() through a symlink removes the tokens where save() put them, keeps the link, and save() writes there again", async () => {
+    const synced = join(dir, "synced");
+    mkdirSync(synced);
+    const target = join(synced, "td_state.json");
+    const link = join(dir, "td_state.json");
+    symlinkSync(target, link);
+    const store = new FileStore(link, quiet);
+    await store.save(tokens());
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(JSON.parse(readFileSync(target, "utf8")).access_token).toBe("ACCESS-SECRET-1");
+    await store.clear();
+    expect(existsSync(target)).toBe(false);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(await store.load()).toBeNull();
+    await store.clear();
+    await store.save(tokens({ accessToken: "ACCESS-SECRET-2" }));
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(JSON.parse(readFileSync(target, "utf8")).access_token).toBe("ACCESS-SECRET-2");
   });
 
   it("reports an unreadable file as StoreError with the fix", async () => {
