@@ -1,4 +1,5 @@
 // File-system helpers for FileStore: crash-safe replace, folder fsync, stale temp files, modes.
+import { chmodSync, readlinkSync, type Stats, statSync } from "node:fs";
 import { chmod, mkdir, open, readdir, readlink, realpath, rename, stat, unlink } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { randomHex } from "../../core/_random.ts";
@@ -224,6 +225,61 @@ export async function tighten(path: string, mode: number): Promise<boolean> {
     return true;
   } catch {
     return false;
+  }
+}
+
+/**
+ * What a directory entry that is not a regular file is, for messages: "a symbolic link to …",
+ * "a FIFO (named pipe)", "a folder", "a socket", "a device".
+ *
+ * @example
+ * ```ts
+ * entryKind(lstatSync(path), path); // "a symbolic link to /tmp/elsewhere"
+ * ```
+ */
+export function entryKind(st: Stats, path: string): string {
+  if (st.isSymbolicLink()) {
+    let target = "";
+    try {
+      target = ` to ${readlinkSync(path)}`;
+    } catch {
+      // Unreadable link: name it without its target.
+    }
+    return `a symbolic link${target}`;
+  }
+  if (st.isFIFO()) return "a FIFO (named pipe)";
+  if (st.isDirectory()) return "a folder";
+  if (st.isSocket()) return "a socket";
+  if (st.isBlockDevice() || st.isCharacterDevice()) return "a device";
+  return st.isFile() ? "a regular file" : "not a regular file";
+}
+
+/**
+ * Makes a secret-holding file 0600 when other users may read or write it, and returns the
+ * one-line warning to show (undefined when it was private already, is gone, or on Windows).
+ * Synchronous: a stat and a chmod, called where a file is read (credentials, certificate key,
+ * tdauth.json) and before a slow path could race a change.
+ *
+ * @example
+ * ```ts
+ * const warning = tightenFileMode("/home/me/.td_python_api/td_state.json");
+ * if (warning) onWarning(warning);
+ * ```
+ */
+export function tightenFileMode(path: string): string | undefined {
+  if (!POSIX) return undefined;
+  let mode: number;
+  try {
+    mode = statSync(path).mode & 0o777;
+  } catch {
+    return undefined;
+  }
+  if ((mode & 0o077) === 0) return undefined;
+  try {
+    chmodSync(path, 0o600);
+    return `tdauth: ${path} was accessible by other users (mode ${octal(mode)}); changed it to 0600`;
+  } catch {
+    return `tdauth: ${path} is accessible by other users (mode ${octal(mode)}) and could not be changed: run chmod 600 "${path}"`;
   }
 }
 

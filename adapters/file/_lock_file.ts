@@ -1,7 +1,8 @@
 // The lock file as FileLock sees it: what is at a path, read without following a link or waiting
 // on a pipe, so a hostile or broken entry is refused at once instead of spinning or blocking.
-import { closeSync, constants, fstatSync, lstatSync, openSync, readlinkSync, readSync, type Stats } from "node:fs";
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, type Stats } from "node:fs";
 import { StoreError } from "../../core/errors.ts";
+import { entryKind } from "./_fs.ts";
 
 /** The identity of one lock file at the moment it was looked at. */
 export interface Seen {
@@ -22,26 +23,9 @@ const READ_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants
 /** A lock record is a few hundred bytes; anything much bigger is not one. */
 const MAX_RECORD_BYTES = 4096;
 
-function kind(st: Stats, path: string): string {
-  if (st.isSymbolicLink()) {
-    let target = "";
-    try {
-      target = ` to ${readlinkSync(path)}`;
-    } catch {
-      // Unreadable link: name it without its target.
-    }
-    return `a symbolic link${target}`;
-  }
-  if (st.isFIFO()) return "a FIFO (named pipe)";
-  if (st.isDirectory()) return "a folder";
-  if (st.isSocket()) return "a socket";
-  if (st.isBlockDevice() || st.isCharacterDevice()) return "a device";
-  return "not a regular file";
-}
-
 function notRegular(st: Stats, path: string): StoreError {
   return new StoreError(
-    `The lock file ${path} is ${kind(st, path)}, not a regular file: FileLock only creates and removes plain files there. ` +
+    `The lock file ${path} is ${entryKind(st, path)}, not a regular file: FileLock only creates and removes plain files there. ` +
       `Remove it (rm "${path}") or point the lock elsewhere.`,
   );
 }

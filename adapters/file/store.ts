@@ -14,7 +14,7 @@ import { checkStoredTokens } from "../_shared/tokens.ts";
 import { decryptText, encryptText, looksEncrypted } from "./_crypto.ts";
 import { decodeCredentials, DEFAULT_REFRESH_LIFETIME_MS, encodeCredentials, FormatError, unknownKeys } from "./_format.ts";
 import type { CredentialsJSON } from "./_format.ts";
-import { ensureFolder, linkTarget, octal, POSIX, removeStaleTemps, tighten, writeAtomic } from "./_fs.ts";
+import { ensureFolder, linkTarget, octal, POSIX, removeStaleTemps, tighten, tightenFileMode, writeAtomic } from "./_fs.ts";
 
 /** Options of {@link FileStore}. */
 export interface FileStoreOptions {
@@ -136,7 +136,7 @@ export class FileStore implements TokenStore {
     const text = await this.#read(this.path);
     if (text === null) return null;
     const tokens = await this.#decode(text, this.path);
-    if (POSIX) await this.#fixFileMode(this.path);
+    this.#fixFileMode(this.path);
     return tokens.tokens;
   }
 
@@ -271,21 +271,9 @@ export class FileStore implements TokenStore {
     this.#warn(message);
   }
 
-  async #fixFileMode(path: string): Promise<void> {
-    let mode: number;
-    try {
-      mode = (await stat(path)).mode & 0o777;
-    } catch {
-      return;
-    }
-    if ((mode & 0o077) === 0) return;
-    const fixed = await tighten(path, 0o600);
-    this.#warnOnce(
-      `file:${path}`,
-      fixed
-        ? `tdauth: ${path} was accessible by other users (mode ${octal(mode)}); changed it to 0600`
-        : `tdauth: ${path} is accessible by other users (mode ${octal(mode)}) and could not be changed: run chmod 600 "${path}"`,
-    );
+  #fixFileMode(path: string): void {
+    const warning = tightenFileMode(path);
+    if (warning !== undefined) this.#warnOnce(`file:${path}`, warning);
   }
 
   // The old file is replaced by a new 0600 one; say so when it used to be readable by others.

@@ -1,9 +1,10 @@
 // A self-signed certificate for the HTTPS loopback callback (Schwab only accepts https redirect
 // URIs), made once with WebCrypto and kept 0600 beside the credentials.
 
-import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
+import { lstat, readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { tdauthHome } from "../file/_home.ts";
+import { ensureFolder, entryKind, tightenFileMode, writeAtomic } from "../file/_fs.ts";
 import type { TLSFiles } from "./_listen.ts";
 
 const CERT_FILE = "loopback-cert.pem";
@@ -82,28 +83,72 @@ async function stillValid(certPEM: string, now: number): Promise<boolean> {
 }
 
 /**
+ * Options of {@link loopbackCertificate}.
+ * @example
+ * ```ts
+ * const options: LoopbackCertificateOptions = { onWarning: (message) => log.warn(message) };
+ * ```
+ */
+export interface LoopbackCertificateOptions {
+  /** Called with a one-line message when the key file's mode was loosened and is fixed. Default `console.warn`. */
+  onWarning?: (message: string) => void;
+}
+
+// The private key must never be written through a link into a file somebody else chose, nor read
+// from one: both names must be plain files, or absent.
+async function refuseLinks(paths: string[]): Promise<void> {
+  for (const path of paths) {
+    let st;
+    try {
+      st = await lstat(path);
+    } catch (err) {
+      if ((err as { code?: string }).code === "ENOENT") continue;
+      throw err;
+    }
+    if (!st.isFile()) {
+      throw new Error(
+        `The loopback certificate file ${path} is ${entryKind(st, path)}: tdauth keeps the certificate and its private key only ` +
+          `as plain files of its own. Remove it (rm "${path}") and run again, or pass your own certificate and key (tls).`,
+      );
+    }
+  }
+}
+
+/**
  * The loopback certificate kept in `dir`: read when present and valid, else made and written
- * (files 0600, folder 0700).
+ * (each file to a temp file opened exclusively with mode 0600, then renamed into place; folder
+ * 0700). A symbolic link (or anything but a plain file) at either name is refused; a key file
+ * others may read is made 0600 with a warning.
  *
  * @example
  * ```ts
  * const tls = await loopbackCertificate();  // ~/.td_python_api/loopback-{cert,key}.pem
  * ```
  */
-export async function loopbackCertificate(dir: string = defaultCertDir(), now: number = Date.now()): Promise<TLSFiles> {
+export async function loopbackCertificate(
+  dir: string = defaultCertDir(),
+  now: number = Date.now(),
+  options: LoopbackCertificateOptions = {},
+): Promise<TLSFiles> {
+  const warn = options.onWarning ?? ((message: string) => console.warn(message));
   const certPath = join(dir, CERT_FILE);
   const keyPath = join(dir, KEY_FILE);
+  await refuseLinks([keyPath, certPath]);
   try {
     const [cert, key] = await Promise.all([readFile(certPath, "utf8"), readFile(keyPath, "utf8")]);
-    if (await stillValid(cert, now)) return { cert, key };
+    if (await stillValid(cert, now)) {
+      const warning = tightenFileMode(keyPath);
+      if (warning !== undefined) warn(warning);
+      return { cert, key };
+    }
   } catch {
     // Missing or unreadable: make a new one below.
   }
   const files = await createLoopbackCertificate(365, now);
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  await writeFile(keyPath, files.key, { mode: 0o600 });
-  await writeFile(certPath, files.cert, { mode: 0o600 });
-  // writeFile's mode applies only to new files; an old key file may have been looser.
-  await Promise.all([chmod(keyPath, 0o600), chmod(certPath, 0o600)]);
+  await ensureFolder(dir);
+  // Again just before writing; rename replaces a link that appears meanwhile, never follows it.
+  await refuseLinks([keyPath, certPath]);
+  await writeAtomic(keyPath, files.key);
+  await writeAtomic(certPath, files.cert);
   return files;
 }
