@@ -2,9 +2,10 @@
 // and opens the AuthSession on the credentials file. Loads only core + file store/lock: no Hono,
 // no jose (FileStore imports jose only when a key is configured).
 
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { expandHome, tdauthHome } from "../adapters/file/_home.ts";
+import { entryKind, tightenFileMode } from "../adapters/file/_fs.ts";
 import { AuthSession } from "../core/session.ts";
 import type { Provider } from "../core/provider.ts";
 import type { Lock } from "../core/types.ts";
@@ -12,7 +13,7 @@ import { schwab } from "../core/providers/schwab.ts";
 import { tdAmeritrade } from "../core/providers/td_ameritrade.ts";
 import { DEFAULT_SCHWAB_APP } from "../emulator/apps.ts";
 import { oneOf } from "./_args.ts";
-import { usageError } from "./_errors.ts";
+import { CLIError, usageError } from "./_errors.ts";
 import type { IO } from "./_output.ts";
 
 /**
@@ -55,17 +56,27 @@ export interface Settings {
   configPath: string;
   /** The config file's other keys (flow, timeout) for commands that read them. */
   config: Record<string, unknown>;
+  /** Warnings found while reading the settings (a config file others could read), printed once by {@link openSession}. */
+  warnings?: string[];
 }
 
 const CONFIG_KEYS = new Set(["provider", "clientId", "clientSecret", "redirectURI", "credentials", "emulatorURL", "flow", "timeout"]);
 
-function readConfig(path: string): Record<string, unknown> {
+function readConfig(path: string, warnings: string[]): Record<string, unknown> {
+  const cannotRead = (error: unknown) => usageError(`cannot read ${path}: ${(error as Error).message}`);
   let text: string;
+  try {
+    // A FIFO or a device would block the read or never end: only a file (or a link to one) is read.
+    const st = statSync(path);
+    if (!st.isFile()) throw usageError(`${path} is ${entryKind(st, path)}, not a file`, "remove it, or set TDAUTH_HOME to another folder");
+  } catch (error) {
+    if ((error as { code?: string }).code === "ENOENT") return {};
+    throw error instanceof CLIError ? error : cannotRead(error);
+  }
   try {
     text = readFileSync(path, "utf8");
   } catch (error) {
-    if ((error as { code?: string }).code === "ENOENT") return {};
-    throw usageError(`cannot read ${path}: ${(error as Error).message}`);
+    throw cannotRead(error);
   }
   let json: unknown;
   try {
@@ -80,6 +91,11 @@ function readConfig(path: string): Record<string, unknown> {
   for (const [key, value] of Object.entries(json)) {
     if (!CONFIG_KEYS.has(key)) throw usageError(`${path}: unknown key "${key}"`, `known keys: ${[...CONFIG_KEYS].join(", ")}`);
     if (key !== "timeout" && typeof value !== "string") throw usageError(`${path}: "${key}" must be a string`);
+  }
+  // It holds a secret: private like the credentials file, with the same warning when it was not.
+  if ("clientSecret" in json) {
+    const warning = tightenFileMode(path);
+    if (warning !== undefined) warnings.push(warning);
   }
   return json as Record<string, unknown>;
 }
@@ -96,7 +112,8 @@ function readConfig(path: string): Record<string, unknown> {
 export function resolveSettings(flags: Record<string, string | boolean | undefined>, env: Record<string, string | undefined>): Settings {
   const home = tdauthHome(env);
   const configPath = join(home, "tdauth.json");
-  const config = readConfig(configPath);
+  const warnings: string[] = [];
+  const config = readConfig(configPath, warnings);
   const pick = (flag: string, variable: string, key: string): string | undefined => {
     const value = flags[flag] ?? env[variable] ?? config[key];
     return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
@@ -116,6 +133,7 @@ export function resolveSettings(flags: Record<string, string | boolean | undefin
     emulatorURL: (pick("emulator-url", "TDAUTH_EMULATOR_URL", "emulatorURL") ?? `http://127.0.0.1:${EMULATOR_PORT}`).replace(/\/+$/, ""),
     configPath,
     config,
+    ...(warnings.length > 0 ? { warnings } : {}),
   };
   const clientId = pick("client-id", "TDAUTH_CLIENT_ID", "clientId");
   const clientSecret = pick("client-secret", "TDAUTH_CLIENT_SECRET", "clientSecret");
@@ -168,6 +186,19 @@ export function makeProvider(settings: Settings, options: { lenient?: boolean; s
 }
 
 /**
+ * Prints the warnings found while resolving the settings, once (a command that opens the session
+ * twice, or not at all, still shows each once).
+ *
+ * @example
+ * ```ts
+ * printSettingsWarnings(settings, io);
+ * ```
+ */
+export function printSettingsWarnings(settings: Settings, io: IO): void {
+  for (const message of settings.warnings?.splice(0) ?? []) io.err(`${io.yellow("warning:")} ${message}`);
+}
+
+/**
  * An AuthSession on the credentials file, with a FileLock beside it (the same lock file
  * `TDClient({ multiprocessingSafe: true })` uses, so both cooperate).
  *
@@ -178,6 +209,7 @@ export function makeProvider(settings: Settings, options: { lenient?: boolean; s
  * ```
  */
 export async function openSession(settings: Settings, io: IO, options: { lenient?: boolean } = {}): Promise<AuthSession> {
+  printSettingsWarnings(settings, io);
   const { FileStore } = await import("../adapters/file/store.ts");
   const onWarning = (message: string): void => io.err(`${io.yellow("warning:")} ${message}`);
   // The lock module loads on first use: handing out a fresh token never takes the lock.

@@ -2,7 +2,7 @@
 
 import { stat } from "node:fs/promises";
 import { parseFlags, SESSION_OPTIONS, SESSION_OPTIONS_HELP } from "../_args.ts";
-import { openSession, resolveSettings } from "../_config.ts";
+import { openSession, printSettingsWarnings, resolveSettings } from "../_config.ts";
 import { EXIT } from "../_errors.ts";
 import { type IO, printJSON } from "../_output.ts";
 
@@ -41,6 +41,7 @@ export async function run(args: string[], io: IO): Promise<number> {
   // other failure to look is left to the store, which explains it.
   const removed = await stat(path).then(() => true, (error: { code?: string }) => error.code !== "ENOENT" && error.code !== "ENOTDIR");
   if (removed) await (await openSession(settings, io, { lenient: true })).logout();
+  else printSettingsWarnings(settings, io);
   if (values.json) printJSON(io, { state: "unauthenticated", credentials: path, removed });
   else if (removed) io.out(`Logged out: removed the tokens from ${path}.`);
   else io.out(`Nothing to remove: there is no credentials file at ${path}.`);
