@@ -110,12 +110,40 @@ const PENDING_MAX_AGE_S = 600;
 /** The callback app's security headers; the Worker's pages run no script, so the nonce allows none. */
 const secure = (formTargets?: readonly string[]): Record<string, string> => securityHeaders(randomString(cryptoRandom, 16), formTargets);
 
-function binding<T>(env: WorkerEnv, name: string, what: string): T {
+/** A binding that is missing or unusable: the Worker is not configured. Its message never holds the value. */
+class BindingError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "BindingError";
+  }
+}
+
+function binding(env: WorkerEnv, name: string, what: string): unknown {
   const value = env[name];
   if (value === undefined || value === null || value === "") {
-    throw new TypeError(`The Worker has no ${what} binding "${name}": add it to wrangler.toml (or \`wrangler secret put ${name}\`).`);
+    throw new BindingError(`The Worker has no ${what} binding "${name}": add it to wrangler.toml (or \`wrangler secret put ${name}\`).`);
   }
-  return value as T;
+  return value;
+}
+
+function secretBinding(env: WorkerEnv, name: string): string {
+  const value = binding(env, name, "secret");
+  if (typeof value !== "string") {
+    throw new BindingError(`The Worker's binding "${name}" is not a secret (a string): set it with \`wrangler secret put ${name}\`.`);
+  }
+  return value;
+}
+
+function kvBinding(env: WorkerEnv, name: string): KVNamespaceLike {
+  const value = binding(env, name, "KV namespace") as Partial<KVNamespaceLike> | string;
+  if (
+    typeof value !== "object" || typeof value.get !== "function" || typeof value.put !== "function" || typeof value.delete !== "function"
+  ) {
+    throw new BindingError(
+      `The Worker's binding "${name}" is not a KV namespace: bind one under [[kv_namespaces]] with binding = "${name}" in wrangler.toml.`,
+    );
+  }
+  return value as KVNamespaceLike;
 }
 
 function html(body: string, status = 200, headers: Record<string, string> = {}, formTargets?: readonly string[]): Response {
@@ -141,18 +169,18 @@ async function digest(text: string): Promise<string> {
  */
 export function createWorker(options: CreateWorkerOptions): TDAuthWorker {
   if (!options?.provider) throw new TypeError("createWorker needs { provider }: a provider, or (env) => provider.");
-  const kvBinding = options.kvBinding ?? "TOKENS";
-  const secretBinding = options.secretBinding ?? "ADMIN_SECRET";
-  const keyBinding = options.keyBinding ?? "TDAUTH_KEY";
+  const kvName = options.kvBinding ?? "TOKENS";
+  const secretName = options.secretBinding ?? "ADMIN_SECRET";
+  const keyName = options.keyBinding ?? "TDAUTH_KEY";
   const isolates = new WeakMap<object, Isolate>();
 
   // Per KV namespace object: one store (so every session here shares its in-process lock) and one
   // long-lived session for status, tokens and refreshes, which never holds a pending login.
   const isolateFor = (env: WorkerEnv): Isolate => {
-    const kv = binding<KVNamespaceLike>(env, kvBinding, "KV namespace");
+    const kv = kvBinding(env, kvName);
     let isolate = isolates.get(kv);
     if (!isolate) {
-      const provider = typeof options.provider === "function" ? options.provider(env) : options.provider;
+      const provider = providerFor(env);
       const store = new KvStore(kv, { key: options.tokenKey ?? "tdauth:tokens" });
       const newSession = (): AuthSession =>
         new AuthSession({
@@ -166,9 +194,19 @@ export function createWorker(options: CreateWorkerOptions): TDAuthWorker {
     }
     return isolate;
   };
+  const providerFor = (env: WorkerEnv): Provider => {
+    if (typeof options.provider !== "function") return options.provider;
+    try {
+      return options.provider(env);
+    } catch (error) {
+      // The providers check their settings up front with a TypeError naming the setting.
+      if (!(error instanceof TypeError)) throw error;
+      throw new BindingError(`The provider could not be made from the Worker's bindings: ${error.message}`);
+    }
+  };
   const sessionFor = (env: WorkerEnv): AuthSession => isolateFor(env).session;
   const isAdmin = (request: Request, env: WorkerEnv, formSecret?: string): boolean => {
-    const secret = binding<string>(env, secretBinding, "secret");
+    const secret = secretBinding(env, secretName);
     // RFC 9110: the scheme name is case-insensitive.
     const header = /^bearer +(\S+) *$/i.exec(request.headers.get("authorization") ?? "");
     const given = formSecret ?? header?.[1] ?? "";
@@ -181,7 +219,14 @@ export function createWorker(options: CreateWorkerOptions): TDAuthWorker {
     });
   // The login form posts here and is redirected to the provider's login: both must be form targets.
   const loginTargets = (env: WorkerEnv): string[] => [new URL(sessionFor(env).provider.authorizationURL({ state: "" })).origin];
-  const key = (env: WorkerEnv): Uint8Array => parseKey(binding<string>(env, keyBinding, "secret"), keyBinding);
+  const key = (env: WorkerEnv): Uint8Array => {
+    const text = secretBinding(env, keyName);
+    try {
+      return parseKey(text, `The Worker's binding "${keyName}"`);
+    } catch (error) {
+      throw new BindingError(`${(error as Error).message}; set it with \`wrangler secret put ${keyName}\`.`);
+    }
+  };
 
   const callback = async (request: Request, env: WorkerEnv): Promise<Response> => {
     const sealed = readCookie(request);
@@ -193,9 +238,10 @@ export function createWorker(options: CreateWorkerOptions): TDAuthWorker {
         clear,
       );
     }
+    const cookieKey = key(env);
     let pending: PendingAuthorization;
     try {
-      pending = await openPending(sealed, key(env), Date.now());
+      pending = await openPending(sealed, cookieKey, Date.now());
     } catch {
       return html(errorPage("Login failed", "The login cookie could not be read: open /login and start again.", ""), 400, clear);
     }
@@ -256,10 +302,11 @@ export function createWorker(options: CreateWorkerOptions): TDAuthWorker {
       try {
         return await route(request, env);
       } catch (error) {
-        // A missing binding must fail closed; its name goes to the Worker's log, not to a stranger.
-        if (error instanceof TypeError && /binding/.test(error.message)) {
+        // A missing or malformed binding fails closed, naming the binding (never its value) for
+        // whoever is setting the Worker up.
+        if (error instanceof BindingError) {
           console.error(`tdauth: ${error.message}`);
-          return new Response("The login Worker is not configured; see its log.", { status: 500, headers: secure() });
+          return html(errorPage("The login Worker is not configured", error.message, ""), 500);
         }
         throw error;
       }
