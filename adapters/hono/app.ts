@@ -11,6 +11,7 @@ import type { SessionStatus } from "../../core/session_types.ts";
 import type { TDClient } from "../../core/td_client.ts";
 import { loopbackHostOnly, randomToken, sameSecret, secureResponses } from "./_guard.ts";
 import { errorPage, statusPage, successPage } from "../_shared/pages.ts";
+import { timeoutMs } from "../_shared/options.ts";
 
 /**
  * Options of {@link createAuthApp}: a session, or a `TDClient` (its session is used).
@@ -24,6 +25,12 @@ export interface AuthAppOptions {
   client?: TDClient;
   /** The token the POST routes require; default a fresh random one per app. */
   runToken?: string;
+  /**
+   * How long a pending login is protected from being replaced by a `/login` that another site
+   * sent the browser to; default 300 000 (5 min), the session's own `authorizationTimeoutMs`
+   * default. Set both together.
+   */
+  authorizationTimeoutMs?: number;
 }
 
 /**
@@ -72,6 +79,7 @@ type Ctx = Context<{ Variables: { nonce: string } }>;
 export function createAuthApp(options: AuthAppOptions): AuthApp {
   if (!options?.session && !options?.client) throw new TypeError("createAuthApp needs { session } or { client }.");
   const getSession = async (): Promise<AuthSession> => options.session ?? await options.client!.session();
+  const pendingMs = timeoutMs(options.authorizationTimeoutMs ?? 300_000, "options.authorizationTimeoutMs");
   const login: Array<(status: SessionStatus) => void> = [];
   const failed: Array<(error: Error) => void> = [];
   const shutdown: Array<() => void> = [];
@@ -131,7 +139,28 @@ export function createAuthApp(options: AuthAppOptions): AuthApp {
     return c.html(statusPage(message === "refreshed" ? { ...view, message: "Refreshed." } : view));
   });
   app.get("/login", async (c) => {
-    const { url } = await (await getSession()).authorize();
+    const session = await getSession();
+    // Any page can send the browser here (a link, an image, a redirect); if that replaced the
+    // login in progress, the user's real callback would be refused. Only a request from this
+    // origin, or one the user made (address bar, bookmark, a browser opened by the CLI: "none"),
+    // may start over while the pending login is still valid. Browsers without Fetch Metadata
+    // send no header and are treated as before.
+    const site = c.req.header("sec-fetch-site");
+    const pending = session.pendingAuthorization();
+    const age = pending === undefined ? Infinity : Date.now() - pending.createdAt;
+    if ((site === "cross-site" || site === "same-site") && age < pendingMs) {
+      const left = Math.ceil((pendingMs - age) / 1000);
+      return c.html(
+        errorPage(
+          "A login is already in progress",
+          `Another site sent your browser to this login server, so the login already in progress was kept (it waits ${left} s more). ` +
+            "Finish it in the tab where it started, or start a new one from the status page.",
+          c.get("nonce"),
+        ),
+        409,
+      );
+    }
+    const { url } = await session.authorize();
     return c.redirect(url, 302);
   });
   app.get("/login/callback", callback);
