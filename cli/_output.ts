@@ -2,6 +2,7 @@
 // colour only on a terminal without NO_COLOR, and expiry times in local + relative form.
 
 import { writeSync } from "node:fs";
+import { printable } from "../adapters/_shared/text.ts";
 
 /**
  * A place to write lines, with what it can display.
@@ -84,6 +85,9 @@ export function outputQueued(): boolean {
   return usedStreams;
 }
 
+/** The escape sequences `paint` writes: bold, dim, their reset, red, green, yellow, colour reset. */
+const OWN_COLOURS = /\x1b\[(?:1|2|22|31|32|33|39)m/g;
+
 /**
  * The process's own streams and environment.
  * @example
@@ -100,12 +104,15 @@ export function terminal(
   // https://no-color.org: any non-empty NO_COLOR turns colour off. Decided on first use only.
   const useColor = (): boolean => (color ??= stderr.isTTY === true && !(env.NO_COLOR ?? "") && env.TERM !== "dumb");
   const paint = (code: number, reset: number) => (text: string) => useColor() ? `\x1b[${code}m${text}\x1b[${reset}m` : text;
+  // Lines may carry a provider's text (an error_description) or a lock file's: no escape sequence
+  // or control character of theirs reaches the terminal; only the colours painted here do.
+  const safe = (line: string): string => printable(line, useColor() ? { multiline: true, keep: OWN_COLOURS } : { multiline: true });
   return {
     stdout,
     stderr,
     env,
-    out: (line) => void stdout.write(`${line}\n`),
-    err: (line) => void stderr.write(`${line}\n`),
+    out: (line) => void stdout.write(`${safe(line)}\n`),
+    err: (line) => void stderr.write(`${safe(line)}\n`),
     get color() {
       return useColor();
     },

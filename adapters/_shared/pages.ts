@@ -2,16 +2,18 @@
 // works without JavaScript; a small script only animates the countdowns. No secret is rendered.
 
 import type { SessionStatus } from "../../core/session_types.ts";
+import { printable } from "./text.ts";
 
 /**
- * Escapes text for HTML content and attribute values.
+ * Escapes text for HTML content and attribute values, without its control characters (a
+ * provider's error_description may carry terminal escapes or bidi overrides).
  * @example
  * ```ts
  * escapeHTML('<b title="x">'); // "&#60;b title=&#34;x&#34;&#62;"
  * ```
  */
 export function escapeHTML(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+  return printable(text).replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }
 
 const STYLE = `

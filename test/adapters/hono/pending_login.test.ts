@@ -5,13 +5,9 @@ import { createServer, type Server } from "node:http";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator } from "../../../emulator/mod.ts";
-import { MemoryStore } from "../../../core/memory_store.ts";
-import { tdAmeritrade } from "../../../core/providers/td_ameritrade.ts";
-import { AuthSession } from "../../../core/session.ts";
-import { type AuthApp, createAuthApp } from "../../../adapters/hono/app.ts";
-import { run, type RunResult } from "../../../adapters/hono/run.ts";
 import { approvedRedirect } from "../../helpers/login.ts";
-import { freePort, haveChromium, launchChromium } from "../../helpers/browser.ts";
+import { haveChromium, launchChromium } from "../../helpers/browser.ts";
+import { serveApp } from "./_serve.ts";
 
 type Running = Awaited<ReturnType<typeof startEmulator>>;
 let emu: Running;
@@ -21,39 +17,7 @@ beforeAll(async () => {
 });
 afterAll(async () => await emu?.close());
 
-interface Served {
-  session: AuthSession;
-  store: MemoryStore;
-  app: AuthApp;
-  origin: string;
-  finished: Promise<RunResult | Error>;
-  stop(): Promise<void>;
-}
-
-async function serve(appOptions: { authorizationTimeoutMs?: number } = {}): Promise<Served> {
-  const port = await freePort();
-  const redirectURI = `http://127.0.0.1:${port}/callback`;
-  const clientId = `PENDING${port}`;
-  emu.emulator.registerApp({ flavour: "td", clientId, redirectURIs: [redirectURI] });
-  const store = new MemoryStore();
-  const session = new AuthSession({ provider: tdAmeritrade({ clientId, redirectURI, baseURL: emu.url }), store });
-  const app = createAuthApp({ session, ...appOptions });
-  let listening!: () => void;
-  const ready = new Promise<void>((resolve) => (listening = resolve));
-  const finished = run(app, { port, timeoutMs: 0, onListen: () => listening() }).catch((e: Error) => e);
-  await Promise.race([ready, finished]);
-  const origin = `http://127.0.0.1:${port}`;
-  return {
-    session,
-    store,
-    app,
-    origin,
-    finished,
-    stop: async () => void (await fetch(`${origin}/shutdown`, shutdownForm(app)).catch(() => {})),
-  };
-}
-
-const shutdownForm = (app: AuthApp): RequestInit => ({ method: "POST", body: new URLSearchParams({ token: app.tdauth.runToken }) });
+const serve = (appOptions: { authorizationTimeoutMs?: number } = {}) => serveApp(emu, appOptions);
 
 async function getLogin(origin: string, site?: string): Promise<Response> {
   return await fetch(`${origin}/login`, { redirect: "manual", headers: site === undefined ? {} : { "sec-fetch-site": site } });
