@@ -86,6 +86,7 @@ export function outputQueued(): boolean {
 }
 
 /** The escape sequences `paint` writes: bold, dim, their reset, red, green, yellow, colour reset. */
+// deno-lint-ignore no-control-regex
 const OWN_COLOURS = /\x1b\[(?:1|2|22|31|32|33|39)m/g;
 
 /**

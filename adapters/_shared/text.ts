@@ -5,7 +5,9 @@
 // ESC-introduced sequences whole (CSI `ESC [ … final`, OSC `ESC ] … BEL|ST`, two-byte `ESC X`) and
 // C1 CSI, so that no "[2J" residue is left; then any other C0/C1 control character, and the
 // Unicode bidi controls that can make text read other than it is stored.
+// deno-lint-ignore no-control-regex
 const ESCAPE_SEQUENCE = /\x1b(?:\[[0-?]*[ -/]*[@-~]?|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\^_])?|\x9b[0-?]*[ -/]*[@-~]?/g;
+// deno-lint-ignore no-control-regex
 const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 const LINE_BREAKS = /[\t\n\r]+/g;
 

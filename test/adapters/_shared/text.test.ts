@@ -11,12 +11,17 @@ describe("printable", () => {
     ["NUL, BEL, backspace and DEL", "a\x00b\x07c\x08d\x7fe", "abcde"],
     ["bidi overrides", "file\u202Etxt.exe\u2066x\u2069", "filetxt.exex"],
     ["tabs and line breaks, as one space each run", "one\ttwo\r\nthree\n\nfour\rfive", "one two three four five"],
-    ["plain text, untouched", "Schwab refused the refresh: invalid_grant (ü, 日本).", "Schwab refused the refresh: invalid_grant (ü, 日本)."],
+    [
+      "plain text, untouched",
+      "Schwab refused the refresh: invalid_grant (ü, 日本).",
+      "Schwab refused the refresh: invalid_grant (ü, 日本).",
+    ],
   ])("removes %s", (_what, input, expected) => {
     expect(printable(input)).toBe(expected);
   });
 
   it("keeps line breaks and tabs for a printer of several lines, and only the escape sequences it is told to keep", () => {
+    // deno-lint-ignore no-control-regex
     const own = /\x1b\[(?:1|22)m/g;
     expect(printable("\x1b[1mtitle\x1b[22m\n\tline\r\n\x1b[8mhidden\x1b[0m\rback", { multiline: true, keep: own }))
       .toBe("\x1b[1mtitle\x1b[22m\n\tline\nhidden\nback");

