@@ -6,11 +6,11 @@
  */
 
 import { AuthorizationError } from "../../core/errors.ts";
-import { isLoopbackHost } from "../../core/loopback.ts";
 import type { SessionStatus } from "../../core/session_types.ts";
 import type { StoredTokens } from "../../core/types.ts";
 import type { AuthApp } from "./app.ts";
-import { listen, type Listening, type TLSFiles } from "./_listen.ts";
+import type { TLSFiles } from "./_listen.ts";
+import { closeAll, serveApp } from "./_serve_app.ts";
 
 /**
  * Options of {@link run}.
@@ -53,8 +53,6 @@ export interface RunResult {
   close(): Promise<void>;
 }
 
-const running = new Set<Listening>();
-
 /**
  * Serves `app` until a login completes, then resolves with the session's status and tokens.
  * Rejects on timeout, abort, a failed login, or a `/shutdown` before any login.
@@ -68,33 +66,7 @@ const running = new Set<Listening>();
  */
 export async function run(app: AuthApp, options: RunOptions = {}): Promise<RunResult> {
   const session = await app.tdauth.session();
-  const redirect = new URL(session.provider.redirectURI);
-  const https = redirect.protocol === "https:";
-  const hostname = options.hostname ?? "127.0.0.1";
-  if (!isLoopbackHost(hostname)) {
-    throw new TypeError(`hostname "${hostname}" is not a loopback address: the login server only listens on 127.0.0.1 or ::1.`);
-  }
-  const port = options.port ?? (redirect.port ? Number(redirect.port) : https ? 443 : 80);
-  let tls = options.tls;
-  if (!tls && https) {
-    const cert = await import("./cert.ts");
-    tls = await cert.loopbackCertificate(options.certDir ?? cert.certDirFor(session.storePath));
-  }
-  const server = await listen({
-    fetch: app.fetch,
-    hostname: hostname === "localhost" ? "127.0.0.1" : hostname.replace(/^\[|\]$/g, ""),
-    port,
-    ...(tls ? { tls } : {}),
-  });
-  running.add(server);
-  app.tdauth.port = server.port;
-  const host = hostname.includes(":") && !hostname.startsWith("[") ? `[${hostname}]` : hostname;
-  const origin = `${tls ? "https" : "http"}://${host}:${server.port}`;
-  let closed: Promise<void> | undefined;
-  const close = (): Promise<void> => {
-    closed ??= (running.delete(server), server.close());
-    return closed;
-  };
+  const { origin, close } = await serveApp(app, options);
 
   return await new Promise<RunResult>((resolve, reject) => {
     let settled = false;
@@ -142,8 +114,5 @@ export async function run(app: AuthApp, options: RunOptions = {}): Promise<RunRe
  * ```
  */
 export async function shutdownServer(): Promise<void> {
-  await Promise.all([...running].map((server) => {
-    running.delete(server);
-    return server.close();
-  }));
+  await closeAll();
 }

@@ -4,6 +4,7 @@ import { integer, oneOf, parseFlags } from "../_args.ts";
 import { EMULATOR_PORT } from "../_config.ts";
 import { CLIError, EXIT } from "../_errors.ts";
 import type { IO } from "../_output.ts";
+import { aborted, stopSignals } from "../_signals.ts";
 
 /**
  * The text of `tdauth emulator --help`.
@@ -71,15 +72,9 @@ export async function run(args: string[], io: IO): Promise<number> {
         `Point tdAmeritrade({ clientId: "${app.clientId}", redirectURI: "${app.redirectURIs[0]}", baseURL: "${running.url}" }) at it.`,
       );}
   }
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
-      resolve();
-    };
-    process.on("SIGINT", stop);
-    process.on("SIGTERM", stop);
-  });
+  const stop = stopSignals();
+  await aborted(stop.signal);
+  stop.dispose();
   await running.close();
   if (!values.json) io.err("Emulator stopped.");
   return EXIT.OK;

@@ -4,6 +4,7 @@ import { integer, parseFlags, SESSION_OPTIONS, SESSION_OPTIONS_HELP } from "../_
 import { openSession, resolveSettings } from "../_config.ts";
 import { CLIError, EXIT } from "../_errors.ts";
 import type { IO } from "../_output.ts";
+import { aborted, stopSignals } from "../_signals.ts";
 
 /**
  * The text of `tdauth serve --help`.
@@ -14,15 +15,17 @@ import type { IO } from "../_output.ts";
  */
 export const help: string = `Usage: tdauth serve [--port N] [--close-after] [--timeout S] [session options]
 
-Serves the callback app on 127.0.0.1 (the port of the redirect URI unless --port): open /login
-to log in; the callback stores the tokens in the credentials file. HTTPS with a self-signed
-certificate when the redirect URI is https.
+Serves the callback app on 127.0.0.1 (the port of the redirect URI unless --port) until Ctrl-C
+or SIGTERM: open /login to log in, as often as needed; each callback stores the tokens in the
+credentials file. HTTPS with a self-signed certificate when the redirect URI is https.
 
-  --port N        listen here instead of the redirect URI's port
-  --close-after   stop once a login has succeeded (otherwise runs until Ctrl-C)
-  --timeout S     with --close-after: give up after S seconds (default 300)
+  --port N        listen here instead of the redirect URI's port (0: any free port)
+  --close-after   stop once a login has succeeded; without one within --timeout (default
+                  300 s), or on Ctrl-C, exit 1
+  --timeout S     stop after S seconds (with --close-after: give up after S seconds)
 
-Exit: 0 ok, 1 error, 2 usage.
+Exit: 0 ok (also when stopped by Ctrl-C, SIGTERM, the status page's "Shut down" or --timeout),
+1 error (with --close-after: no login), 2 usage.
 
 ${SESSION_OPTIONS_HELP}`;
 
@@ -41,13 +44,15 @@ export async function run(args: string[], io: IO): Promise<number> {
     timeout: { type: "string" },
   });
   const port = integer("--port", values.port as string | undefined, 0, 65_535);
-  const timeoutS = integer("--timeout", values.timeout as string | undefined, 1, 86_400) ?? 300;
+  const timeoutS = integer("--timeout", values.timeout as string | undefined, 1, 86_400);
+  const closeAfter = values["close-after"] === true;
   const settings = resolveSettings(values, io.env);
   const session = await openSession(settings, io);
   let hono: typeof import("../../adapters/hono/mod.ts");
+  let serving: typeof import("../../adapters/hono/_serve_app.ts");
   try {
     // Hono loads only here, never on the token path.
-    hono = await import("../../adapters/hono/mod.ts");
+    [hono, serving] = await Promise.all([import("../../adapters/hono/mod.ts"), import("../../adapters/hono/_serve_app.ts")]);
   } catch (error) {
     throw new CLIError("the callback app is not available (hono is not installed)", {
       hint: "npm i hono; or log in with `tdauth login --flow manual`",
@@ -55,18 +60,42 @@ export async function run(args: string[], io: IO): Promise<number> {
     });
   }
   const app = hono.createAuthApp({ session });
-  const redirect = new URL(session.provider.redirectURI);
-  io.err(
-    `Serving the callback app on ${redirect.protocol}//127.0.0.1:${port ?? redirect.port}/ — open /login to log in${
-      values["close-after"] ? "" : " (Ctrl-C to stop)"
-    }.`,
-  );
-  await hono.run(app, {
-    closeAfter: values["close-after"] === true,
-    hostname: "127.0.0.1",
-    timeoutMs: timeoutS * 1000,
-    ...(port === undefined ? {} : { port }),
-  });
-  if (values["close-after"]) io.out(`Logged in; tokens saved to ${settings.credentialsPath}.`);
-  return EXIT.OK;
+  const where = port === undefined ? {} : { port };
+  const announce = (origin: string, until: string): void =>
+    io.err(`Serving the callback app on ${origin}/ — open ${origin}/login to log in (${until}).`);
+  const stop = stopSignals();
+  try {
+    if (closeAfter) {
+      await hono.run(app, {
+        ...where,
+        closeAfter: true,
+        hostname: "127.0.0.1",
+        timeoutMs: (timeoutS ?? 300) * 1000,
+        signal: stop.signal,
+        onListen: (origin) => announce(origin, "stops after the first login"),
+      }).catch((error: unknown) => {
+        throw stop.signal.aborted ? new CLIError(`stopped by ${String(stop.signal.reason)} before a login completed`) : error;
+      });
+      io.out(`Logged in; tokens saved to ${settings.credentialsPath}.`);
+      return EXIT.OK;
+    }
+    const served = await serving.serveApp(app, { ...where, hostname: "127.0.0.1" });
+    announce(served.origin, `Ctrl-C to stop${timeoutS === undefined ? "" : `; stops by itself after ${timeoutS} s`}`);
+    app.tdauth.onLogin(() => io.out(`Logged in; tokens saved to ${settings.credentialsPath}.`));
+    app.tdauth.onLoginFailed((error) => io.err(`${io.yellow("warning:")} ${error.message}`));
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const reason = await Promise.race([
+      aborted(stop.signal).then(() => `${String(stop.signal.reason)}`),
+      new Promise<string>((resolve) => app.tdauth.onShutdown(() => resolve("the status page's Shut down"))),
+      ...(timeoutS === undefined
+        ? []
+        : [new Promise<string>((resolve) => (timer = setTimeout(() => resolve("--timeout"), timeoutS * 1000)))]),
+    ]);
+    clearTimeout(timer);
+    await served.close();
+    io.err(`Stopped (${reason}).`);
+    return EXIT.OK;
+  } finally {
+    stop.dispose();
+  }
 }

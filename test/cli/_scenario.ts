@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { startEmulator } from "../../emulator/mod.ts";
 import { approvedRedirect, cleanEnv, PRINTED_URL, runTdauth, tdauth } from "./_run.ts";
 
-/** Runs login (piped) → status --json → token → refresh → logout → token (3) → bad paste (2) → wrong flag (2). */
+/** Runs login (piped) → status --json → token → refresh → logout → token (3) → bad paste (2) → wrong flag (2) → serve until SIGTERM. */
 export async function cliScenario(command: string[]): Promise<void> {
   const emu = await startEmulator({ port: 0, autoApprove: true });
   const home = mkdtempSync(join(tmpdir(), "tdauth-cli-rt-"));
@@ -54,6 +54,18 @@ export async function cliScenario(command: string[]): Promise<void> {
     const flag = await runTdauth(["status", "--frobnicate"], env, "", command);
     assert.equal(flag.code, 2);
     assert.equal(flag.stderr, "error: tdauth status: unknown option --frobnicate\nhint: run `tdauth status --help` for its options\n");
+
+    // serve runs until it is stopped: SIGTERM ends it with exit 0 and its port closed.
+    const serve = tdauth(["serve", "--port", "0", "--redirect-uri", "http://127.0.0.1:8182/callback"], env, command);
+    const [, origin] = await serve.waitForStderr(/Serving the callback app on (http:\/\/127\.0\.0\.1:\d+)\//, 60_000);
+    assert.equal((await fetch(`${origin}/`)).status, 200);
+    serve.process.kill("SIGTERM");
+    const served = await serve.done;
+    assert.match(served.stderr, /Stopped \(SIGTERM\)\./);
+    // Deno's node:child_process reports a child it sent a signal to as killed by it even when the
+    // child handled it and exited 0 (checked here with a child that only counts signals).
+    if (!("Deno" in globalThis)) assert.equal(served.code, 0, served.stderr);
+    await assert.rejects(fetch(`${origin}/`));
   } finally {
     await emu.close();
     rmSync(home, { recursive: true, force: true });
