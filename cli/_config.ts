@@ -8,7 +8,6 @@ import { expandHome, tdauthHome } from "../adapters/file/_home.ts";
 import { entryKind, tightenFileMode } from "../adapters/file/_fs.ts";
 import { AuthSession } from "../core/session.ts";
 import type { Provider } from "../core/provider.ts";
-import type { Lock } from "../core/types.ts";
 import { schwab } from "../core/providers/schwab.ts";
 import { tdAmeritrade } from "../core/providers/td_ameritrade.ts";
 import { DEFAULT_SCHWAB_APP } from "../emulator/apps.ts";
@@ -199,8 +198,9 @@ export function printSettingsWarnings(settings: Settings, io: IO): void {
 }
 
 /**
- * An AuthSession on the credentials file, with a FileLock beside it (the same lock file
- * `TDClient({ multiprocessingSafe: true })` uses, so both cooperate).
+ * An AuthSession on the credentials file, with the store's own lock: a FileLock beside the file's
+ * real path (the lock `TDClient({ multiprocessingSafe: true })` and a plain `new FileStore()` use, so
+ * all cooperate), loaded on first use: handing out a fresh token never takes it.
  *
  * @example
  * ```ts
@@ -212,16 +212,6 @@ export async function openSession(settings: Settings, io: IO, options: { lenient
   printSettingsWarnings(settings, io);
   const { FileStore } = await import("../adapters/file/store.ts");
   const onWarning = (message: string): void => io.err(`${io.yellow("warning:")} ${message}`);
-  // The lock module loads on first use: handing out a fresh token never takes the lock.
-  let fileLock: Promise<Lock> | undefined;
-  const lock: Lock = {
-    async acquire(acquireOptions) {
-      fileLock ??= import("../adapters/file/lock.ts").then(({ FileLock }) =>
-        new FileLock(`${settings.credentialsPath}.lock`, { onWarning })
-      );
-      return (await fileLock).acquire(acquireOptions);
-    },
-  };
   const store = new FileStore(settings.credentialsPath, { onWarning });
   let storedClientId: string | undefined;
   if (options.lenient && settings.provider !== "emulator" && settings.clientId === undefined) {
@@ -231,5 +221,5 @@ export async function openSession(settings: Settings, io: IO, options: { lenient
     if (settings.providerDefaulted && stored?.provider === "td-ameritrade") settings = { ...settings, provider: "td" };
   }
   const provider = makeProvider(settings, storedClientId === undefined ? options : { ...options, storedClientId });
-  return new AuthSession({ provider, store, lock });
+  return new AuthSession({ provider, store });
 }

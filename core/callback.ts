@@ -19,7 +19,7 @@ function decodeOnce(value: string, what: string): string {
   try {
     return decodeURIComponent(value);
   } catch {
-    throw new AuthorizationError(`The ${what} has broken percent-encoding: copy it again from the browser's address bar.`);
+    throw new AuthorizationError(`The ${what} has broken percent-encoding: copy it again from the address bar.`);
   }
 }
 
@@ -32,7 +32,7 @@ function parseQuery(query: string): Record<string, string> {
     // Not URLSearchParams: it turns `+` into a space, which corrupts TD codes pasted by hand.
     const value = eq < 0 ? "" : decodeOnce(pair.slice(eq + 1), `"${key}" parameter`);
     if (Object.hasOwn(params, key)) {
-      throw new AuthorizationError(`The callback has the "${key}" parameter twice (RFC 6749 §3.1); refusing to guess which one is real.`);
+      throw new AuthorizationError(`The callback has "${key}" twice (RFC 6749 §3.1): paste the real redirect URL.`);
     }
     params[key] = value;
   }
@@ -55,7 +55,7 @@ export function parseCallback(input: string): ParsedCallback {
   // People paste with quotes, angle brackets or a trailing newline.
   const text = input.trim().replace(/^["'<]+|["'>]+$/g, "").trim();
   if (text === "") {
-    throw new AuthorizationError("Nothing was pasted: paste the whole URL the browser landed on after you clicked Allow.");
+    throw new AuthorizationError("Nothing was pasted: paste the URL reached after Allow.");
   }
   let query: string | undefined;
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
@@ -76,9 +76,9 @@ export function parseCallback(input: string): ParsedCallback {
   const parsed: ParsedCallback = { kind: "url", params, code, state, error, error_description };
   if (code === undefined && error === undefined) {
     throw new AuthorizationError(
-      "The URL has no code parameter: paste the address the browser landed on after you clicked Allow (it contains ?code=).",
+      "The URL has no code parameter: paste the address reached after Allow (with ?code=).",
     );
   }
-  if (parsed.code === "") throw new AuthorizationError("The code parameter is empty: log in again and paste the new redirect URL.");
+  if (parsed.code === "") throw new AuthorizationError("The code is empty: log in again.");
   return parsed;
 }

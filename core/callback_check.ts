@@ -54,7 +54,7 @@ export function checkCallback(
 ): CallbackVerdict {
   if (!pending) {
     throw new AuthorizationError(
-      "No login is pending in this session: call authorize() (or run `tdauth login`) and use the URL it prints.",
+      "No login is pending: call authorize() (or `tdauth login`) and use its URL.",
     );
   }
   const foreign = foreignCallback(parsed, pending);
@@ -67,7 +67,7 @@ export function checkCallback(
   }
   const iss = parsed.params.iss;
   if (iss !== undefined && provider.issuer !== undefined && iss !== provider.issuer) {
-    return { failure: `The redirect URL comes from issuer "${iss.slice(0, 100)}", not ${provider.issuer} (RFC 9207): ${again}` };
+    return { failure: `The callback comes from issuer "${iss.slice(0, 100)}", not ${provider.issuer} (RFC 9207): ${again}` };
   }
   return { code: parsed.code! };
 }

@@ -18,7 +18,10 @@ import type { Lock, TokenStore } from "./types.ts";
  * ```
  */
 export interface ClientRuntime {
-  /** The default store: the file at `path` (default `~/.td_python_api/td_state.json`), with a FileLock beside it when `withLock`. */
+  /**
+   * The default store: the file at `path` (default `~/.td_python_api/td_state.json`), and its lock:
+   * a FileLock beside it when `withLock`, else one shared by this process's sessions on that file.
+   */
   fileStore(path: string | undefined, withLock: boolean): Promise<{ store: TokenStore; lock?: Lock }>;
   /** Asks a question on the terminal and resolves with the line typed. */
   prompt(message: string): Promise<string>;

@@ -18,7 +18,8 @@ export type TDErrorCode =
   | "TOKEN_REQUEST_FAILED"
   | "ILLEGAL_STATE"
   | "STORE_ERROR"
-  | "LOCK_TIMEOUT";
+  | "LOCK_TIMEOUT"
+  | "API_UNAUTHORIZED";
 
 /** Options shared by the error constructors. */
 export interface TDErrorOptions {
@@ -57,8 +58,7 @@ export class TDError extends Error {
 }
 
 /**
- * The session cannot produce a token without the user: log in again. Also thrown when an API call
- * still gets 401 after one forced refresh (the Python library's meaning).
+ * The session cannot produce a token without the user: log in again.
  *
  * @example
  * ```ts
@@ -68,6 +68,23 @@ export class TDError extends Error {
 export class TknExpError extends TDError {
   constructor(message: string, options?: TDErrorOptions) {
     super("TOKEN_EXPIRED", message, options);
+  }
+}
+
+/**
+ * An API call got 401 with a token that a refresh had just replaced (or with a token that already
+ * did so): the token is fine, the app may not call that API (Schwab: an API product is missing
+ * from the app). Logging in again fixes nothing (and on Schwab ends the user's other sessions), so
+ * no token request is made for this token again. The message carries the server's reason, scrubbed.
+ *
+ * @example
+ * ```ts
+ * catch (err) { if (err instanceof APIAuthError) console.log("add the API product to the app:", err.message); }
+ * ```
+ */
+export class APIAuthError extends TDError {
+  constructor(message: string) {
+    super("API_UNAUTHORIZED", message, { status: 401 });
   }
 }
 

@@ -19,6 +19,8 @@ export interface RefreshPolicy {
   renewAheadMs: number;
   /** Whether the provider can renew refresh tokens before they die (TD's `access_type=offline`). */
   renewsRefreshToken: boolean;
+  /** The mandatory window: callers wait for the refresh this long before the access token dies; default {@link MUST_REFRESH_MS}. */
+  mustRefreshMs?: number;
 }
 
 /** The last minute of an access token's life: too short to hand it on without a refresh. */
@@ -41,6 +43,22 @@ export function freshUntil(tokens: StoredTokens, policy: RefreshPolicy): number 
   const issued = tokens.accessIssuedAt;
   const ahead = issued === undefined ? policy.refreshAheadMs : Math.min(policy.refreshAheadMs, (tokens.accessExpiresAt - issued) / 2);
   return Math.min(tokens.accessExpiresAt - ahead, renewsAt(tokens, policy));
+}
+
+/**
+ * When a record enters the mandatory window: `mustRefreshMs` before its access token dies, never
+ * before {@link freshUntil} (a short token's whole window is mandatory). From `freshUntil` until
+ * then (the advisory window) the token is still handed out while a refresh runs in the background.
+ * `-Infinity` for a record the server rejected.
+ *
+ * @example
+ * ```ts
+ * if (now < mustRefreshAt(tokens, policy)) startRefreshInBackground(); else await refresh();
+ * ```
+ */
+export function mustRefreshAt(tokens: StoredTokens, policy: RefreshPolicy): number {
+  const advisory = freshUntil(tokens, policy);
+  return advisory === -Infinity ? advisory : Math.max(advisory, tokens.accessExpiresAt - (policy.mustRefreshMs ?? MUST_REFRESH_MS));
 }
 
 /**

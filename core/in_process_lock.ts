@@ -5,6 +5,7 @@ import { LockTimeoutError } from "./errors.ts";
 import type { Lock, LockAcquireOptions, Release } from "./types.ts";
 
 const byStore = new WeakMap<object, InProcessLock>();
+const byKey = new Map<string, InProcessLock>();
 
 /**
  * A mutex for one process. Does not protect against other processes: use `FileLock`,
@@ -22,10 +23,11 @@ export class InProcessLock implements Lock {
   // up waiting), so the lock passes in order and nobody can barge in between.
   #tail: Promise<unknown> = Promise.resolve();
 
-  /** The lock shared by every session of this process that uses `store`. */
-  static for(store: object): InProcessLock {
-    let lock = byStore.get(store);
-    if (!lock) byStore.set(store, lock = new InProcessLock());
+  /** The lock shared by every session of this process that uses `store`, or a store whose `lockKey` is this string. */
+  static for(store: object | string): InProcessLock {
+    const locks = (typeof store === "string" ? byKey : byStore) as Map<object | string, InProcessLock>;
+    let lock = locks.get(store);
+    if (!lock) locks.set(store, lock = new InProcessLock());
     return lock;
   }
 

@@ -15,7 +15,15 @@
 // What a program uses: the session and its options, the providers, the stores and locks of the
 // core and the interfaces adapters implement, the error classes, the pure state machine, and the
 // Python library's TDClient and TDAuth. The README lists each; internals stay in their modules.
-export { AuthSession, type AuthSessionOptions, type CompleteOptions, type SessionEvent, type SessionStatus } from "./session.ts";
+export {
+  type AccessTokenOptions,
+  AuthSession,
+  type AuthSessionOptions,
+  type CompleteOptions,
+  type RefreshOptions,
+  type SessionEvent,
+  type SessionStatus,
+} from "./session.ts";
 export type { RetryOptions } from "./token_request.ts";
 export type { RandomSource } from "./_random.ts";
 export { tdAmeritrade, type TDAmeritradeOptions } from "./providers/td_ameritrade.ts";
@@ -26,6 +34,7 @@ export { MemoryStore } from "./memory_store.ts";
 export { InProcessLock } from "./in_process_lock.ts";
 export type { AuthState, Lock, LockAcquireOptions, Release, StoredTokens, TokenResponse, TokenStore } from "./types.ts";
 export {
+  APIAuthError,
   APIError,
   AuthorizationError,
   ExdLmtError,

@@ -85,8 +85,12 @@ export interface Provider {
   refreshExpiresAt(input: RefreshExpiryInput): number | undefined;
   /** The authorization server's issuer identifier; when set, a callback's `iss` must equal it (RFC 9207). */
   readonly issuer?: string;
-  /** Strings that only this provider's secrets match, to scrub from messages. */
-  readonly secrets: ReadonlyArray<string>;
+  /**
+   * Strings that only this provider's secrets match, to scrub from messages. A method, so that no
+   * `console.log`, `util.inspect`, `Deno.inspect`, `Bun.inspect` or `JSON.stringify` of a provider
+   * ever shows them (a function prints as its name).
+   */
+  secrets(): ReadonlyArray<string>;
   /** Its market-data and account endpoints, where tdauth knows them (TD Ameritrade, Schwab). */
   readonly apiPaths?: APIPaths;
 }
@@ -111,7 +115,7 @@ export function checkURL(value: unknown, name: string, what: string): string {
   }
   if (url.hash) throw new TypeError(`${name} "${value}" must not have a #fragment (RFC 6749 §3.1).`);
   if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopbackHost(url.hostname))) {
-    throw new TypeError(`${name} "${value}" must be https, or http on a loopback host (127.0.0.1, [::1], localhost) (RFC 8252, RFC 9700).`);
+    throw new TypeError(`${name} "${value}" must be https, or http on 127.0.0.1, [::1] or localhost (RFC 8252).`);
   }
   return value;
 }
@@ -124,7 +128,7 @@ export function checkURL(value: unknown, name: string, what: string): string {
  * ```
  */
 export function checkRedirectURI(redirectURI: unknown): string {
-  return checkURL(redirectURI, "redirectURI", "the callback URL registered with your app, e.g. https://127.0.0.1:8182");
+  return checkURL(redirectURI, "redirectURI", "your app's callback URL, e.g. https://127.0.0.1:8182");
 }
 
 /**
@@ -136,18 +140,22 @@ export function checkRedirectURI(redirectURI: unknown): string {
  */
 export function checkClientId(clientId: unknown): string {
   if (typeof clientId !== "string" || clientId.trim() === "") {
-    throw new TypeError("clientId is required: the app key (consumer key) of your registered app.");
+    throw new TypeError("clientId is required: your app's key (consumer key).");
   }
-  if (/\s/.test(clientId)) throw new TypeError("clientId contains white space; copy the app key again without spaces.");
+  if (/\s/.test(clientId)) throw new TypeError("clientId has white space: copy the app key again.");
   return clientId;
 }
 
-/** A form-encoded POST to a token endpoint (RFC 6749 §4.1.3, §6). */
+/**
+ * A form-encoded POST to a token endpoint (RFC 6749 §4.1.3, §6). It never follows a redirect: a
+ * 307 or 308 would carry the body (refresh token, code, verifier, secret) to another origin.
+ */
 export function formPost(url: string, body: Record<string, string | undefined>, headers: Record<string, string> = {}): Request {
   return new Request(url, {
     method: "POST",
     headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json", ...headers },
     body: new URLSearchParams(given(body)).toString(),
+    redirect: "manual",
   });
 }
 

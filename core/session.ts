@@ -1,7 +1,8 @@
 /**
  * `AuthSession`: the one object a program holds to get valid bearer tokens. It logs in, stores
  * tokens, refreshes them ahead of expiry at most once per expiry across every process sharing
- * its store and lock, and retries an API call once after a 401.
+ * its store and lock (in the background while the token still has time, waiting only in its last
+ * minute), and retries an API call once after a 401.
  * @module
  */
 
@@ -11,16 +12,34 @@ import { checkCallback } from "./callback_check.ts";
 import { parseCallback } from "./callback.ts";
 import { MemoryStore } from "./memory_store.ts";
 import { joinURL, type Provider } from "./provider.ts";
-import type { AuthSessionOptions, CompleteOptions, SessionEvent, SessionStatus } from "./session_types.ts";
+import type {
+  AccessTokenOptions,
+  AuthSessionOptions,
+  CompleteOptions,
+  RefreshOptions,
+  SessionEvent,
+  SessionStatus,
+} from "./session_types.ts";
 import { codeChallengeS256, cryptoRandom, type RandomSource, randomString } from "./_random.ts";
-import { maskId } from "./_redact.ts";
-import { type AuthEvent, type AuthSnapshot, deriveState, expiryReason, type PendingAuthorization, transition } from "./state_machine.ts";
-import { freshUntil, isFresh, needsRenewal, type RefreshPolicy } from "./freshness.ts";
+import { expiredError, sessionStatus } from "./_session_report.ts";
+import { apiAuthError } from "./_api_auth.ts";
+import { type AuthEvent, type AuthSnapshot, deriveState, type PendingAuthorization, transition } from "./state_machine.ts";
+import { freshUntil, isFresh, mustRefreshAt, needsRenewal, type RefreshPolicy } from "./freshness.ts";
 import { requestToken, type TokenRequestContext } from "./token_request.ts";
-import { isDeadGrantError, tokensFromResponse } from "./token_response.ts";
+import { tokensFromResponse } from "./token_response.ts";
+import { outcomeOf } from "./token_errors.ts";
 import type { AuthState, Lock, StoredTokens, TokenStore } from "./types.ts";
 
-export type { AuthSessionOptions, CompleteOptions, SessionEvent, SessionStatus };
+export type { AccessTokenOptions, AuthSessionOptions, CompleteOptions, RefreshOptions, SessionEvent, SessionStatus };
+
+/** What one refresh is asked to do. */
+interface RefreshRequest {
+  force?: boolean;
+  renew?: boolean;
+  /** The access token the caller had: any other valid one satisfies a forced refresh. */
+  seen?: string | undefined;
+  signal?: AbortSignal | undefined;
+}
 
 const DAY = 86_400_000;
 
@@ -53,18 +72,32 @@ export class AuthSession {
   #context: TokenRequestContext;
   #snap: AuthSnapshot;
   #listeners = new Set<(event: SessionEvent) => void>();
-  #inflight: Promise<StoredTokens> | undefined;
+  #flight: Promise<StoredTokens> | undefined;
   // Until when the snapshot's token needs no refresh, worked out whenever the snapshot changes
   // (#setSnap), so a call with a fresh token is one clock read and one comparison.
   #freshUntil = -Infinity;
+  // From here on callers wait for the refresh (the mandatory window); before it, from
+  // #freshUntil, the token is handed out while one refresh runs in the background.
+  #mustAt = -Infinity;
+  // A failed background refresh is not tried again before this (a doubling backoff).
+  #retryAt = -Infinity;
+  #failures = 0;
+  // Tokens a refresh got that the store failed to save (disk full, read-only): the session's
+  // record, in use, until a save on a later call works. A rotated refresh token is never dropped.
+  #unsaved: StoredTokens | undefined;
+  #saveError: unknown;
+  // The token that still got 401 after a refresh made it: its 401s make no more token requests.
+  #denied: string | undefined;
 
   constructor(options: AuthSessionOptions) {
     if (!options?.provider || typeof options.provider.tokenRequest !== "function") {
-      throw new TypeError("provider is required: tdAmeritrade({...}), schwab({...}) or oauth2({...}).");
+      throw new TypeError("provider is required: tdAmeritrade(), schwab() or oauth2().");
     }
     this.provider = options.provider;
     this.#store = options.store ?? new MemoryStore();
-    this.#lock = options.lock ?? InProcessLock.for(this.#store);
+    // Sessions on one store location share a lock: the store's own (a FileStore's FileLock), else
+    // one in-process lock per location, so two FileStores on one file never refresh twice.
+    this.#lock = options.lock ?? this.#store.defaultLock?.() ?? InProcessLock.for(this.#store.lockKey ?? this.#store);
     this.#fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.#now = options.now ?? Date.now;
     this.#random = options.random ?? cryptoRandom;
@@ -73,6 +106,7 @@ export class AuthSession {
       refreshAheadMs: this.refreshAheadMs,
       renewAheadMs: options.refreshTokenRenewAheadMs ?? 5 * DAY,
       renewsRefreshToken: this.provider.renewsRefreshToken,
+      mustRefreshMs: options.mustRefreshMs,
     };
     this.#lockTimeoutMs = options.lockTimeoutMs ?? 30_000;
     this.#authorizationTimeoutMs = options.authorizationTimeoutMs ?? 300_000;
@@ -83,6 +117,7 @@ export class AuthSession {
       random: () => this.#random(new Uint8Array(1))[0]! / 256,
       sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
       retry: options.retry,
+      timeoutMs: options.requestTimeoutMs,
     };
     this.#snap = { state: "unauthenticated", tokens: null, changedAt: this.#now() };
   }
@@ -150,57 +185,67 @@ export class AuthSession {
       throw error;
     }
     // Under the lock, so a refresh of the old grant in another process cannot overwrite the new login.
-    await this.#withLock(() => this.#store.save(tokens));
+    await this.#withLock(() => this.#save(tokens));
     this.#apply({ type: "authorized", tokens });
     this.#emit({ type: "tokens", tokens });
     return this.#status();
   }
 
   /**
-   * A valid access token, refreshed first when it is within `refreshAheadMs` of dying. A fresh
-   * token costs no I/O. Throws `TknExpError` when the user must log in.
+   * A valid access token. A fresh one costs no I/O. Within `refreshAheadMs` of its death it is
+   * still returned at once while one refresh runs in the background (a failure emits
+   * `refresh_failed` and is retried after a backoff); within `mustRefreshMs`, or when it is dead,
+   * the call waits for the refresh and its error. Throws `TknExpError` when the user must log in.
    */
-  async accessToken(): Promise<string> {
-    // #freshUntil is -Infinity without tokens, so tokens exist past this check.
-    if (this.#now() < this.#freshUntil) return this.#snap.tokens!.accessToken;
-    return (await this.#refreshShared({ seen: this.#snap.tokens?.accessToken })).accessToken;
+  async accessToken(options?: AccessTokenOptions): Promise<string> {
+    const now = this.#now();
+    // #freshUntil and #mustAt are -Infinity without tokens, so tokens exist past these checks.
+    if (now < this.#freshUntil) return this.#snap.tokens!.accessToken;
+    if (now < this.#mustAt) {
+      if (!this.#flight && now >= this.#retryAt) this.#background();
+      return this.#snap.tokens!.accessToken;
+    }
+    return (await this.#refreshShared({ seen: this.#snap.tokens?.accessToken, signal: options?.signal })).accessToken;
   }
 
   /**
-   * Refreshes now if needed (or always, with `force`); `newRefreshToken` also renews a renewable
-   * refresh token (TD's `access_type=offline`).
+   * Refreshes now if needed (or always, with `force`) and waits for it (also for one running in the
+   * background): what a short-lived program calls before it exits. `newRefreshToken` also
+   * renews a renewable refresh token (TD's `access_type=offline`). When the store fails to save
+   * the new tokens, they stay in use and this throws the store's error.
    */
-  async refresh(options: { force?: boolean; newRefreshToken?: boolean } = {}): Promise<SessionStatus> {
+  async refresh(options: RefreshOptions = {}): Promise<SessionStatus> {
     await this.#read();
     const renew = options.newRefreshToken === true;
-    await this.#refreshShared({ force: renew || options.force === true, renew, seen: this.#snap.tokens?.accessToken });
+    const force = renew || options.force === true;
+    // Fresh as stored: nothing to do, and no lock to take.
+    if (!force && this.#now() < this.#freshUntil) return this.#status();
+    await this.#refreshShared({ force, renew, seen: this.#snap.tokens?.accessToken, signal: options.signal });
+    if (this.#unsaved) throw this.#saveError;
     return this.#status();
   }
 
   /**
    * `fetch` with `Authorization: Bearer`. On a 401 it takes a newer token another process saved,
-   * or forces one refresh, and retries once; a second 401 throws `TknExpError`. Relative URLs
-   * resolve against the provider's API base.
+   * or forces one refresh, and retries once. A second 401 throws `APIAuthError`, and so does every
+   * later 401 with that token, with no token request, until the token changes. Relative URLs
+   * resolve against the provider's API base. `init.signal` also ends a refresh it waits for.
    */
   async fetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
     const target = typeof input === "string" && !/^[a-z][a-z0-9+.-]*:/i.test(input) ? joinURL(this.provider.apiBaseURL, input) : input;
     const request = new Request(target, init);
-    const token = await this.accessToken();
-    const first = await this.#fetch(withBearer(request.clone(), token));
-    if (first.status !== 401) return first;
-    await first.body?.cancel();
-    // Under the lock the store is read again: a token another process saved meanwhile is taken as it is.
-    const next = (await this.#refreshShared({ force: true, seen: token })).accessToken;
-    const second = await this.#fetch(withBearer(request, next));
-    if (second.status === 401) {
-      await second.body?.cancel();
-      throw new TknExpError(
-        `${this.provider.name} still answered 401 after a token refresh for ${request.method} ${new URL(request.url).pathname}: ` +
-          "the app may lack API access (Schwab: add both API products to the app), or the session was revoked; log in again.",
-        { status: 401 },
-      );
+    const signal = init?.signal as AbortSignal | undefined;
+    let token = await this.accessToken({ signal });
+    let response = await this.#fetch(withBearer(request.clone(), token));
+    if (response.status === 401 && token !== this.#denied) {
+      await response.body?.cancel();
+      // Under the lock the store is read again: a token another process saved meanwhile is taken as it is.
+      token = (await this.#refreshShared({ force: true, seen: token, signal })).accessToken;
+      response = await this.#fetch(withBearer(request, token));
+      if (response.status === 401) this.#denied = token;
     }
-    return second;
+    if (response.status !== 401) return response;
+    throw apiAuthError(this.provider, request, token, await response.text());
   }
 
   /** The state and expiries, read from the store now. No tokens. */
@@ -219,13 +264,14 @@ export class AuthSession {
 
   /** Stores tokens obtained elsewhere (under the lock), replacing what the store holds. */
   async saveTokens(tokens: StoredTokens): Promise<void> {
-    await this.#withLock(() => this.#store.save(tokens));
+    await this.#withLock(() => this.#save(tokens));
     this.#observe(tokens);
   }
 
   /** Clears the store (under the lock) and forgets any pending login. */
   async logout(): Promise<void> {
     await this.#withLock(() => this.#store.clear());
+    this.#unsaved = undefined;
     this.#apply({ type: "logout" });
   }
 
@@ -235,62 +281,122 @@ export class AuthSession {
     return () => this.#listeners.delete(listener);
   }
 
-  /** Single flight: concurrent callers in this process share one refresh (and its failure). */
-  async #refreshShared(options: { force?: boolean; renew?: boolean; seen?: string | undefined }): Promise<StoredTokens> {
-    for (let current = this.#inflight; current; current = this.#inflight) {
-      if (!options.force) return current;
+  /** The advisory window's refresh: nobody waits for it; a failure is reported and backed off. */
+  #background(): void {
+    this.#refreshShared({}).then(
+      () => void (this.#failures = 0),
+      (error: unknown) => {
+        // 2 s, doubling to 32 s: the token in hand still works, and the mandatory window comes.
+        this.#retryAt = this.#now() + 2_000 * 2 ** Math.min(this.#failures++, 4);
+        this.#emit({ type: "refresh_failed", error });
+      },
+    );
+  }
+
+  /**
+   * Single flight: concurrent callers in this process share one refresh (and its failure). A
+   * caller's signal ends its own wait; the refresh goes on for the others, bounded by
+   * `requestTimeoutMs` and `retry.budgetMs`.
+   */
+  #refreshShared(options: RefreshRequest): Promise<StoredTokens> {
+    const { signal } = options;
+    if (!signal) return this.#share(options);
+    signal.throwIfAborted();
+    let stop!: () => void;
+    return Promise.race([
+      this.#share(options),
+      new Promise<never>((_, reject) => signal.addEventListener("abort", stop = () => reject(signal.reason))),
+    ]).finally(() => signal.removeEventListener("abort", stop));
+  }
+
+  async #share(options: RefreshRequest): Promise<StoredTokens> {
+    for (let current = this.#flight; current; current = this.#flight) {
+      if (!options.force) return await current;
       // A forced refresh (after a 401) is satisfied by any refresh that replaced the token it saw.
       const result = await current.catch(() => undefined);
       if (result && result.accessToken !== options.seen) return result;
     }
     const run: Promise<StoredTokens> = this.#refreshUnderLock(options).finally(() => {
-      if (this.#inflight === run) this.#inflight = undefined;
+      if (this.#flight === run) this.#flight = undefined;
     });
-    this.#inflight = run;
-    return run;
+    this.#flight = run;
+    return await run;
   }
 
   /** Lock → re-read → refresh only if still needed → save → release. */
-  #refreshUnderLock(options: { force?: boolean; renew?: boolean; seen?: string | undefined }): Promise<StoredTokens> {
+  #refreshUnderLock(options: RefreshRequest): Promise<StoredTokens> {
     return this.#withLock(async () => {
       const stored = await this.#read();
       const now = this.#now();
       if (!stored) {
         throw new TknExpError(
-          `Not logged in to ${this.provider.name}: no tokens are stored. Run \`tdauth login\` (or authorize() + complete()).`,
+          `Not logged in to ${this.provider.name}: nothing is stored. Run \`tdauth login\` (or authorize() + complete()).`,
         );
       }
-      if (deriveState(stored, now) === "expired") throw this.#expiredError(stored, now);
+      if (deriveState(stored, now) === "expired") throw expiredError(this.provider, stored, now);
+      if (this.#unsaved) await this.#save(stored).catch(() => undefined);
       if (!options.force && isFresh(stored, now, this.#policy)) return stored;
       // Another process refreshed since we looked: its token is as good as a new one.
       if (options.seen !== undefined && stored.accessToken !== options.seen && now < stored.accessExpiresAt && !options.renew) {
         return stored;
       }
       if (!stored.refreshToken) return stored;
-      const renew = options.renew === true || needsRenewal(stored, now, this.#policy);
-      let next: StoredTokens;
-      try {
-        const response = await requestToken(
-          { grantType: "refresh_token", refreshToken: stored.refreshToken, renewRefreshToken: renew },
-          this.#context,
-        );
-        next = tokensFromResponse(response, { now: this.#now(), provider: this.provider, previous: stored });
-      } catch (error) {
-        if (isDeadGrantError(error)) {
-          const reason = `${this.provider.name} rejected the refresh token (${error.error})`;
-          // Kept, marked, so that every process sharing the store (and status()) knows why.
-          const marked: StoredTokens = { ...stored, expired: { at: this.#now(), reason } };
-          await this.#store.save(marked);
-          this.#apply({ type: "expired", reason, tokens: marked });
-          throw this.#expiredError(marked, this.#now(), error);
-        }
-        throw error;
-      }
-      await this.#store.save(next);
-      this.#apply({ type: "refreshed", tokens: next });
-      this.#emit({ type: "tokens", tokens: next });
-      return next;
+      return await this.#grant(stored, options.renew === true || needsRenewal(stored, now, this.#policy));
     });
+  }
+
+  /** Sends the refresh grant of `stored` and keeps what it brings; `again` after a dead reply. */
+  async #grant(stored: StoredTokens, renew: boolean, again?: boolean): Promise<StoredTokens> {
+    let next: StoredTokens;
+    try {
+      const response = await requestToken(
+        { grantType: "refresh_token", refreshToken: stored.refreshToken!, renewRefreshToken: renew },
+        this.#context,
+      );
+      next = tokensFromResponse(response, { now: this.#now(), provider: this.provider, previous: stored });
+    } catch (error) {
+      const outcome = outcomeOf(error);
+      // A refused reply may come after the server rotated: its new refresh token is kept.
+      if (outcome?.kind === "invalid" && outcome.refreshToken) {
+        await this.#keep({ ...stored, refreshToken: outcome.refreshToken });
+      }
+      if (outcome?.kind !== "rejected" || !outcome.grantDead) throw error;
+      // A process outside this lock (another tool, a login elsewhere) may have saved a new grant,
+      // which is why ours died: use it rather than end the session.
+      const current = await this.#read();
+      if (!again && current?.refreshToken && current.refreshToken !== stored.refreshToken && !current.expired) {
+        return this.#grant(current, renew, true);
+      }
+      const reason = `${this.provider.name} rejected the refresh token (${outcome.error})`;
+      // Kept, marked, so that every process sharing the store (and status()) knows why; in
+      // memory at least, when the store cannot take it.
+      const marked: StoredTokens = { ...stored, expired: { at: this.#now(), reason } };
+      await this.#save(marked).catch(() => void (this.#unsaved = marked));
+      this.#apply({ type: "expired", reason, tokens: marked });
+      throw expiredError(this.provider, marked, this.#now(), error);
+    }
+    await this.#keep(next);
+    return next;
+  }
+
+  /**
+   * Saves refreshed tokens and takes them in. A failed save loses nothing: they stay in use, the
+   * next call saves them again, and the failure is reported once (`save_failed`).
+   */
+  async #keep(next: StoredTokens): Promise<void> {
+    await this.#save(next).catch((error: unknown) => {
+      if (!this.#unsaved) this.#emit({ type: "save_failed", error });
+      this.#unsaved = next;
+      this.#saveError = error;
+    });
+    this.#apply({ type: "refreshed", tokens: next });
+    this.#emit({ type: "tokens", tokens: next });
+  }
+
+  async #save(tokens: StoredTokens): Promise<void> {
+    await this.#store.save(tokens);
+    this.#unsaved = undefined;
+    this.#setSnap(this.#snap);
   }
 
   async #withLock<T>(work: () => Promise<T>): Promise<T> {
@@ -305,7 +411,8 @@ export class AuthSession {
   }
 
   async #read(): Promise<StoredTokens | null> {
-    const stored = await this.#store.load();
+    // Unsaved tokens are newer than anything the store holds: the save that failed was of them.
+    const stored = this.#unsaved ?? await this.#store.load();
     this.#observe(stored);
     return stored;
   }
@@ -321,8 +428,11 @@ export class AuthSession {
   }
 
   #setSnap(snap: AuthSnapshot): void {
+    const t = snap.tokens;
     this.#snap = snap;
-    this.#freshUntil = snap.tokens ? freshUntil(snap.tokens, this.#policy) : -Infinity;
+    // Unsaved tokens are never fresh: the next call tries the save again.
+    this.#freshUntil = t && !this.#unsaved ? freshUntil(t, this.#policy) : -Infinity;
+    this.#mustAt = t ? mustRefreshAt(t, this.#policy) : -Infinity;
   }
 
   #apply(event: AuthEvent): void {
@@ -341,30 +451,8 @@ export class AuthSession {
     }
   }
 
-  #expiredError(stored: StoredTokens, now: number, cause?: unknown): TknExpError {
-    const reason = expiryReason(stored, now) ?? "the session expired";
-    return new TknExpError(
-      `The ${this.provider.name} session has expired: ${reason}. Log in again (\`tdauth login\`).`,
-      { cause },
-    );
-  }
-
   #status(): SessionStatus {
-    const t = this.#snap.tokens;
-    const now = this.#now();
-    const state = this.state;
-    // Absent values are undefined keys, which JSON leaves out.
-    return {
-      state,
-      provider: this.provider.id,
-      clientId: maskId(this.provider.clientId),
-      accessExpiresAt: t?.accessExpiresAt,
-      refreshExpiresAt: t?.refreshExpiresAt,
-      authorizedAt: t?.authorizedAt,
-      reason: state === "expired" ? expiryReason(t, now) : undefined,
-      // An authenticated session has tokens; a refresh token of unknown death is never "soon" (NaN).
-      refreshExpiresSoon: state === "authenticated" && t!.refreshExpiresAt! - now < 2 * DAY,
-    };
+    return sessionStatus(this.#snap, this.provider, this.#now());
   }
 }
 

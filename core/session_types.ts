@@ -17,18 +17,29 @@ export interface AuthSessionOptions {
   provider: Provider;
   /** Default: a new `MemoryStore`. */
   store?: TokenStore;
-  /** Default: an in-process lock shared by the sessions of this process on the same store. */
+  /**
+   * Default: the store's own (`store.defaultLock()`: a `FileStore` brings a `FileLock` beside its
+   * file), else an in-process lock shared by the sessions of this process on the same store
+   * location (`store.lockKey`).
+   */
   lock?: Lock;
   fetch?: typeof fetch;
   /** Epoch ms; default `Date.now`. */
   now?: () => number;
   /** Fills bytes for `state` and the PKCE verifier; default WebCrypto. */
   random?: RandomSource;
-  /** Refresh this long before the access token dies; default 300 000 (5 min). */
+  /**
+   * Refresh this long before the access token dies; default 300 000 (5 min). Until `mustRefreshMs`
+   * before its death, the token is still handed out while the refresh runs in the background.
+   */
   refreshAheadMs?: number;
+  /** In the last this-long of the access token's life, callers wait for the refresh; default 60 000 (1 min). */
+  mustRefreshMs?: number;
+  /** One token request is abandoned after this long (then retried within `retry.budgetMs`); default 10 000. */
+  requestTimeoutMs?: number;
   /** Renew a renewable refresh token (TD) this long before it dies; default 5 days. */
   refreshTokenRenewAheadMs?: number;
-  /** How long to wait for the lock; default 30 s. */
+  /** How long to wait for the lock; default 30 s, above `retry.budgetMs` so a hung holder gives up first. */
   lockTimeoutMs?: number;
   /** A pending login is refused after this long; default 300 000 (5 min). */
   authorizationTimeoutMs?: number;
@@ -56,11 +67,19 @@ export interface SessionStatus {
   reason?: string;
   /** True when the refresh token dies within 48 hours: log in again soon. */
   refreshExpiresSoon: boolean;
+  /**
+   * True when `refreshExpiresAt` has passed and the session is still authenticated: Schwab's
+   * 7-day cap is an estimate, so the next refresh is tried and only the server's refusal ends it.
+   */
+  refreshOverdue: boolean;
 }
 
 /**
- * What `subscribe` listeners receive: state changes, and token updates (from this process or
- * read from the store after another process saved them).
+ * What `subscribe` listeners receive: state changes; token updates (from this process or read
+ * from the store after another process saved them); a background refresh that failed (the
+ * token in hand still works; it is tried again after a backoff; a refresh token the server
+ * rejected also brings `{ type: "state", state: "expired" }`); and refreshed tokens the store
+ * failed to save (they stay in use and the save is retried; reported once until a save works).
  * @example
  * ```ts
  * session.subscribe((e) => { if (e.type === "state") console.log(e.previous, "→", e.state); });
@@ -68,7 +87,35 @@ export interface SessionStatus {
  */
 export type SessionEvent =
   | { type: "state"; state: AuthState; previous: AuthState }
-  | { type: "tokens"; tokens: StoredTokens };
+  | { type: "tokens"; tokens: StoredTokens }
+  | { type: "refresh_failed"; error: unknown }
+  | { type: "save_failed"; error: unknown };
+
+/**
+ * Options of {@link AuthSession.accessToken}.
+ * @example
+ * ```ts
+ * await session.accessToken({ signal: AbortSignal.timeout(5_000) });
+ * ```
+ */
+export interface AccessTokenOptions {
+  /** Stops waiting for a refresh (rejecting with the signal's reason); the refresh itself stops when nobody else waits for it. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Options of {@link AuthSession.refresh}.
+ * @example
+ * ```ts
+ * await session.refresh({ force: true, signal: AbortSignal.timeout(5_000) });
+ * ```
+ */
+export interface RefreshOptions extends AccessTokenOptions {
+  /** Refresh even when the token is fresh. */
+  force?: boolean;
+  /** TD: also renew the 90-day refresh token (`access_type=offline`). */
+  newRefreshToken?: boolean;
+}
 
 /** Options of {@link AuthSession.complete}. */
 export interface CompleteOptions {

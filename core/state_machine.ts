@@ -103,20 +103,20 @@ export function transition(snapshot: AuthSnapshot, event: AuthEvent, now: number
       // A second authorize() while one is pending supersedes it (the user reopened the login).
       return { state: "authorizing", tokens, pending: event.pending, previous: settled, changedAt: now };
     case "authorized":
-      if (!pending) illegal(from, event.type, "no login is pending; call authorize() first");
+      if (!pending) illegal(from, event.type, "call authorize() first");
       return { state: "authenticated", tokens: event.tokens, changedAt: now };
     case "authorization_failed":
-      if (!pending) illegal(from, event.type, "no login is pending; call authorize() first");
+      if (!pending) illegal(from, event.type, "call authorize() first");
       return { state: settled, tokens, reason: event.reason, changedAt: now };
     case "logout":
       return { state: "unauthenticated", tokens: null, changedAt: now };
     case "refreshed":
-      if (settled !== "authenticated") illegal(from, event.type, "only an authenticated session can do that; log in first");
+      if (settled !== "authenticated") illegal(from, event.type, "log in first");
       state = "authenticated";
       tokens = event.tokens;
       break;
     case "expired":
-      if (settled !== "authenticated") illegal(from, event.type, "only an authenticated session can do that; log in first");
+      if (settled !== "authenticated") illegal(from, event.type, "log in first");
       state = "expired";
       tokens = event.tokens ?? tokens;
       reason = event.reason;
@@ -143,8 +143,11 @@ export function transition(snapshot: AuthSnapshot, event: AuthEvent, now: number
  */
 export function deriveState(tokens: StoredTokens | null, now: number): Exclude<AuthState, "authorizing"> {
   if (!tokens) return "unauthenticated";
-  // Rejected; or the access token dead with no live refresh token to renew it.
-  const dead = tokens.expired || (now >= tokens.accessExpiresAt && (!tokens.refreshToken || now >= (tokens.refreshExpiresAt ?? Infinity)));
+  // Rejected; or the access token dead with no live refresh token to renew it. Schwab states no
+  // refresh-token lifetime: its 7 days are our estimate, which the server keeps loosely (sooner
+  // or later), so past it only the server's refusal ends the session.
+  const refreshDead = tokens.provider !== "schwab" && now >= (tokens.refreshExpiresAt ?? Infinity);
+  const dead = tokens.expired || (now >= tokens.accessExpiresAt && (!tokens.refreshToken || refreshDead));
   return dead ? "expired" : "authenticated";
 }
 
@@ -158,6 +161,6 @@ export function deriveState(tokens: StoredTokens | null, now: number): Exclude<A
 export function expiryReason(tokens: StoredTokens | null, now: number): string | undefined {
   if (!tokens || deriveState(tokens, now) !== "expired") return undefined;
   if (tokens.expired) return tokens.expired.reason;
-  if (!tokens.refreshToken) return "the access token expired and the server issued no refresh token";
+  if (!tokens.refreshToken) return "the access token expired, and there is no refresh token";
   return `the refresh token expired at ${new Date(tokens.refreshExpiresAt ?? now).toISOString()}`;
 }

@@ -10,7 +10,7 @@ import { type ClientRuntime, noLocalRuntime } from "./client_runtime.ts";
 import { AuthSession } from "./session.ts";
 import { type TDState, type TokenDict, toTDState, toTokenDict } from "./td_state.ts";
 import { tokensFromResponse } from "./token_response.ts";
-import type { TokenStore } from "./types.ts";
+import type { Lock, TokenStore } from "./types.ts";
 
 /**
  * Options of {@link TDAuth}.
@@ -58,12 +58,14 @@ export class TDAuth {
   session(): Promise<AuthSession> {
     this.#session ??= (async () => {
       let store = this.#options.store;
+      let lock: Lock | undefined;
       if (!store && this.#options.credentialsPath) {
-        store = (await this.#runtime.fileStore(this.#options.credentialsPath, false)).store;
+        ({ store, lock } = await this.#runtime.fileStore(this.#options.credentialsPath, false));
       }
       return new AuthSession({
         provider: this.provider,
         store: store ?? new MemoryStore(),
+        ...(lock ? { lock } : {}),
         ...(this.#options.fetch ? { fetch: this.#options.fetch } : {}),
         ...(this.#options.now ? { now: this.#options.now } : {}),
       });

@@ -12,6 +12,7 @@ import { type ClientRuntime, noLocalRuntime } from "./client_runtime.ts";
 import { AuthSession, type AuthSessionOptions } from "./session.ts";
 import { type TDState, type TokenDict, toTDState, toTokenDict } from "./td_state.ts";
 import type { Lock, TokenStore } from "./types.ts";
+import { InProcessLock } from "./in_process_lock.ts";
 
 /**
  * Options of {@link TDClient}: the Python library's arguments, camel-cased, plus injection points.
@@ -28,7 +29,10 @@ export interface TDClientOptions {
   credentialsPath?: string;
   /** "default": print the URL, read the pasted redirect URL; "flask": run the local callback server. */
   authFlow?: "default" | "flask";
-  /** Share the session safely between processes: a `FileLock` beside the credentials file. */
+  /**
+   * Share the session safely between processes: a `FileLock` beside the credentials file (or the
+   * given store's own lock). Default false: only this process's sessions share a lock.
+   */
   multiprocessingSafe?: boolean;
   /** A profile other than TD Ameritrade, e.g. `schwab({...})` or one pointed at the emulator. */
   provider?: Provider;
@@ -90,6 +94,9 @@ export class TDClient {
       store = local.store;
       lock ??= local.lock;
     }
+    // Without multiprocessingSafe, as in the Python library, only this process's sessions share a
+    // lock, even on a store that brings a cross-process one (a FileStore's FileLock).
+    if (o.multiprocessingSafe !== true) lock ??= InProcessLock.for(store.lockKey ?? store);
     return new AuthSession({
       ...o.session,
       provider: this.provider,

@@ -6,6 +6,23 @@ import type { Provider, TokenGrant } from "./provider.ts";
 import { scrub } from "./_redact.ts";
 import type { TokenOutcome } from "./token_response.ts";
 
+type Failure = Exclude<TokenOutcome, { kind: "ok" }>;
+
+// The reply behind each error, for the session alone: whether it named the grant dead, and a
+// rotated refresh token to keep. Not a property, so no token ever rides on an error object.
+const outcomes = new WeakMap<object, Failure>();
+
+/**
+ * The reply a token-request error was made from, when it was one.
+ * @example
+ * ```ts
+ * if (outcomeOf(error)?.kind === "rejected") console.log("refused");
+ * ```
+ */
+export function outcomeOf(error: unknown): Failure | undefined {
+  return outcomes.get(error as object);
+}
+
 /**
  * The error to throw for the last failed try of a token request. Messages name the problem and
  * the fix and are scrubbed of the grant's secrets and the provider's.
@@ -16,51 +33,42 @@ import type { TokenOutcome } from "./token_response.ts";
  * ```
  */
 export function tokenRequestFailure(
-  outcome: Exclude<TokenOutcome, { kind: "ok" }>,
+  outcome: Failure,
   provider: Provider,
   grant: TokenGrant,
-  attempts: number,
+  tries: number,
   networkError?: unknown,
 ): TokenRequestError | TokenResponseError {
   const code = grant.grantType === "authorization_code";
-  const all = [...(code ? [grant.code, grant.codeVerifier] : [grant.refreshToken]), ...provider.secrets];
-  const what = code ? "exchanging the authorization code" : "refreshing the access token";
-  const unchanged = "the stored tokens are unchanged";
+  const all = [...(code ? [grant.code, grant.codeVerifier] : [grant.refreshToken]), ...provider.secrets()];
+  const what = code ? "exchanging the code" : "refreshing the access token";
+  const unchanged = "stored tokens unchanged";
+  let error: TokenRequestError | TokenResponseError;
   if (outcome.kind === "transient") {
-    return outcome.status === 0
-      ? new TokenRequestError(
-        `Could not reach ${provider.name}'s token endpoint (network error after ${attempts} tries); ${unchanged}. Check the connection and try again.`,
-        { cause: networkError },
-      )
-      : new TokenRequestError(
-        `${provider.name}'s token endpoint kept failing (${outcome.detail}) while ${what}; ${unchanged}. Try again later.`,
-        { status: outcome.status },
-      );
-  }
-  if (outcome.kind === "invalid") {
-    return new TokenResponseError(
+    error = new TokenRequestError(
+      `${provider.name}'s token endpoint gave ${outcome.detail} (tries: ${tries}) while ${what}; ${unchanged}. Check the connection, or retry later.`,
+      { cause: networkError, status: outcome.status || undefined },
+    );
+  } else if (outcome.kind === "invalid") {
+    error = new TokenResponseError(
       `${provider.name} answered ${what} with HTTP ${outcome.status} and ${outcome.detail} instead of a token response; ${unchanged}. ` +
-        "Try again in a minute: this is usually transient (Schwab's gateway sometimes answers Access Denied).",
+        "Retry in a minute (Schwab's gateway sometimes says Access Denied), or check baseURL.",
       { status: outcome.status },
     );
-  }
-  const description = outcome.description === undefined ? undefined : scrub(outcome.description, all, 200);
-  let hint = "";
-  if (code) {
-    hint = outcome.error === "invalid_grant"
-      ? " The code was already used or expired (Schwab codes last about 30 seconds), or the redirect URI differs from the registered one: log in again and paste the new URL promptly."
+  } else {
+    const description = outcome.description === undefined ? undefined : scrub(outcome.description, all, 200);
+    const hint = outcome.grantDead
+      ? code
+        ? " The code was used or expired (Schwab's last ~30 s), or the redirect URI is not the registered one: log in again."
+        : " The refresh token is dead: log in again (`tdauth login`)."
       : outcome.error === "invalid_client"
-      ? " Check the app key and secret."
+      ? ` Check the app key and secret; ${code ? "no tokens were stored" : unchanged}.`
       : "";
-  } else if (outcome.grantDead) {
-    hint = " The refresh token is no longer valid: log in again (`tdauth login`).";
+    error = new TokenRequestError(
+      `${provider.name} refused ${what}: ${scrub(outcome.error, all, 100)}${description ? ` (${description})` : ""}.${hint}`,
+      { status: outcome.status, error: outcome.error, error_description: description },
+    );
   }
-  return new TokenRequestError(
-    `${provider.name} refused ${what}: ${scrub(outcome.error, all, 100)}${description ? ` (${description})` : ""}.${hint}`,
-    {
-      status: outcome.status,
-      error: outcome.error,
-      ...(description === undefined ? {} : { error_description: description }),
-    },
-  );
+  outcomes.set(error, outcome);
+  return error;
 }

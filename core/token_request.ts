@@ -1,5 +1,6 @@
 // Sends a token request with bounded, jittered retries for transient failures (network errors,
-// 5xx, 429); everything else is decided by classifyTokenReply.
+// timeouts, 5xx, 429); everything else is decided by classifyTokenReply. Every attempt is bounded
+// in time and in the size of the reply it reads, and the whole request by the retry budget.
 
 import type { Provider, TokenGrant } from "./provider.ts";
 import { classifyTokenReply, type TokenOutcome } from "./token_response.ts";
@@ -20,7 +21,11 @@ export interface RetryOptions {
   baseDelayMs?: number;
   /** Cap of one backoff (also of a server's Retry-After); default 4 s. */
   maxDelayMs?: number;
-  /** Give up when the next wait would pass this much time since the first try; default 15 s. */
+  /**
+   * The whole request, attempts and backoffs, ends within this long of its start; default 15 s. Keep
+   * it below the session's `lockTimeoutMs`, so a process waiting for the lock sees a hung holder
+   * give up before it gives up itself.
+   */
   budgetMs?: number;
 }
 
@@ -32,7 +37,34 @@ export interface TokenRequestContext {
   random: () => number;
   sleep: (ms: number) => Promise<void>;
   retry?: RetryOptions;
-  signal?: AbortSignal;
+  /** One attempt is abandoned after this long; default 10 s. */
+  timeoutMs?: number | undefined;
+}
+
+/** The largest token reply read: a token response is a few kilobytes. */
+const MAX_REPLY_BYTES = 1_048_576;
+
+/**
+ * What one reply means. A redirect is judged without reading its body, and a body is read only up
+ * to {@link MAX_REPLY_BYTES}: a gateway streaming megabytes costs no more than that.
+ */
+async function judge(response: Response, now: number): Promise<TokenOutcome> {
+  const { status } = response;
+  const reader = (response.body ?? new Blob().stream()).getReader();
+  // (A browser's fetch shows a redirect it did not follow as status 0, "opaqueredirect": an empty reply.)
+  if (status > 299 && status < 400) {
+    void reader.cancel();
+    return { kind: "invalid", status, detail: `a redirect to ${response.headers.get("location")?.slice(0, 100)}` };
+  }
+  const chunks: BlobPart[] = [];
+  for (let size = 0, read; !(read = await reader.read()).done;) {
+    if ((size += read.value.length) > MAX_REPLY_BYTES) {
+      void reader.cancel();
+      return { kind: "invalid", status, detail: "a body over 1 MiB" };
+    }
+    chunks.push(read.value);
+  }
+  return classifyTokenReply(status, response.headers.get("retry-after"), await new Blob(chunks).text(), now);
 }
 
 /**
@@ -46,38 +78,37 @@ export interface TokenRequestContext {
  * ```
  */
 export async function requestToken(grant: TokenGrant, context: TokenRequestContext): Promise<TokenResponse> {
-  const { provider } = context;
-  const attempts = Math.max(1, context.retry?.attempts ?? 4);
-  const base = context.retry?.baseDelayMs ?? 250;
-  const cap = context.retry?.maxDelayMs ?? 4_000;
-  const budget = context.retry?.budgetMs ?? 15_000;
-  const started = context.now();
+  const { provider, now } = context;
+  const { attempts = 4, baseDelayMs = 250, maxDelayMs = 4_000, budgetMs = 15_000 } = context.retry ?? {};
+  const started = now();
   let last: Exclude<TokenOutcome, { kind: "ok" }> | undefined;
   let lastNetworkError: unknown;
+  let tries = 0;
 
-  for (let attempt = 0; attempt < attempts; attempt++) {
+  for (;;) {
+    // The attempt ends by its own timeout or by what is left of the budget, whichever is first.
+    const limit = Math.max(1, Math.ceil(Math.min(context.timeoutMs ?? 10_000, budgetMs - (now() - started))));
+    const timeout = AbortSignal.timeout(limit);
     let outcome: TokenOutcome;
+    tries++;
     try {
-      const response = await context.fetch(provider.tokenRequest(grant), context.signal ? { signal: context.signal } : undefined);
-      const text = await response.text();
-      outcome = classifyTokenReply(response.status, response.headers.get("retry-after"), text, context.now());
+      outcome = await judge(await context.fetch(provider.tokenRequest(grant), { signal: timeout }), now());
     } catch (error) {
-      if (context.signal?.aborted) throw context.signal.reason;
       lastNetworkError = error;
-      outcome = { kind: "transient", status: 0, detail: "network error" };
+      outcome = { kind: "transient", status: 0, detail: timeout.aborted ? `no answer within ${limit} ms` : "a network error" };
     }
     if (outcome.kind === "ok") return outcome.response;
     last = outcome;
-    if (outcome.kind !== "transient") break;
+    if (outcome.kind !== "transient" || tries >= Math.max(1, attempts)) break;
     // A code is single-use: if a lost reply had been processed, a retry would replay it (and a
     // strict server revokes the grant). Retry an exchange only when the server says it did not
     // process it.
     if (grant.grantType === "authorization_code" && outcome.status !== 429 && outcome.status !== 503) break;
-    if (attempt + 1 >= attempts) break;
-    const backoff = Math.min(cap, base * 2 ** attempt) * context.random();
-    const wait = Math.min(cap, Math.max(backoff, outcome.retryAfterMs ?? 0));
-    if (context.now() + wait - started > budget) break;
+    const backoff = Math.min(maxDelayMs, baseDelayMs * 2 ** (tries - 1)) * context.random();
+    const wait = Math.min(maxDelayMs, Math.max(backoff, outcome.retryAfterMs ?? 0));
+    // The next attempt needs time of its own inside the budget.
+    if (now() + wait - started >= budgetMs) break;
     await context.sleep(wait);
   }
-  throw tokenRequestFailure(last!, provider, grant, attempts, lastNetworkError);
+  throw tokenRequestFailure(last!, provider, grant, tries, lastNetworkError);
 }

@@ -1,19 +1,25 @@
 // Pure decisions about token-endpoint responses: is this a usable token response, a dead grant,
 // a transient failure? And what do we store from it? No I/O here (oauth4webapi's split).
 
-import { TokenRequestError } from "./errors.ts";
 import type { Provider } from "./provider.ts";
 import type { StoredTokens, TokenResponse } from "./types.ts";
 
-/** OAuth errors after which the grant cannot be used again: the user must log in. */
-const DEAD_GRANT_ERRORS = new Set(["invalid_grant", "invalid_client", "unauthorized_client", "unsupported_token_type"]);
+/**
+ * What a token may hold: visible ASCII, no control character, space or non-ASCII, so it can
+ * travel in an Authorization header (RFC 6750 §2.1's b64token is narrower; Schwab's end in "@").
+ */
+const TOKEN = /^[\x21-\x7e]+$/;
+
+/** The longest lifetime believed (ten years, in seconds): a larger `expires_in` is an error, not a promise. */
+const MAX_LIFETIME_S = 315_360_000;
 
 /** What a token-endpoint reply means. */
 export type TokenOutcome =
   | { kind: "ok"; response: TokenResponse }
   | { kind: "transient"; status: number; detail: string; retryAfterMs?: number }
   | { kind: "rejected"; status: number; error: string; description?: string; grantDead: boolean }
-  | { kind: "invalid"; status: number; detail: string };
+  // `refreshToken`: a usable new refresh token in a refused reply, which the server may already have rotated to.
+  | { kind: "invalid"; status: number; detail: string; refreshToken?: string | undefined };
 
 function parseRetryAfter(value: string | null, now: number): number | undefined {
   if (!value) return undefined;
@@ -57,54 +63,53 @@ export function classifyTokenReply(status: number, retryAfter: string | null, te
   const body = json as Record<string, unknown>;
   if (status < 200 || status >= 300 || typeof body.error === "string") {
     const error = typeof body.error === "string" ? body.error : `http_${status}`;
-    const rejected: TokenOutcome = {
+    const description = typeof body.error_description === "string" ? body.error_description : "";
+    return {
       kind: "rejected",
       status,
       error,
-      // Schwab nests "refresh_token_authentication_error" inside error_description.
-      grantDead: DEAD_GRANT_ERRORS.has(error) || text.includes("refresh_token_authentication_error"),
+      description: description || undefined,
+      // Only a reply that names the refresh token dead ends the session. Schwab nests
+      // "refresh_token_authentication_error" inside error_description, and answers a dead refresh
+      // token with invalid_client "refresh token invalid" too, but a wrong app secret with
+      // invalid_client "Unauthorized": that one is this process's mistake, not the session's end.
+      grantDead: error === "invalid_grant" || text.includes("refresh_token_authentication_error") ||
+        (error === "invalid_client" && /refresh.?token/i.test(description)),
     };
-    if (typeof body.error_description === "string") rejected.description = body.error_description;
-    return rejected;
   }
-  if (typeof body.access_token !== "string" || body.access_token === "") {
-    return { kind: "invalid", status, detail: "a JSON body without access_token" };
+  const refresh = body.refresh_token;
+  // A new refresh token is kept even when the rest of the reply is refused: the server may have
+  // rotated already, and the old one is then spent.
+  const usable = typeof refresh === "string" && TOKEN.test(refresh) ? refresh : undefined;
+  const invalid = (detail: string): TokenOutcome => ({ kind: "invalid", status, detail, refreshToken: usable });
+  if (typeof body.access_token !== "string" || body.access_token === "") return invalid("a JSON body without access_token");
+  for (const [name, token] of [["access_token", body.access_token], ["refresh_token", refresh || "-"]]) {
+    if (typeof token !== "string" || !TOKEN.test(token)) return invalid(`a ${name} with control characters, white space or non-ASCII`);
   }
   const response: TokenResponse = { access_token: body.access_token, expires_in: Number.NaN };
   if (body.expires_in !== undefined) {
-    const expires = typeof body.expires_in === "string" && body.expires_in.trim() !== "" ? Number(body.expires_in) : body.expires_in;
-    if (typeof expires !== "number" || !Number.isFinite(expires) || expires <= 0) {
-      return { kind: "invalid", status, detail: "an expires_in that is not a positive number" };
-    }
+    const expires = lifetime(body.expires_in);
+    if (expires === undefined) return invalid("an expires_in out of range (1 s to 10 years)");
     response.expires_in = expires;
   }
   if (typeof body.token_type === "string") {
     // We send "Authorization: Bearer"; any other type would be misused (RFC 6749 §7.1).
-    if (body.token_type.toLowerCase() !== "bearer") {
-      return { kind: "invalid", status, detail: `token_type "${body.token_type}" (only Bearer is supported)` };
-    }
+    if (body.token_type.toLowerCase() !== "bearer") return invalid(`token_type "${body.token_type}" (only Bearer is supported)`);
     response.token_type = body.token_type;
   }
-  if (typeof body.refresh_token === "string" && body.refresh_token !== "") response.refresh_token = body.refresh_token;
-  if (body.refresh_token_expires_in !== undefined) {
-    const r = Number(body.refresh_token_expires_in);
-    if (Number.isFinite(r) && r > 0) response.refresh_token_expires_in = r;
-  }
+  if (usable) response.refresh_token = usable;
+  // An unusable refresh-token lifetime is left out: the profile's known lifetime applies instead.
+  const refreshLifetime = lifetime(body.refresh_token_expires_in);
+  if (refreshLifetime !== undefined) response.refresh_token_expires_in = refreshLifetime;
   if (typeof body.scope === "string") response.scope = body.scope;
   if (typeof body.id_token === "string") response.id_token = body.id_token;
   return { kind: "ok", response };
 }
 
-/**
- * Whether an error from {@link requestToken} means the grant is dead and the user must log in.
- * @example
- * ```ts
- * if (isDeadGrantError(err)) console.log("log in again");
- * ```
- */
-export function isDeadGrantError(error: unknown): error is TokenRequestError {
-  return error instanceof TokenRequestError && error.error !== undefined &&
-    (DEAD_GRANT_ERRORS.has(error.error) || (error.error_description ?? "").includes("refresh_token_authentication_error"));
+/** A positive number of seconds up to {@link MAX_LIFETIME_S} (a numeric string counts), else undefined. */
+function lifetime(value: unknown): number | undefined {
+  const n = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
+  return typeof n === "number" && n > 0 && n <= MAX_LIFETIME_S ? n : undefined;
 }
 
 /**

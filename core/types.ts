@@ -65,6 +65,13 @@ export interface TokenStore {
   clear(): Promise<void>;
   /** The file the tokens are kept in, when the store is a file: what belongs with them (the loopback certificate) goes beside it. */
   readonly path?: string;
+  /**
+   * Where the tokens really are (a file's real path, a KV key): sessions of one process whose
+   * stores have the same `lockKey` share one in-process lock, so they never refresh twice.
+   */
+  readonly lockKey?: string;
+  /** The lock a session on this store uses when none is given (a `FileStore`: a `FileLock` beside its file). */
+  defaultLock?(): Lock;
 }
 
 /** Releases a held lock. Calling it twice is harmless. */

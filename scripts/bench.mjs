@@ -38,6 +38,27 @@ const benches = [
       "—",
     ],
   ]],
+  ["Advisory storm and an API the app lacks", tsx, "bench/advisory_storm.bench.ts", (r) => [
+    [
+      "token requests per storm of 10,000 callers in the advisory window",
+      r.requests.join(", "),
+      "exactly 1",
+      met(r.requests.every((n) => n === 1)),
+    ],
+    ["advisory-window caller p99 vs the hot path's, 10,000 callers", x(r.ratio), "≤ 2x", met(r.ratio <= 2)],
+    [
+      "advisory-window callers that waited for the round trip / got the new token",
+      `${r.lateCallers} / ${r.newTokenCallers}`,
+      "0 / 0",
+      met(r.lateCallers === 0 && r.newTokenCallers === 0),
+    ],
+    [
+      `token requests for ${r.fetches.toLocaleString("en-US")} session.fetch() to an API the app lacks`,
+      `${r.lackingRequests} (${r.apiAuthErrors} APIAuthError)`,
+      "≤ 1",
+      met(r.lackingRequests <= 1 && r.apiAuthErrors === r.fetches),
+    ],
+  ]],
   ["Multi-process", tsx, "bench/multi_process.bench.ts", (r) => [
     [
       "refreshes per expiry window, 8 processes",
@@ -61,14 +82,14 @@ const benches = [
     return [["RedisLock acquire+release median", ms === null ? "see below" : `${ms} ms`, "—", "—"]];
   }],
   ["Size", process.execPath, "bench/bundle_size.bench.mjs", (_, out) => {
-    const kb = find(out, /tdauth core API: .*\(goal ≤ 8 KB\) \| ([\d.]+) KB/);
+    const kb = find(out, /tdauth core API: .*\(goal ≤ 8\.5 KB\) \| ([\d.]+) KB/);
     const codeOnly = find(out, /core API, every message .* emptied \| ([\d.]+) KB/);
     return [
       [
         "core API import { AuthSession, tdAmeritrade, schwab, oauth2, MemoryStore }, minified + gzipped, loaded on import",
         kb === null ? "see below" : `${kb} KB`,
-        "≤ 8 KB",
-        kb === null ? "?" : met(kb <= 8),
+        "≤ 8.5 KB",
+        kb === null ? "?" : met(kb <= 8.5),
       ],
       [
         "the same with every message (string of 25+ characters) emptied: its code alone",

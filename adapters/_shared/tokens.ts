@@ -4,20 +4,37 @@ import type { StoredTokens } from "../../core/types.ts";
 
 type Check = (v: unknown) => boolean;
 const str: Check = (v) => typeof v === "string";
-const num: Check = (v) => typeof v === "number" && Number.isFinite(v);
+
+const TEN_YEARS_MS = 315_360_000_000;
+
+/**
+ * Whether `ms` can be a time in a token record: a number no more than ten years from now, and no
+ * more than ten years before 1970 (a record without a time says 0). A corrupt 1e20 would otherwise
+ * pass for "fresh for ever" and break every date printed from it.
+ *
+ * @example
+ * ```ts
+ * isTime(Date.now() + 1_800_000); // true
+ * isTime(1e20);                   // false
+ * ```
+ */
+export function isTime(ms: unknown): boolean {
+  return typeof ms === "number" && ms >= -TEN_YEARS_MS && ms <= Date.now() + TEN_YEARS_MS;
+}
+const num: Check = isTime;
 
 const REQUIRED: [keyof StoredTokens, Check, string][] = [
   ["accessToken", (v) => typeof v === "string" && v.length > 0, "a non-empty string"],
   ["tokenType", str, "a string"],
-  ["accessExpiresAt", num, "a number (epoch ms)"],
-  ["authorizedAt", num, "a number (epoch ms)"],
+  ["accessExpiresAt", num, "a number (epoch ms) within ten years"],
+  ["authorizedAt", num, "a number (epoch ms) within ten years"],
 ];
 const OPTIONAL: [keyof StoredTokens, Check, string][] = [
   ["refreshToken", str, "a string"],
   ["scope", str, "a string"],
   ["idToken", str, "a string"],
-  ["refreshExpiresAt", num, "a number (epoch ms)"],
-  ["accessIssuedAt", num, "a number (epoch ms)"],
+  ["refreshExpiresAt", num, "a number (epoch ms) within ten years"],
+  ["accessIssuedAt", num, "a number (epoch ms) within ten years"],
   ["provider", str, "a string"],
   ["clientId", str, "a string"],
   [

@@ -1,6 +1,7 @@
 // Converts StoredTokens to and from the Python `td` library's credentials JSON (plus tdauth's keys).
 import { naiveLocalISO } from "../../core/td_state.ts";
 import type { StoredTokens } from "../../core/types.ts";
+import { isTime } from "../_shared/tokens.ts";
 
 /** Version of tdauth's additions to the file; the Python library ignores the key. */
 export const FORMAT_VERSION: number = 1;
@@ -89,7 +90,7 @@ function optionalString(json: CredentialsJSON, key: string): string | undefined 
 function optionalSeconds(json: CredentialsJSON, key: string): number | undefined {
   const v = json[key];
   if (v === undefined || v === null) return undefined;
-  if (typeof v !== "number" || !Number.isFinite(v)) throw new FormatError(`"${key}" is not a number of seconds`);
+  if (typeof v !== "number" || !isTime(v * 1000)) throw new FormatError(`"${key}" is not a number of seconds within ten years`);
   return Math.round(v * 1000);
 }
 

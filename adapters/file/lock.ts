@@ -25,6 +25,7 @@ import { durationMs, optionalFunction, timeoutMs } from "../_shared/options.ts";
 import { hostName, processId, processSpace, processState } from "./_env.ts";
 import { describeHolder, judgeHolder } from "./_holder.ts";
 import { lookAt, readLockFile, readRecord, sameFile, type Seen, unchanged } from "./_lock_file.ts";
+import { expandHome } from "./_home.ts";
 
 /** Options of {@link FileLock}. */
 export interface FileLockOptions {
@@ -110,7 +111,7 @@ const code = (err: unknown): string | undefined => (err as { code?: string }).co
  * ```
  */
 export class FileLock implements Lock {
-  /** Absolute path of the lock file. */
+  /** Absolute path of the lock file (a leading `~` is the home folder, as for `FileStore`). */
   readonly path: string;
   readonly staleMs: number;
   readonly #heartbeatMs: number;
@@ -124,7 +125,7 @@ export class FileLock implements Lock {
   constructor(path: string, options: FileLockOptions = {}) {
     if (typeof path !== "string" || path.trim() === "") throw new TypeError("path must be a non-empty string");
     if (typeof options !== "object" || options === null) throw new TypeError("options must be an object");
-    this.path = resolve(path);
+    this.path = resolve(expandHome(path));
     this.staleMs = durationMs(options.staleMs ?? 10_000, "options.staleMs");
     this.#heartbeatMs = durationMs(options.heartbeatMs ?? this.staleMs / 3, "options.heartbeatMs");
     if (this.#heartbeatMs >= this.staleMs) throw new TypeError("options.heartbeatMs must be below options.staleMs");

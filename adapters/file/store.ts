@@ -2,9 +2,10 @@
  * FileStore: a crash-safe credentials file that the Python `td` library can read and write too.
  * @module
  */
+import { realpathSync } from "node:fs";
 import { readFile, stat, unlink } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
-import type { StoredTokens, TokenStore } from "../../core/types.ts";
+import type { Lock, StoredTokens, TokenStore } from "../../core/types.ts";
 import { StoreError } from "../../core/errors.ts";
 import { readEnv } from "./_env.ts";
 import { expandHome, tdauthHome } from "./_home.ts";
@@ -15,6 +16,7 @@ import { decryptText, encryptText, looksEncrypted } from "./_crypto.ts";
 import { decodeCredentials, DEFAULT_REFRESH_LIFETIME_MS, encodeCredentials, FormatError, unknownKeys } from "./_format.ts";
 import type { CredentialsJSON } from "./_format.ts";
 import { ensureFolder, linkTarget, octal, POSIX, removeStaleTemps, tighten, tightenFileMode, writeAtomic } from "./_fs.ts";
+import { fileStoreLock } from "./_default_lock.ts";
 
 /** Options of {@link FileStore}. */
 export interface FileStoreOptions {
@@ -41,7 +43,10 @@ export interface FileStoreOptions {
    * folders (e.g. a project folder), which only get a warning when others can write to them.
    */
   fixFolderMode?: boolean;
-  /** Called with a one-line message when a mode was fixed or a file is unexpectedly plain. Default `console.warn`. */
+  /**
+   * Called with a one-line message when a mode was fixed, a file is unexpectedly plain, or (from
+   * {@link FileStore.defaultLock}) no lock file can be made. Default `console.warn`.
+   */
   onWarning?: (message: string) => void;
 }
 
@@ -59,6 +64,19 @@ export function defaultCredentialsPath(env?: Record<string, string | undefined>)
 }
 
 const FIX = "delete it and run `tdauth login`";
+
+/** `path` with symlinks resolved: its own, else its folder's (a file not written yet), else as given. */
+function realFile(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    try {
+      return join(realpathSync(dirname(path)), basename(path));
+    } catch {
+      return path;
+    }
+  }
+}
 
 /**
  * A {@link TokenStore} in one JSON file, in the Python `td` library's format plus tdauth's keys,
@@ -84,6 +102,11 @@ const FIX = "delete it and run `tdauth login`";
 export class FileStore implements TokenStore {
   /** Absolute path of the credentials file. */
   readonly path: string;
+  /**
+   * The file's real path (symlinks resolved, also of a file not written yet): stores on the same
+   * file share their lock by it, whatever path they were given.
+   */
+  readonly lockKey: string;
   readonly #key: Uint8Array | undefined;
   readonly #keyName: string;
   readonly #lifetime: number;
@@ -99,6 +122,7 @@ export class FileStore implements TokenStore {
     if (typeof options !== "object" || options === null) throw new TypeError("options must be an object");
     const defaultPath = defaultCredentialsPath();
     this.path = resolve(expandHome(path ?? defaultPath));
+    this.lockKey = realFile(this.path);
     const envKey = readEnv("TDAUTH_KEY");
     if (options.key !== undefined) {
       this.#key = parseKey(options.key, "options.key");
@@ -115,6 +139,21 @@ export class FileStore implements TokenStore {
     this.#fixFolder = options.fixFolderMode ??
       (folder === dirname(resolve(defaultPath)) || basename(folder) === ".td_python_api");
     this.#warn = optionalFunction(options.onWarning, "options.onWarning") ?? ((message) => console.warn(message));
+  }
+
+  /**
+   * The lock an `AuthSession` on this store uses when given none: a `FileLock` at
+   * `<lockKey>.lock`, behind one in-process lock per file, shared by every `FileStore` of this
+   * process on the same file. So the shortest program is safe across processes. Where the folder
+   * is read-only it falls back to the in-process lock, with one warning through `onWarning`.
+   *
+   * @example
+   * ```ts
+   * const session = new AuthSession({ provider, store: new FileStore() }); // locks ~/.td_python_api/td_state.json.lock
+   * ```
+   */
+  defaultLock(): Lock {
+    return fileStoreLock(this.lockKey, this.#warn);
   }
 
   /** Whether the file is written encrypted (a key was given or `TDAUTH_KEY` is set). */

@@ -1,9 +1,10 @@
-// What TDClient and TDAuth get on Node, Deno and Bun: the credentials file through FileStore and
-// FileLock, the prompt through the terminal, the browser login through the Hono callback server.
+// What TDClient and TDAuth get on Node, Deno and Bun: the credentials file through FileStore (and
+// its FileLock), the prompt through the terminal, the browser login through the Hono callback server.
 // Each adapter is imported only when first used, so `import { TDClient } from "tdauth"` loads
 // none of them (nor hono) until a client needs one.
 
 import type { ClientRuntime } from "../../core/client_runtime.ts";
+import { InProcessLock } from "../../core/in_process_lock.ts";
 
 /**
  * The local runtime of `TDClient` and `TDAuth`.
@@ -18,9 +19,8 @@ export const localRuntime: ClientRuntime = {
     const { FileStore, defaultCredentialsPath } = await import("../file/store.ts");
     const file = path ?? defaultCredentialsPath();
     const store = new FileStore(file);
-    if (!withLock) return { store };
-    const { FileLock } = await import("../file/lock.ts");
-    return { store, lock: new FileLock(`${file}.lock`) };
+    // The Python library's default (multiprocessing_safe=False) locks only within the process.
+    return { store, lock: withLock ? store.defaultLock() : InProcessLock.for(store.lockKey) };
   },
   async prompt(message) {
     return await (await import("../terminal/read_line.ts")).readLine(message);

@@ -313,7 +313,9 @@ export function createWorker(options: CreateWorkerOptions): TDAuthWorker {
     },
     async scheduled(_event, env) {
       const session = sessionFor(env);
-      if ((await session.status()).state === "authenticated") await session.accessToken();
+      // refresh() waits for the refresh: accessToken() would hand out the token and refresh in the
+      // background, which the Workers runtime may cut short once this handler returns.
+      if ((await session.status()).state === "authenticated") await session.refresh();
     },
   };
 

@@ -37,7 +37,7 @@ export async function run(args: string[], io: IO): Promise<number> {
   const { values } = parseFlags("token", args, { ...SESSION_OPTIONS, json: { type: "boolean" } });
   const settings = resolveSettings(values, io.env);
   let session;
-  let token: string;
+  let token: string | undefined;
   try {
     session = await openSession(settings, io);
   } catch (error) {
@@ -54,9 +54,13 @@ export async function run(args: string[], io: IO): Promise<number> {
     }
     token = stored.accessToken;
   }
-  // A plain read first: a fresh token then costs no lock file (the common case in scripts).
-  await session.status();
-  token ??= await session.accessToken();
+  // refresh() reads the store and returns at once while the token is fresh (no lock file, the
+  // common case in scripts); when it is due, it waits for the refresh, which a background one
+  // started by accessToken() would not get before this process exits.
+  if (token === undefined) {
+    await session.refresh();
+    token = await session.accessToken();
+  }
   if (values.json) {
     const tokens = await session.tokens();
     printJSON(io, { accessToken: token, tokenType: tokens?.tokenType ?? "Bearer", expiresAt: iso(tokens?.accessExpiresAt) });

@@ -73,11 +73,8 @@ export function oauth2(options: OAuth2Options): Provider {
   const redirectURI = checkRedirectURI(options.redirectURI);
   const secret = options.clientSecret;
   const clientAuth = options.clientAuth ?? (secret ? "client_secret_basic" : "none");
-  if (clientAuth !== "none" && !secret) {
-    throw new TypeError(`clientAuth "${clientAuth}" needs clientSecret.`);
-  }
-  if (!["none", "client_secret_basic", "client_secret_post"].includes(clientAuth)) {
-    throw new TypeError(`clientAuth must be "none", "client_secret_basic" or "client_secret_post", not "${clientAuth}".`);
+  if (!["none", "client_secret_basic", "client_secret_post"].includes(clientAuth) || (clientAuth !== "none" && !secret)) {
+    throw new TypeError(`clientAuth "${clientAuth}" is not "none", or "client_secret_basic" or "client_secret_post" with a clientSecret.`);
   }
   const authorization = clientAuth === "client_secret_basic" && secret ? basicAuth(clientId, secret) : undefined;
   const clientFields = (): Record<string, string | undefined> =>
@@ -93,7 +90,7 @@ export function oauth2(options: OAuth2Options): Provider {
     apiBaseURL: options.apiBaseURL ?? new URL(tokenEndpoint).origin,
     defaultAccessLifetimeMs: options.defaultAccessLifetimeMs ?? 3_600_000,
     ...(options.issuer ? { issuer: options.issuer } : {}),
-    secrets: [secret, authorization?.slice(6)].filter((s) => s !== undefined),
+    secrets: () => [secret, authorization?.slice(6)].filter((s) => s !== undefined),
     authorizationURL: (pkce) =>
       authorizationRequestURL(authorizationEndpoint, {
         client_id: clientId,

@@ -1,6 +1,7 @@
 /**
  * The Charles Schwab Trader API profile: a confidential client (HTTP Basic), https callback,
- * refresh tokens hard-capped at 7 days from the interactive login.
+ * refresh tokens capped at 7 days from the interactive login (a cap Schwab keeps loosely: past it
+ * the session tries its refresh, and only the server's refusal ends it).
  * @module
  */
 
@@ -49,7 +50,7 @@ export function schwab(options: SchwabOptions): Provider {
   const clientId = checkClientId(options?.clientId);
   const secret = options.clientSecret;
   if (typeof secret !== "string" || secret === "") {
-    throw new TypeError("clientSecret is required for schwab(): the app secret shown with your app key on developer.schwab.com.");
+    throw new TypeError("clientSecret is required for schwab(): the app secret (developer.schwab.com).");
   }
   const redirectURI = checkRedirectURI(options.redirectURI);
   const base = options.baseURL ?? "https://api.schwabapi.com";
@@ -66,7 +67,7 @@ export function schwab(options: SchwabOptions): Provider {
     renewsRefreshToken: false,
     apiBaseURL: base,
     defaultAccessLifetimeMs: 1_800_000,
-    secrets: [secret, authorization.slice(6)],
+    secrets: () => [secret, authorization.slice(6)],
     apiPaths: {
       quotes: "/marketdata/v1/quotes?symbols=",
       accounts: "/trader/v1/accounts",

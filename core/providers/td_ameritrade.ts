@@ -63,7 +63,7 @@ export function tdAmeritrade(options: TDAmeritradeOptions): Provider {
     renewsRefreshToken: true,
     apiBaseURL: joinURL(apiBase, "/v1"),
     defaultAccessLifetimeMs: 1_800_000,
-    secrets: [],
+    secrets: () => [],
     apiPaths: {
       quotes: `/marketdata/quotes?apikey=${encodeURIComponent(bare)}&symbol=`,
       accounts: "/accounts",

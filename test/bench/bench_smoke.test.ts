@@ -31,6 +31,24 @@ it("refresh storm: 10,000 callers cause exactly one token request per storm", ()
   expect(result.requests.every((n) => n === 1)).toBe(true);
 });
 
+it("advisory storm: one token request per storm and no caller waits; an API the app lacks costs at most one", () => {
+  const result = runBench("bench/advisory_storm.bench.ts") as {
+    requests: number[];
+    lateCallers: number;
+    newTokenCallers: number;
+    lackingRequests: number;
+    apiAuthErrors: number;
+    fetches: number;
+    ratio: number;
+  };
+  expect(result.requests.every((n) => n === 1)).toBe(true);
+  expect(result.lateCallers).toBe(0);
+  expect(result.newTokenCallers).toBe(0);
+  expect(result.lackingRequests).toBeLessThanOrEqual(1);
+  expect(result.apiAuthErrors).toBe(result.fetches);
+  expect(result.ratio).toEqual(expect.any(Number));
+});
+
 it("multi-process: 8 processes, no errors, never a second refresh request in a window", () => {
   const result = runBench("bench/multi_process.bench.ts") as {
     errors: number;

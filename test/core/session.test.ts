@@ -1,31 +1,20 @@
 // AuthSession against the emulator on 127.0.0.1: logins, refreshes, single flight, bad
 // callbacks, 401 handling, expiry. The emulator and the session share one injected clock.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_SCHWAB_APP, startEmulator } from "../../emulator/mod.ts";
-import { AuthorizationError, TknExpError, TokenResponseError } from "../../core/errors.ts";
+import { describe, expect, it } from "vitest";
+import { DEFAULT_SCHWAB_APP } from "../../emulator/mod.ts";
+import { APIAuthError, AuthorizationError, TknExpError, TokenResponseError } from "../../core/errors.ts";
 import { MemoryStore } from "../../core/memory_store.ts";
 import { AuthSession, type AuthSessionOptions, type SessionEvent } from "../../core/session.ts";
 import type { StoredTokens } from "../../core/types.ts";
+import { clockedEmulator } from "../helpers/emulator.ts";
 import { approvedRedirect, emulatorLogin, emulatorSchwab, emulatorTD } from "../helpers/login.ts";
 
-type Running = Awaited<ReturnType<typeof startEmulator>>;
-const clock = { now: Date.now() };
-let emu: Running;
-
-beforeAll(async () => {
-  emu = await startEmulator({ port: 0, autoApprove: true, now: () => clock.now });
-});
-afterAll(async () => {
-  await emu.close();
-});
-afterEach(() => {
-  emu.emulator.reset();
-  clock.now = Date.now();
-});
+const t = clockedEmulator();
+const { clock } = t;
 
 function td(options: Partial<AuthSessionOptions> = {}): AuthSession {
   return new AuthSession({
-    provider: emulatorTD(emu.url),
+    provider: emulatorTD(t.emu.url),
     now: () => clock.now,
     sleep: () => Promise.resolve(),
     ...options,
@@ -34,7 +23,7 @@ function td(options: Partial<AuthSessionOptions> = {}): AuthSession {
 
 function sw(options: Partial<AuthSessionOptions> = {}): AuthSession {
   return new AuthSession({
-    provider: emulatorSchwab(emu.url),
+    provider: emulatorSchwab(t.emu.url),
     now: () => clock.now,
     sleep: () => Promise.resolve(),
     ...options,
@@ -53,7 +42,7 @@ describe("login", () => {
     expect(status.state).toBe("authenticated");
     expect(status.accessExpiresAt).toBe(clock.now + 30 * MIN);
     expect(status.refreshExpiresAt).toBe(clock.now + 90 * DAY);
-    expect(emu.emulator.stats().authorizationCodeGrants).toBe(1);
+    expect(t.emu.emulator.stats().authorizationCodeGrants).toBe(1);
   });
 
   it("logs in to Schwab (Basic auth, %40 code, session parameter) with the 7-day cap", async () => {
@@ -81,9 +70,9 @@ describe("login", () => {
 
 describe("bad callbacks are refused without a token request", () => {
   async function refused(session: AuthSession, callback: string, message: RegExp): Promise<void> {
-    const before = emu.emulator.stats().tokenRequests;
+    const before = t.emu.emulator.stats().tokenRequests;
     await expect(session.complete(callback)).rejects.toThrow(AuthorizationError);
-    expect(emu.emulator.stats().tokenRequests).toBe(before);
+    expect(t.emu.emulator.stats().tokenRequests).toBe(before);
     await expect(session.complete(callback)).rejects.toThrow(message);
   }
 
@@ -139,10 +128,10 @@ describe("refresh", () => {
   it("1,000 concurrent accessToken() calls on an expired token make exactly one token request", async () => {
     const session = td();
     await emulatorLogin(session);
-    const before = emu.emulator.stats().tokenRequests;
+    const before = t.emu.emulator.stats().tokenRequests;
     clock.now += 31 * MIN;
     const tokens = await Promise.all(Array.from({ length: 1000 }, () => session.accessToken()));
-    expect(emu.emulator.stats().tokenRequests - before).toBe(1);
+    expect(t.emu.emulator.stats().tokenRequests - before).toBe(1);
     expect(new Set(tokens).size).toBe(1);
   });
 
@@ -153,18 +142,23 @@ describe("refresh", () => {
     const session = td({ store: counting });
     await emulatorLogin(session);
     await session.accessToken();
-    const [l, r] = [loads, emu.emulator.stats().tokenRequests];
+    const [l, r] = [loads, t.emu.emulator.stats().tokenRequests];
     for (let i = 0; i < 100; i++) await session.accessToken();
-    expect([loads, emu.emulator.stats().tokenRequests]).toEqual([l, r]);
+    expect([loads, t.emu.emulator.stats().tokenRequests]).toEqual([l, r]);
   });
 
-  it("refreshes 5 minutes ahead by default", async () => {
+  it("refreshes 5 minutes ahead by default, in the background while the token has time", async () => {
     const session = td();
     await emulatorLogin(session);
     const first = await session.accessToken();
     clock.now += 24 * MIN;
     expect(await session.accessToken()).toBe(first);
+    const before = t.emu.emulator.stats().refreshGrants;
     clock.now += 2 * MIN;
+    // Due: the caller gets the token in hand at once, and the refresh it started runs meanwhile.
+    expect(await session.accessToken()).toBe(first);
+    await session.refresh();
+    expect(t.emu.emulator.stats().refreshGrants).toBe(before + 1);
     expect(await session.accessToken()).not.toBe(first);
   });
 
@@ -181,8 +175,8 @@ describe("refresh", () => {
   });
 
   it("a rotated refresh token replaces the old one", async () => {
-    emu.emulator.reset();
-    await fetch(`${emu.url}/__emulator/config`, {
+    t.emu.emulator.reset();
+    await fetch(`${t.emu.url}/__emulator/config`, {
       method: "POST",
       body: JSON.stringify({ rotateRefreshTokens: true }),
       headers: { "content-type": "application/json" },
@@ -196,10 +190,10 @@ describe("refresh", () => {
       await session.refresh({ force: true });
       const after = (await store.load())!;
       expect(after.refreshToken).not.toBe(before.refreshToken);
-      expect(emu.emulator.stats().reuseDetections).toBe(0);
+      expect(t.emu.emulator.stats().reuseDetections).toBe(0);
       expect(after.refreshExpiresAt).toBe(before.refreshExpiresAt);
     } finally {
-      await fetch(`${emu.url}/__emulator/config`, {
+      await fetch(`${t.emu.url}/__emulator/config`, {
         method: "POST",
         body: JSON.stringify({ rotateRefreshTokens: false }),
         headers: { "content-type": "application/json" },
@@ -222,7 +216,7 @@ describe("refresh", () => {
   it("retries a 503 from the token endpoint and then succeeds", async () => {
     const session = td();
     await emulatorLogin(session);
-    emu.emulator.injectFault({ target: "token", kind: "status", status: 503, count: 2 });
+    t.emu.emulator.injectFault({ target: "token", kind: "status", status: 503, count: 2 });
     await session.refresh({ force: true });
     expect((await session.status()).state).toBe("authenticated");
   });
@@ -232,7 +226,7 @@ describe("refresh", () => {
     const session = sw({ store });
     await emulatorLogin(session);
     const before = JSON.stringify(await store.load());
-    emu.emulator.injectFault({ target: "token", kind: "html", count: 1 });
+    t.emu.emulator.injectFault({ target: "token", kind: "html", count: 1 });
     const error = await session.refresh({ force: true }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TokenResponseError);
     expect((error as Error).message).toMatch(/Access Denied.*unchanged/);
@@ -242,14 +236,14 @@ describe("refresh", () => {
 });
 
 describe("expiry", () => {
-  it("Schwab's 7-day cap expires the session without a request, and says why", async () => {
-    const session = sw();
+  it("TD's stated 90 days expire the session without a request, and say why", async () => {
+    const session = td();
     await emulatorLogin(session);
-    clock.now += 7 * DAY + MIN;
-    const before = emu.emulator.stats().tokenRequests;
+    clock.now += 90 * DAY + MIN;
+    const before = t.emu.emulator.stats().tokenRequests;
     await expect(session.accessToken()).rejects.toThrow(TknExpError);
     await expect(session.accessToken()).rejects.toThrow(/refresh token expired at .*Log in again/);
-    expect(emu.emulator.stats().tokenRequests).toBe(before);
+    expect(t.emu.emulator.stats().tokenRequests).toBe(before);
     expect(await session.status()).toMatchObject({ state: "expired", reason: expect.stringMatching(/refresh token expired/) });
   });
 
@@ -267,20 +261,20 @@ describe("expiry", () => {
     expect(session.state).toBe("expired");
     expect((await store.load())?.expired?.reason).toMatch(/rejected the refresh token \(unsupported_token_type\)/);
     // Expired is final until a new login: no more requests.
-    const before = emu.emulator.stats().tokenRequests;
+    const before = t.emu.emulator.stats().tokenRequests;
     await expect(session.accessToken()).rejects.toThrow(TknExpError);
-    expect(emu.emulator.stats().tokenRequests).toBe(before);
+    expect(t.emu.emulator.stats().tokenRequests).toBe(before);
     // A new login replaces the expired record.
     await emulatorLogin(session);
     expect((await session.status()).state).toBe("authenticated");
   });
 
   it("the clock passing the refresh token's death is an expired transition that subscribers hear", async () => {
-    const session = sw();
+    const session = td();
     await emulatorLogin(session);
     const seen: string[] = [];
     session.subscribe((e) => void (e.type === "state" && seen.push(`${e.previous}→${e.state}`)));
-    clock.now += 7 * DAY + MIN;
+    clock.now += 90 * DAY + MIN;
     // The state is what the session last read: the next read finds the death and says so once.
     expect(session.state).toBe("authenticated");
     expect((await session.status()).state).toBe("expired");
@@ -327,32 +321,32 @@ describe("fetch", () => {
     await emulatorLogin(a);
     await a.accessToken();
     await b.refresh({ force: true }); // the emulator now rejects a's cached access token
-    const refreshes = emu.emulator.stats().refreshGrants;
+    const refreshes = t.emu.emulator.stats().refreshGrants;
     const response = await a.fetch("/accounts");
     expect(response.status).toBe(200);
-    expect(emu.emulator.stats().refreshGrants).toBe(refreshes);
+    expect(t.emu.emulator.stats().refreshGrants).toBe(refreshes);
   });
 
   it("on a 401 with no newer token forces one refresh and retries", async () => {
     const session = td();
     await emulatorLogin(session);
-    emu.emulator.injectFault({ target: "api", kind: "status", status: 401, count: 1 });
-    const refreshes = emu.emulator.stats().refreshGrants;
+    t.emu.emulator.injectFault({ target: "api", kind: "status", status: 401, count: 1 });
+    const refreshes = t.emu.emulator.stats().refreshGrants;
     expect((await session.fetch("/accounts")).status).toBe(200);
-    expect(emu.emulator.stats().refreshGrants).toBe(refreshes + 1);
+    expect(t.emu.emulator.stats().refreshGrants).toBe(refreshes + 1);
   });
 
-  it("a second 401 throws TknExpError", async () => {
+  it("a second 401 throws APIAuthError", async () => {
     const session = td();
     await emulatorLogin(session);
-    emu.emulator.injectFault({ target: "api", kind: "status", status: 401, count: 2 });
-    await expect(session.fetch("/accounts")).rejects.toThrow(TknExpError);
+    t.emu.emulator.injectFault({ target: "api", kind: "status", status: 401, count: 2 });
+    await expect(session.fetch("/accounts")).rejects.toThrow(APIAuthError);
   });
 
   it("retries a request with a body", async () => {
     const session = td();
     await emulatorLogin(session);
-    emu.emulator.injectFault({ target: "api", kind: "status", status: 401, count: 1 });
+    t.emu.emulator.injectFault({ target: "api", kind: "status", status: 401, count: 1 });
     const response = await session.fetch("/accounts", { method: "GET", headers: { "x-test": "1" } });
     expect(response.status).toBe(200);
   });
@@ -360,19 +354,23 @@ describe("fetch", () => {
 
 describe("short-lived tokens", () => {
   it("refresh half-way through their life, not on every call, when shorter than refreshAheadMs", async () => {
-    emu.emulator.configure({ accessTokenLifetimeS: 240 });
+    t.emu.emulator.configure({ accessTokenLifetimeS: 240 });
     try {
       const session = td();
       await emulatorLogin(session);
       const first = await session.accessToken();
-      const before = emu.emulator.stats().refreshGrants;
+      const before = t.emu.emulator.stats().refreshGrants;
       clock.now += 60_000;
       expect(await session.accessToken()).toBe(first);
-      expect(emu.emulator.stats().refreshGrants).toBe(before);
+      expect(t.emu.emulator.stats().refreshGrants).toBe(before);
+      // Half-way (2 minutes left, more than the last minute): handed out, refreshed in the background.
       clock.now += 61_000;
+      expect(await session.accessToken()).toBe(first);
+      await session.refresh();
+      expect(t.emu.emulator.stats().refreshGrants).toBe(before + 1);
       expect(await session.accessToken()).not.toBe(first);
     } finally {
-      emu.emulator.configure({ accessTokenLifetimeS: 1800 });
+      t.emu.emulator.configure({ accessTokenLifetimeS: 1800 });
     }
   });
 });

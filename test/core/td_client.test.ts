@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_TD_APP, startEmulator } from "../../emulator/mod.ts";
 import { accountNumbers } from "../../emulator/_market_data.ts";
-import { ExdLmtError, ForbidError, GeneralError, NotFndError, NotNulError, ServerError, TknExpError } from "../../core/errors.ts";
+import { APIAuthError, ExdLmtError, ForbidError, GeneralError, NotFndError, NotNulError, ServerError } from "../../core/errors.ts";
 import { MemoryStore } from "../../core/memory_store.ts";
 import { oauth2 } from "../../core/providers/oauth2.ts";
 import { tdAmeritrade } from "../../core/providers/td_ameritrade.ts";
@@ -121,10 +121,10 @@ describe("TDClient", () => {
     expect((error as { status: number }).status).toBe(status);
   });
 
-  it("maps a 401 that survives a refresh to TknExpError", async () => {
+  it("maps a 401 that survives a refresh to APIAuthError (a missing API product, not a dead session)", async () => {
     const client = await loggedIn();
     emu.emulator.injectFault({ target: "api", kind: "status", status: 401, count: 2 });
-    await expect(client.getQuotes(["MSFT"])).rejects.toBeInstanceOf(TknExpError);
+    await expect(client.getQuotes(["MSFT"])).rejects.toBeInstanceOf(APIAuthError);
   });
 
   it("maps a real 404 (unknown account) to NotFndError", async () => {

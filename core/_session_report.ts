@@ -1,0 +1,48 @@
+// What a session reports, worked out from its snapshot: status() (no tokens), and the error that
+// says the user must log in again. Pure: the session passes its snapshot, provider and clock.
+
+import { TknExpError } from "./errors.ts";
+import type { Provider } from "./provider.ts";
+import { maskId } from "./_redact.ts";
+import type { SessionStatus } from "./session_types.ts";
+import { type AuthSnapshot, expiryReason } from "./state_machine.ts";
+import type { StoredTokens } from "./types.ts";
+
+const DAY = 86_400_000;
+
+/**
+ * The status of a session whose snapshot is `snap`. It never contains a token; absent values are
+ * undefined keys, which JSON leaves out.
+ * @example
+ * ```ts
+ * sessionStatus({ state: "unauthenticated", tokens: null, changedAt: 0 }, provider, Date.now()).state; // "unauthenticated"
+ * ```
+ */
+export function sessionStatus(snap: AuthSnapshot, provider: Provider, now: number): SessionStatus {
+  const { state, tokens: t } = snap;
+  return {
+    state,
+    provider: provider.id,
+    clientId: maskId(provider.clientId),
+    accessExpiresAt: t?.accessExpiresAt,
+    refreshExpiresAt: t?.refreshExpiresAt,
+    authorizedAt: t?.authorizedAt,
+    reason: state === "expired" ? expiryReason(t, now) : undefined,
+    // An authenticated session has tokens; a refresh token of unknown death is never "soon" (NaN).
+    refreshExpiresSoon: state === "authenticated" && t!.refreshExpiresAt! - now < 2 * DAY,
+    // Still authenticated past it: a soft cap (Schwab's) that only the server's refusal enforces.
+    refreshOverdue: state === "authenticated" && now >= t!.refreshExpiresAt!,
+  };
+}
+
+/**
+ * The error for a session that can no longer produce a token: log in again.
+ * @example
+ * ```ts
+ * throw expiredError(provider, stored, Date.now());
+ * ```
+ */
+export function expiredError(provider: Provider, stored: StoredTokens, now: number, cause?: unknown): TknExpError {
+  const reason = expiryReason(stored, now) ?? "the session expired";
+  return new TknExpError(`The ${provider.name} session has expired: ${reason}. Log in again (\`tdauth login\`).`, { cause });
+}
