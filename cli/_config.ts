@@ -13,6 +13,7 @@ import { tdAmeritrade } from "../core/providers/td_ameritrade.ts";
 import { DEFAULT_SCHWAB_APP } from "../emulator/apps.ts";
 import { oneOf } from "./_args.ts";
 import { usageError } from "./_errors.ts";
+import { fetchNamingURL } from "./_network.ts";
 import type { IO } from "./_output.ts";
 
 /**
@@ -199,5 +200,5 @@ export async function openSession(settings: Settings, io: IO, options: { lenient
     if (settings.providerDefaulted && stored?.provider === "td-ameritrade") settings = { ...settings, provider: "td" };
   }
   const provider = makeProvider(settings, storedClientId === undefined ? options : { ...options, storedClientId });
-  return new AuthSession({ provider, store, lock });
+  return new AuthSession({ provider, store, lock, fetch: fetchNamingURL });
 }
