@@ -80,3 +80,13 @@ describe("a network error", () => {
     expect(result.stderr).not.toMatch(/client id/i);
   });
 });
+
+describe("tdauth token", () => {
+  it('with nothing stored and nothing configured says "not logged in" and exits 3', async () => {
+    const home = newHome();
+    const result = await runTdauth(["token"], cleanEnv({ TDAUTH_HOME: home }));
+    expect(result.code).toBe(3);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toBe(`error: not logged in: no tokens in ${join(home, "td_state.json")}\nhint: run \`tdauth login\`\n`);
+  });
+});
