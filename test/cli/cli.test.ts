@@ -347,7 +347,10 @@ describe("token without the app's settings", () => {
       await store.save({ ...tokens, accessExpiresAt: now + 30_000 });
       const stale = await runTdauth(["token"], bare);
       expect(stale.code).toBe(2);
-      expect(stale.stderr).toMatch(/^error: the access token needs a refresh, and no client id is configured\nhint: pass --client-id/);
+      // The record names its app, so what is missing for a refresh is the app's secret.
+      expect(stale.stderr).toMatch(
+        /^error: the access token needs a refresh, and no client secret is configured\nhint: pass --client-secret/,
+      );
       expect((await store.load())?.expired).toBeUndefined();
     } finally {
       rmSync(dir, { recursive: true, force: true });

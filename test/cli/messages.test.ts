@@ -1,7 +1,7 @@
 // What the real `tdauth` binary says when something is off: each message names the problem and
 // leads to the fix (the network, not the client id; TDAUTH_KEY, not deleting the file; `tdauth
 // login` when nothing is stored), with the documented exit code.
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -88,5 +88,82 @@ describe("tdauth token", () => {
     expect(result.code).toBe(3);
     expect(result.stdout).toBe("");
     expect(result.stderr).toBe(`error: not logged in: no tokens in ${join(home, "td_state.json")}\nhint: run \`tdauth login\`\n`);
+  });
+});
+
+describe("tdauth status", () => {
+  it('with nothing configured shows "client id: not set", and null in --json', async () => {
+    const home = newHome();
+    const env = cleanEnv({ TDAUTH_HOME: home });
+    const text = await runTdauth(["status"], env);
+    expect(text.code).toBe(3);
+    expect(text.stdout).toMatch(/^client id: +not set$/m);
+    expect(text.stdout).not.toMatch(/unco/);
+    const json = await runTdauth(["status", "--json"], env);
+    expect(JSON.parse(json.stdout).clientId).toBeNull();
+  });
+});
+
+describe("an encrypted credentials file", () => {
+  const KEY = "k".repeat(32);
+  const KEY_BASE64 = Buffer.from(KEY).toString("base64");
+
+  it("without TDAUTH_KEY: a usage error that names TDAUTH_KEY and never suggests deleting the file", async () => {
+    const home = newHome();
+    await saveTokens(join(home, "td_state.json"), 1_800_000, { key: KEY_BASE64 });
+    for (const command of [["status"], ["token"], ["refresh"]]) {
+      const result = await runTdauth(command, cleanEnv({ TDAUTH_HOME: home, TDAUTH_PROVIDER: "emulator", TDAUTH_EMULATOR_URL: emu.url }));
+      expect(result.code, `${command}: ${result.stderr}`).toBe(2);
+      expect(result.stderr).toBe(
+        `error: the credentials file ${join(home, "td_state.json")} is encrypted, and TDAUTH_KEY is not set\n` +
+          "hint: set TDAUTH_KEY to the key the file was written with (the file is kept as it is)\n",
+      );
+    }
+    const right = await runTdauth(["token"], cleanEnv({ TDAUTH_HOME: home, TDAUTH_PROVIDER: "emulator", TDAUTH_KEY: KEY_BASE64 }));
+    expect(right.stdout).toBe("MSG-ACCESS\n");
+  });
+
+  it("with another key: names TDAUTH_KEY as the thing to fix", async () => {
+    const home = newHome();
+    await saveTokens(join(home, "td_state.json"), 1_800_000, { key: KEY_BASE64 });
+    const result = await runTdauth(["status"], cleanEnv({ TDAUTH_HOME: home, TDAUTH_KEY: "ab".repeat(32) }));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /^error: TDAUTH_KEY does not decrypt the credentials file .*td_state\.json\nhint: set TDAUTH_KEY to the key/,
+    );
+    expect(result.stderr).not.toMatch(/delete/);
+  });
+
+  it("a malformed TDAUTH_KEY is a usage error (exit 2) with a hint", async () => {
+    const home = newHome();
+    const result = await runTdauth(["status"], cleanEnv({ TDAUTH_HOME: home, TDAUTH_KEY: "not-a-key" }));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      "error: TDAUTH_KEY is not a key: it must be 32 bytes, written as 64 hex digits or in base64\n" +
+        "hint: a new key: `openssl rand -base64 32`; a file written with a key needs that same key\n",
+    );
+  });
+});
+
+describe("the credentials remember the provider and its base URL", () => {
+  it("refresh and status in a new shell find the emulator without --provider; no secret is stored", async () => {
+    const home = newHome();
+    const login = await runTdauth(
+      ["login", "--flow", "auto"],
+      cleanEnv({ TDAUTH_HOME: home, TDAUTH_PROVIDER: "emulator", TDAUTH_EMULATOR_URL: emu.url }),
+    );
+    expect(login.code, login.stderr).toBe(0);
+    const file = readFileSync(join(home, "td_state.json"), "utf8");
+    expect(JSON.parse(file)).toMatchObject({ provider: "schwab", base_url: emu.url, client_id: DEFAULT_SCHWAB_APP.clientId });
+    expect(file).not.toContain(DEFAULT_SCHWAB_APP.clientSecret!);
+
+    const bare = cleanEnv({ TDAUTH_HOME: home });
+    const grants = emu.emulator.stats().refreshGrants;
+    const refresh = await runTdauth(["refresh"], bare);
+    expect(refresh.code, refresh.stderr).toBe(0);
+    expect(emu.emulator.stats().refreshGrants).toBe(grants + 1);
+    expect(JSON.parse(readFileSync(join(home, "td_state.json"), "utf8")).base_url).toBe(emu.url);
+    const status = JSON.parse((await runTdauth(["status", "--json"], bare)).stdout);
+    expect(status).toMatchObject({ state: "authenticated", clientId: "Tdau…0001" });
   });
 });
