@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { FileStore } from "../../adapters/file/store.ts";
 import { DEFAULT_SCHWAB_APP, startEmulator } from "../../emulator/mod.ts";
 import type { RunningEmulator } from "../../emulator/types.ts";
-import { cleanEnv, runTdauth } from "./_run.ts";
+import { cleanEnv, runTdauth, tdauth } from "./_run.ts";
 
 let emu: RunningEmulator;
 const homes: string[] = [];
@@ -165,5 +165,38 @@ describe("the credentials remember the provider and its base URL", () => {
     expect(JSON.parse(readFileSync(join(home, "td_state.json"), "utf8")).base_url).toBe(emu.url);
     const status = JSON.parse((await runTdauth(["status", "--json"], bare)).stdout);
     expect(status).toMatchObject({ state: "authenticated", clientId: "Tdau…0001" });
+  });
+});
+
+describe("tdauth login --flow browser", () => {
+  it("prints the URL and the waiting line once, then the success line", async () => {
+    const home = newHome();
+    const redirectURI = `http://127.0.0.1:${await deadPort()}/callback`;
+    const app = { flavour: "schwab" as const, clientId: "BrowserOnceAppKey000000000000001", clientSecret: "BrowserSecret001" };
+    emu.emulator.registerApp({ ...app, redirectURIs: [redirectURI] });
+    const child = tdauth(
+      ["login", "--flow", "browser", "--no-browser", "--timeout", "60"],
+      cleanEnv({
+        TDAUTH_HOME: home,
+        TDAUTH_PROVIDER: "emulator",
+        TDAUTH_EMULATOR_URL: emu.url,
+        TDAUTH_CLIENT_ID: app.clientId,
+        TDAUTH_CLIENT_SECRET: app.clientSecret,
+        TDAUTH_REDIRECT_URI: redirectURI,
+      }),
+    );
+    child.end();
+    const [, url] = await child.waitForStderr(/^ {2}(http\S+\/v1\/oauth\/authorize\?\S+)$/m);
+    await child.waitForStderr(/Waiting for the login/);
+    // The browser's part: the emulator approves, and its redirect reaches the CLI's callback.
+    const approved = await fetch(url!, { redirect: "manual" });
+    const callback = await fetch(approved.headers.get("location")!);
+    expect(callback.status).toBe(200);
+    await callback.body?.cancel();
+    const result = await child.done;
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr.split(url!).length - 1, result.stderr).toBe(1);
+    expect(result.stderr.match(/Waiting for the login/g), result.stderr).toHaveLength(1);
+    expect(result.stdout).toMatch(/^✓ Logged in to Charles Schwab \(Brow…0001\)/);
   });
 });
