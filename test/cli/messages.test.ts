@@ -1,6 +1,7 @@
 // What the real `tdauth` binary says when something is off: each message names the problem and
 // leads to the fix (the network, not the client id; TDAUTH_KEY, not deleting the file; `tdauth
 // login` when nothing is stored), with the documented exit code.
+import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -9,7 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { FileStore } from "../../adapters/file/store.ts";
 import { DEFAULT_SCHWAB_APP, startEmulator } from "../../emulator/mod.ts";
 import type { RunningEmulator } from "../../emulator/types.ts";
-import { cleanEnv, runTdauth, tdauth } from "./_run.ts";
+import { cleanEnv, ROOT, runTdauth, tdauth } from "./_run.ts";
 
 let emu: RunningEmulator;
 const homes: string[] = [];
@@ -198,5 +199,23 @@ describe("tdauth login --flow browser", () => {
     expect(result.stderr.split(url!).length - 1, result.stderr).toBe(1);
     expect(result.stderr.match(/Waiting for the login/g), result.stderr).toHaveLength(1);
     expect(result.stdout).toMatch(/^✓ Logged in to Charles Schwab \(Brow…0001\)/);
+  });
+});
+
+describe("a reader that stops early", () => {
+  it("tdauth status | head -1: the closed pipe ends the output silently, and the exit code is status's own", async () => {
+    const home = newHome();
+    await saveTokens(join(home, "td_state.json"), 1_800_000);
+    const env = cleanEnv({ TDAUTH_HOME: home, TDAUTH_PROVIDER: "emulator", TDAUTH_EMULATOR_URL: emu.url });
+    for (const args of [["status"], ["status", "--json"], ["help"]]) {
+      const child = spawn(process.execPath, ["bin/tdauth.mjs", ...args], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+      // The reader is gone before the first line is written: every write meets a closed pipe.
+      child.stdout.destroy();
+      let stderr = "";
+      child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+      const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+      expect(stderr, `${args}`).toBe("");
+      expect(code, `${args}`).toBe(0);
+    }
   });
 });
