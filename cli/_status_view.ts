@@ -73,12 +73,11 @@ export function printStatus(io: IO, status: SessionStatus, view: StatusView, now
     ["client id", view.clientIdSet === false ? "not set" : status.clientId],
     ["credentials", view.credentials],
   ];
-  if (status.accessExpiresAt !== undefined) {
-    rows.push(["access token", `${status.accessExpiresAt > now ? "expires" : "expired"} ${when(status.accessExpiresAt, now)}`]);
-  }
-  if (status.refreshExpiresAt !== undefined) {
-    rows.push(["refresh token", `${status.refreshExpiresAt > now ? "expires" : "expired"} ${when(status.refreshExpiresAt, now)}`]);
-  }
+  // In an expired session a token's time left means nothing: the server has ended the grant.
+  const expiry = (at: number): string =>
+    at <= now ? `expired ${when(at, now)}` : status.state === "expired" ? "unusable: the session expired" : `expires ${when(at, now)}`;
+  if (status.accessExpiresAt !== undefined) rows.push(["access token", expiry(status.accessExpiresAt)]);
+  if (status.refreshExpiresAt !== undefined) rows.push(["refresh token", expiry(status.refreshExpiresAt)]);
   if (status.authorizedAt !== undefined) rows.push(["logged in", when(status.authorizedAt, now)]);
   if (status.reason) rows.push(["reason", status.reason]);
   for (const [label, value] of rows) io.out(`${`${label}:`.padEnd(15)}${value}`);

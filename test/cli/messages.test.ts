@@ -41,9 +41,14 @@ async function deadPort(): Promise<number> {
 }
 
 /** A record for the emulator's Schwab app whose access token is `accessLeftMs` from expiry. */
-async function saveTokens(path: string, accessLeftMs: number, extra: { key?: string } = {}): Promise<void> {
+async function saveTokens(
+  path: string,
+  accessLeftMs: number,
+  extra: { key?: string; expired?: { at: number; reason: string } } = {},
+): Promise<void> {
   const now = Date.now();
   await new FileStore(path, { onWarning: () => {}, ...(extra.key ? { key: extra.key } : {}) }).save({
+    ...(extra.expired ? { expired: extra.expired } : {}),
     accessToken: "MSG-ACCESS",
     refreshToken: "MSG-REFRESH",
     tokenType: "Bearer",
@@ -102,6 +107,23 @@ describe("tdauth status", () => {
     expect(text.stdout).not.toMatch(/unco/);
     const json = await runTdauth(["status", "--json"], env);
     expect(JSON.parse(json.stdout).clientId).toBeNull();
+  });
+});
+
+describe("an expired session", () => {
+  it("status does not say the access token expires in 29 minutes: nothing of the session is usable", async () => {
+    const home = newHome();
+    await saveTokens(join(home, "td_state.json"), 29 * 60_000 + 30_000, {
+      expired: { at: Date.now() - 60_000, reason: "the server rejected the refresh token (invalid_grant)" },
+    });
+    const result = await runTdauth(["status"], cleanEnv({ TDAUTH_HOME: home, TDAUTH_PROVIDER: "emulator", TDAUTH_EMULATOR_URL: emu.url }));
+    expect(result.code).toBe(3);
+    expect(result.stdout).toMatch(/^state: +expired$/m);
+    expect(result.stdout).not.toMatch(/in 29 minutes|in 5 days/);
+    expect(result.stdout).toMatch(/^access token: +unusable: the session expired$/m);
+    expect(result.stdout).toMatch(/^refresh token: +unusable: the session expired$/m);
+    expect(result.stdout).toMatch(/^reason: +the server rejected the refresh token \(invalid_grant\)$/m);
+    expect(result.stderr).toBe("hint: run `tdauth login`\n");
   });
 });
 
