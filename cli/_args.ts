@@ -14,6 +14,8 @@ export interface OptionSpec {
   type: "string" | "boolean";
   short?: string;
   default?: string | boolean;
+  /** The flag may repeat; its value is then an array. */
+  multiple?: boolean;
 }
 
 /**
@@ -61,7 +63,7 @@ export function parseFlags(
   command: string,
   args: string[],
   options: Record<string, OptionSpec>,
-): { values: Record<string, string | boolean | undefined> } {
+): { values: Record<string, string | boolean | string[] | undefined> } {
   const hint = `run \`tdauth ${command} --help\` for its options`;
   try {
     const { values } = parseArgs({
@@ -70,7 +72,7 @@ export function parseFlags(
       strict: true,
       allowPositionals: false,
     });
-    return { values: values as Record<string, string | boolean | undefined> };
+    return { values: values as Record<string, string | boolean | string[] | undefined> };
   } catch (error) {
     const code = (error as { code?: string }).code;
     const message = error instanceof Error ? error.message : String(error);

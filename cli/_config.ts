@@ -99,7 +99,10 @@ function readConfig(path: string): Record<string, unknown> {
  * resolveSettings({ provider: "emulator" }, { TDAUTH_HOME: "/tmp/x" }).credentialsPath; // "/tmp/x/td_state.json"
  * ```
  */
-export function resolveSettings(flags: Record<string, string | boolean | undefined>, env: Record<string, string | undefined>): Settings {
+export function resolveSettings(
+  flags: Record<string, string | boolean | string[] | undefined>,
+  env: Record<string, string | undefined>,
+): Settings {
   const home = tdauthHome(env);
   const configPath = join(home, "tdauth.json");
   const config = readConfig(configPath);
