@@ -189,7 +189,7 @@ describe("examples/ on each runtime, from the installed tarball", () => {
     try {
       const child = spawn(command, [...args, target], {
         cwd: project,
-        env: { ...process.env, TDAUTH_BASE_URL: emu.url, TDAUTH_CREDENTIALS: join(project, `${file.replaceAll("/", "_")}.json`) },
+        env: { ...process.env, TDAUTH_EMULATOR_URL: emu.url, TDAUTH_CREDENTIALS: join(project, `${file.replaceAll("/", "_")}.json`) },
       });
       let out = "";
       let pasted = false;
