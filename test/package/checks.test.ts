@@ -17,8 +17,8 @@ let tarball: string;
 
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), "tdauth-pack-"));
-  // dist is built by `npm test`'s pretest (and by prepare on install).
-  // --ignore-scripts: prepare would rebuild dist while other suites are using it.
+  // dist is built by `npm test`'s pretest (and by prepack whenever npm packs).
+  // --ignore-scripts: prepack would rebuild dist while other suites are using it.
   execFileSync("npm", ["pack", "--ignore-scripts", "--pack-destination", work], { cwd: root, stdio: "pipe" });
   tarball = join(work, readdirSync(work).find((f) => f.endsWith(".tgz"))!);
 }, 120_000);
@@ -57,6 +57,7 @@ describe("package checks", () => {
 
 describe("the npm tarball in a fresh project", () => {
   let project: string;
+  let installed: string;
   beforeAll(() => {
     project = join(work, "project");
     mkdirSync(project);
@@ -64,7 +65,14 @@ describe("the npm tarball in a fresh project", () => {
     // Dependencies come from the local npm cache; hono is the adapters' peer dependency.
     const r = run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", tarball, `hono@${pkg.devDependencies.hono}`], project);
     expect(r.status, r.out).toBe(0);
+    installed = r.out;
   }, 180_000);
+
+  it("installs without an install-script warning: the published package.json runs nothing on install", () => {
+    const published = JSON.parse(readFileSync(join(project, "node_modules/tdauth/package.json"), "utf8"));
+    for (const script of ["preinstall", "install", "postinstall", "prepare"]) expect(published.scripts?.[script], script).toBeUndefined();
+    expect(installed).not.toMatch(/install-scripts|install scripts/);
+  });
 
   const login = (importer: string) => `
     const { AuthSession, schwab, MemoryStore } = ${importer("tdauth")};
