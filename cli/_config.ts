@@ -13,6 +13,7 @@ import { tdAmeritrade } from "../core/providers/td_ameritrade.ts";
 import { DEFAULT_SCHWAB_APP } from "../emulator/apps.ts";
 import { oneOf } from "./_args.ts";
 import { openCredentials } from "./_credentials.ts";
+import { denoRefusal } from "./_deno_permission.ts";
 import { usageError } from "./_errors.ts";
 import { fetchNamingURL } from "./_network.ts";
 import type { IO } from "./_output.ts";
@@ -71,6 +72,7 @@ function readConfig(path: string): Record<string, unknown> {
     text = readFileSync(path, "utf8");
   } catch (error) {
     if ((error as { code?: string }).code === "ENOENT") return {};
+    if (denoRefusal(error)) throw error;
     throw usageError(`cannot read ${path}: ${(error as Error).message}`);
   }
   let json: unknown;

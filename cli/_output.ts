@@ -115,8 +115,19 @@ export function terminal(
   env: Record<string, string | undefined> = process.env,
 ): IO {
   let color: boolean | undefined;
-  // https://no-color.org: any non-empty NO_COLOR turns colour off. Decided on first use only.
-  const useColor = (): boolean => (color ??= stderr.isTTY === true && !(env.NO_COLOR ?? "") && env.TERM !== "dumb");
+  // https://no-color.org: any non-empty NO_COLOR turns colour off. Decided on first use only; an
+  // environment Deno will not let us read (no --allow-env) means no colour, so that an error
+  // about that very permission can still be printed.
+  const useColor = (): boolean => {
+    if (color === undefined) {
+      try {
+        color = stderr.isTTY === true && !(env.NO_COLOR ?? "") && env.TERM !== "dumb";
+      } catch {
+        color = false;
+      }
+    }
+    return color;
+  };
   const paint = (code: number, reset: number) => (text: string) => useColor() ? `\x1b[${code}m${text}\x1b[${reset}m` : text;
   return {
     stdout,

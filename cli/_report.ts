@@ -2,6 +2,7 @@
 // never carry secrets (a rule every core error keeps), so their messages are printed as they are.
 
 import { isLoopbackHost } from "../core/loopback.ts";
+import { DENO_PERMISSIONS, denoRefusal } from "./_deno_permission.ts";
 import { CLIError, EXIT } from "./_errors.ts";
 import { causes, UnreachableError } from "./_network.ts";
 import type { IO } from "./_output.ts";
@@ -41,7 +42,12 @@ export function report(io: IO, error: unknown): number {
   let code: number = EXIT.ERROR;
   const tdCode = (error as { code?: unknown })?.code;
   const unreachable = causes(error).find((e) => e instanceof UnreachableError);
-  if (error instanceof CLIError) {
+  const refusal = denoRefusal(error);
+  if (refusal) {
+    message = `Deno needs ${refusal.kind} access to "${refusal.target}": run again with ${refusal.flag}`;
+    hint = `everything tdauth may ask for: ${DENO_PERMISSIONS} (or -A)`;
+    code = EXIT.USAGE;
+  } else if (error instanceof CLIError) {
     message = error.message;
     hint = error.hint;
     code = error.exitCode;
@@ -60,6 +66,15 @@ export function report(io: IO, error: unknown): number {
   }
   io.err(`${io.red("error:")} ${message.split("\n")[0]}`);
   if (hint) io.err(`${io.dim("hint:")} ${hint}`);
-  if (io.env.TDAUTH_DEBUG && error instanceof Error && error.stack) io.err(error.stack);
+  if (debugging(io) && error instanceof Error && error.stack) io.err(error.stack);
   return code;
+}
+
+/** TDAUTH_DEBUG, read so that Deno without --allow-env cannot make the report itself fail. */
+function debugging(io: IO): boolean {
+  try {
+    return Boolean(io.env.TDAUTH_DEBUG);
+  } catch {
+    return false;
+  }
 }
