@@ -3,13 +3,13 @@
 // login` when nothing is stored), with the documented exit code.
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { FileStore } from "../../adapters/file/store.ts";
 import { DEFAULT_SCHWAB_APP, startEmulator } from "../../emulator/mod.ts";
 import type { RunningEmulator } from "../../emulator/types.ts";
+import { freePort } from "../helpers/browser.ts";
 import { cleanEnv, ROOT, runTdauth, tdauth } from "./_run.ts";
 
 let emu: RunningEmulator;
@@ -29,15 +29,6 @@ function newHome(): string {
   const home = mkdtempSync(join(tmpdir(), "tdauth-msg-"));
   homes.push(home);
   return home;
-}
-
-/** A port on 127.0.0.1 where nothing listens (bound, then released). */
-async function deadPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** A record for the emulator's Schwab app whose access token is `accessLeftMs` from expiry. */
@@ -66,7 +57,7 @@ describe("a network error", () => {
   it("names the token endpoint it tried and hints at the network, not at the client id", async () => {
     const home = newHome();
     await saveTokens(join(home, "td_state.json"), -1000);
-    const url = `http://127.0.0.1:${await deadPort()}`;
+    const url = `http://127.0.0.1:${await freePort()}`;
     const result = await runTdauth(["refresh"], cleanEnv({ TDAUTH_HOME: home, TDAUTH_PROVIDER: "emulator", TDAUTH_EMULATOR_URL: url }));
     expect(result.code).toBe(1);
     expect(errorLines(result.stderr)).toEqual([`error: could not reach ${url}/v1/oauth/token (connection refused)`]);
@@ -76,7 +67,7 @@ describe("a network error", () => {
 
   it("names the emulator URL that --flow auto tried", async () => {
     const home = newHome();
-    const url = `http://127.0.0.1:${await deadPort()}`;
+    const url = `http://127.0.0.1:${await freePort()}`;
     const result = await runTdauth(
       ["login", "--flow", "auto"],
       cleanEnv({ TDAUTH_HOME: home, TDAUTH_PROVIDER: "emulator", TDAUTH_EMULATOR_URL: url }),
@@ -194,7 +185,7 @@ describe("the credentials remember the provider and its base URL", () => {
 describe("tdauth login --flow browser", () => {
   it("prints the URL and the waiting line once, then the success line", async () => {
     const home = newHome();
-    const redirectURI = `http://127.0.0.1:${await deadPort()}/callback`;
+    const redirectURI = `http://127.0.0.1:${await freePort()}/callback`;
     const app = { flavour: "schwab" as const, clientId: "BrowserOnceAppKey000000000000001", clientSecret: "BrowserSecret001" };
     emu.emulator.registerApp({ ...app, redirectURIs: [redirectURI] });
     const child = tdauth(
