@@ -19,6 +19,9 @@ for (const source of Object.values(jsr.exports)) {
 // which a bundler for those runtimes would otherwise have to resolve. jsr.json's "." is the local
 // entry (adapters/local/mod.ts), which Deno runs.
 entry["core/mod"] = "core/mod.ts";
+// "tdauth/emulator" under the same conditions: createEmulator without startEmulator, whose server
+// a Worker bundle could not resolve.
+entry["emulator/portable"] = "emulator/portable.ts";
 
 // scripts/build.mjs builds into a fresh folder and swaps it for dist/ when every step is done.
 const outDir = process.env.TDAUTH_BUILD_DIR ?? "dist";

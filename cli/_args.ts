@@ -14,6 +14,8 @@ export interface OptionSpec {
   type: "string" | "boolean";
   short?: string;
   default?: string | boolean;
+  /** The flag may repeat; its value is then an array. */
+  multiple?: boolean;
 }
 
 /**
@@ -40,12 +42,12 @@ export const SESSION_OPTIONS: Record<string, OptionSpec> = {
  * ```
  */
 export const SESSION_OPTIONS_HELP = `Session options (flag, else environment, else tdauth.json in TDAUTH_HOME):
-  --provider td|schwab|emulator   TDAUTH_PROVIDER       default: schwab (or what the credentials file says)
+  --provider td|schwab|emulator   TDAUTH_PROVIDER       default: what the credentials file says, else schwab
   --client-id ID                  TDAUTH_CLIENT_ID      app key / consumer key
   --client-secret SECRET          TDAUTH_CLIENT_SECRET  Schwab app secret (prefer the variable: flags show in ps)
   --redirect-uri URI              TDAUTH_REDIRECT_URI   exactly as registered; default https://127.0.0.1:8182 for schwab/emulator
   --credentials PATH              TDAUTH_CREDENTIALS    default $TDAUTH_HOME/td_state.json, else ~/.td_python_api/td_state.json
-  --emulator-url URL              TDAUTH_EMULATOR_URL   default http://127.0.0.1:8777 (provider emulator)
+  --emulator-url URL              TDAUTH_EMULATOR_URL   default: the credentials file's, else http://127.0.0.1:8777
   TDAUTH_KEY                      encrypt the credentials file (32 bytes: 64 hex digits or base64)`;
 
 /**
@@ -61,7 +63,7 @@ export function parseFlags(
   command: string,
   args: string[],
   options: Record<string, OptionSpec>,
-): { values: Record<string, string | boolean | undefined> } {
+): { values: Record<string, string | boolean | string[] | undefined> } {
   const hint = `run \`tdauth ${command} --help\` for its options`;
   try {
     const { values } = parseArgs({
@@ -70,7 +72,7 @@ export function parseFlags(
       strict: true,
       allowPositionals: false,
     });
-    return { values: values as Record<string, string | boolean | undefined> };
+    return { values: values as Record<string, string | boolean | string[] | undefined> };
   } catch (error) {
     const code = (error as { code?: string }).code;
     const message = error instanceof Error ? error.message : String(error);

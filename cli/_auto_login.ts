@@ -4,6 +4,7 @@
 import type { AuthSession } from "../core/session.ts";
 import type { SessionStatus } from "../core/session_types.ts";
 import { CLIError } from "./_errors.ts";
+import { fetchNamingURL } from "./_network.ts";
 
 /**
  * The redirect URL an auto-approving server answers the authorization URL with.
@@ -13,7 +14,7 @@ import { CLIError } from "./_errors.ts";
  * ```
  */
 export async function approvedRedirect(url: string): Promise<string> {
-  const response = await fetch(url, { redirect: "manual" });
+  const response = await fetchNamingURL(url, { redirect: "manual" });
   await response.body?.cancel();
   const location = response.headers.get("location");
   if (response.status < 300 || response.status > 399 || !location) {

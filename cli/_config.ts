@@ -8,11 +8,15 @@ import { expandHome, tdauthHome } from "../adapters/file/_home.ts";
 import { entryKind, tightenFileMode } from "../adapters/file/_fs.ts";
 import { AuthSession } from "../core/session.ts";
 import type { Provider } from "../core/provider.ts";
+import type { StoredTokens } from "../core/types.ts";
 import { schwab } from "../core/providers/schwab.ts";
 import { tdAmeritrade } from "../core/providers/td_ameritrade.ts";
 import { DEFAULT_SCHWAB_APP } from "../emulator/apps.ts";
 import { oneOf } from "./_args.ts";
+import { openCredentials } from "./_credentials.ts";
+import { denoRefusal } from "./_deno_permission.ts";
 import { CLIError, usageError } from "./_errors.ts";
+import { fetchNamingURL } from "./_network.ts";
 import type { IO } from "./_output.ts";
 
 /**
@@ -51,6 +55,10 @@ export interface Settings {
   redirectURI?: string;
   credentialsPath: string;
   emulatorURL: string;
+  /** True when no flag, variable or config file set the emulator's URL. */
+  emulatorURLDefaulted: boolean;
+  /** TD Ameritrade at a base URL of its own, as the credentials file remembers it. */
+  baseURL?: string;
   /** tdauth.json, whether or not it exists. */
   configPath: string;
   /** The config file's other keys (flow, timeout) for commands that read them. */
@@ -70,11 +78,12 @@ function readConfig(path: string, warnings: string[]): Record<string, unknown> {
     if (!st.isFile()) throw usageError(`${path} is ${entryKind(st, path)}, not a file`, "remove it, or set TDAUTH_HOME to another folder");
   } catch (error) {
     if ((error as { code?: string }).code === "ENOENT") return {};
-    throw error instanceof CLIError ? error : cannotRead(error);
+    throw error instanceof CLIError || denoRefusal(error) ? error : cannotRead(error);
   }
   try {
     text = readFileSync(path, "utf8");
   } catch (error) {
+    if (denoRefusal(error)) throw error;
     throw cannotRead(error);
   }
   let json: unknown;
@@ -108,7 +117,10 @@ function readConfig(path: string, warnings: string[]): Record<string, unknown> {
  * resolveSettings({ provider: "emulator" }, { TDAUTH_HOME: "/tmp/x" }).credentialsPath; // "/tmp/x/td_state.json"
  * ```
  */
-export function resolveSettings(flags: Record<string, string | boolean | undefined>, env: Record<string, string | undefined>): Settings {
+export function resolveSettings(
+  flags: Record<string, string | boolean | string[] | undefined>,
+  env: Record<string, string | undefined>,
+): Settings {
   const home = tdauthHome(env);
   const configPath = join(home, "tdauth.json");
   const warnings: string[] = [];
@@ -125,11 +137,13 @@ export function resolveSettings(flags: Record<string, string | boolean | undefin
     : `"provider" in ${configPath}`;
   const provider = oneOf(providerSource, providerText, PROVIDERS) ?? "schwab";
   const credentials = pick("credentials", "TDAUTH_CREDENTIALS", "credentials");
+  const emulatorURL = pick("emulator-url", "TDAUTH_EMULATOR_URL", "emulatorURL");
   const settings: Settings = {
     provider,
     providerDefaulted: providerText === undefined,
     credentialsPath: credentials ? resolve(expandHome(credentials)) : join(home, "td_state.json"),
-    emulatorURL: (pick("emulator-url", "TDAUTH_EMULATOR_URL", "emulatorURL") ?? `http://127.0.0.1:${EMULATOR_PORT}`).replace(/\/+$/, ""),
+    emulatorURL: trimSlashes(emulatorURL ?? `http://127.0.0.1:${EMULATOR_PORT}`),
+    emulatorURLDefaulted: emulatorURL === undefined,
     configPath,
     config,
     ...(warnings.length > 0 ? { warnings } : {}),
@@ -143,20 +157,56 @@ export function resolveSettings(flags: Record<string, string | boolean | undefin
   return settings;
 }
 
+function trimSlashes(url: string): string {
+  return url.replace(/\/+$/, "");
+}
+
+/**
+ * The settings with what the credentials file remembers filling in what nothing else set: the
+ * provider (a Schwab record with a base URL is the emulator's), the emulator's URL, and the client
+ * id when the provider is the one that issued the tokens.
+ *
+ * @example
+ * ```ts
+ * withRemembered(settings, { ...tokens, provider: "schwab", baseURL: "http://127.0.0.1:9000" }).provider; // "emulator"
+ * ```
+ */
+export function withRemembered(settings: Settings, stored: StoredTokens | null): Settings {
+  if (!stored?.provider) return settings;
+  const remembered: ProviderName | undefined = stored.provider === "td-ameritrade"
+    ? "td"
+    : stored.provider === "schwab"
+    ? stored.baseURL === undefined ? "schwab" : "emulator"
+    : undefined;
+  if (remembered === undefined) return settings;
+  const next = { ...settings };
+  if (settings.providerDefaulted) next.provider = remembered;
+  if (next.provider !== remembered) return settings;
+  if (remembered === "emulator" && settings.emulatorURLDefaulted) next.emulatorURL = trimSlashes(stored.baseURL!);
+  if (remembered === "td" && stored.baseURL !== undefined) next.baseURL = stored.baseURL;
+  if (next.clientId === undefined && stored.clientId !== undefined) next.clientId = stored.clientId;
+  return next;
+}
+
+/** The base URL a provider made from `settings` is pointed at, when not its own servers. */
+function baseURLOf(settings: Settings): string | undefined {
+  return settings.provider === "emulator" ? settings.emulatorURL : settings.provider === "td" ? settings.baseURL : undefined;
+}
+
 function missing(what: string, flag: string, variable: string, key: string, settings: Settings): never {
   throw usageError(`no ${what} is configured`, `pass ${flag}, set ${variable}, or add "${key}" to ${settings.configPath}`);
 }
 
 /**
  * The provider profile for the settings. `lenient` (status, logout: no request is made) fills a
- * missing client id or secret from the credentials file or a placeholder instead of failing.
+ * missing client id, secret or redirect URI with a placeholder instead of failing.
  *
  * @example
  * ```ts
  * const provider = makeProvider(settings);
  * ```
  */
-export function makeProvider(settings: Settings, options: { lenient?: boolean; storedClientId?: string } = {}): Provider {
+export function makeProvider(settings: Settings, options: { lenient?: boolean } = {}): Provider {
   const lenient = options.lenient === true;
   try {
     if (settings.provider === "emulator") {
@@ -167,12 +217,12 @@ export function makeProvider(settings: Settings, options: { lenient?: boolean; s
         baseURL: settings.emulatorURL,
       });
     }
-    const clientId = settings.clientId ?? (lenient ? options.storedClientId ?? "unconfigured" : undefined);
+    const clientId = settings.clientId ?? (lenient ? "unconfigured" : undefined);
     if (clientId === undefined) missing("client id", "--client-id", "TDAUTH_CLIENT_ID", "clientId", settings);
     if (settings.provider === "td") {
       const redirectURI = settings.redirectURI ?? (lenient ? "https://127.0.0.1" : undefined);
       if (redirectURI === undefined) missing("redirect URI", "--redirect-uri", "TDAUTH_REDIRECT_URI", "redirectURI", settings);
-      return tdAmeritrade({ clientId, redirectURI });
+      return tdAmeritrade({ clientId, redirectURI, ...(settings.baseURL === undefined ? {} : { baseURL: settings.baseURL }) });
     }
     const clientSecret = settings.clientSecret ?? (lenient ? "unconfigured" : undefined);
     if (clientSecret === undefined) missing("client secret", "--client-secret", "TDAUTH_CLIENT_SECRET", "clientSecret", settings);
@@ -198,6 +248,19 @@ export function printSettingsWarnings(settings: Settings, io: IO): void {
 }
 
 /**
+ * An opened session and the settings it was opened with (after what the credentials file
+ * remembers was filled in).
+ * @example
+ * ```ts
+ * const { session, settings: used } = await openCLISession(settings, io);
+ * ```
+ */
+export interface OpenedSession {
+  session: AuthSession;
+  settings: Settings;
+}
+
+/**
  * An AuthSession on the credentials file, with the store's own lock: a FileLock beside the file's
  * real path (the lock `TDClient({ multiprocessingSafe: true })` and a plain `new FileStore()` use, so
  * all cooperate), loaded on first use: handing out a fresh token never takes it.
@@ -209,17 +272,27 @@ export function printSettingsWarnings(settings: Settings, io: IO): void {
  * ```
  */
 export async function openSession(settings: Settings, io: IO, options: { lenient?: boolean } = {}): Promise<AuthSession> {
-  printSettingsWarnings(settings, io);
-  const { FileStore } = await import("../adapters/file/store.ts");
+  return (await openCLISession(settings, io, options)).session;
+}
+
+/**
+ * {@link openSession}, also answering the settings used.
+ * @example
+ * ```ts
+ * const { session, settings: used } = await openCLISession(settings, io, { lenient: true });
+ * ```
+ */
+export async function openCLISession(settings: Settings, io: IO, options: { lenient?: boolean } = {}): Promise<OpenedSession> {
   const onWarning = (message: string): void => io.err(`${io.yellow("warning:")} ${message}`);
-  const store = new FileStore(settings.credentialsPath, { onWarning });
-  let storedClientId: string | undefined;
-  if (options.lenient && settings.provider !== "emulator" && settings.clientId === undefined) {
-    const stored = await store.load();
-    storedClientId = stored?.clientId;
-    // A file written by `tdauth login --provider td` says so; use it when nothing else chose.
-    if (settings.providerDefaulted && stored?.provider === "td-ameritrade") settings = { ...settings, provider: "td" };
+  printSettingsWarnings(settings, io);
+  const store = openCredentials(settings.credentialsPath, onWarning);
+  // Only a record can say what nothing else did; a fully configured run reads the file once.
+  if (
+    settings.providerDefaulted || (settings.provider === "emulator" && settings.emulatorURLDefaulted) || settings.clientId === undefined
+  ) {
+    settings = withRemembered(settings, await store.load());
   }
-  const provider = makeProvider(settings, storedClientId === undefined ? options : { ...options, storedClientId });
-  return new AuthSession({ provider, store });
+  store.rememberBaseURL(baseURLOf(settings));
+  const provider = makeProvider(settings, options);
+  return { session: new AuthSession({ provider, store, fetch: fetchNamingURL }), settings };
 }

@@ -41,13 +41,21 @@ export interface IO {
   red(text: string): string;
 }
 
+/** Whether a write failed because the reader is gone (`tdauth status | head -1`). */
+function readerGone(error: unknown): boolean {
+  return (error as { code?: unknown })?.code === "EPIPE" || (error as { name?: unknown })?.name === "BrokenPipe";
+}
+
 /**
  * Fd 1 or 2, written with writeSync: touching process.stdout would build a stream (and, on a
- * pipe as in `$(tdauth token)`, load node:net), a start-up cost `token` cannot afford.
+ * pipe as in `$(tdauth token)`, load node:net), a start-up cost `token` cannot afford. Once the
+ * reader has gone, writes are dropped: the rest of the output has nobody to read it, and a
+ * reader that stops early (head, grep -q) is not an error of the command.
  */
 class FdStream implements Stream {
   #fd: 1 | 2;
   #fallback: NodeJS.WriteStream | undefined;
+  #closed = false;
   constructor(fd: 1 | 2) {
     this.#fd = fd;
   }
@@ -55,15 +63,25 @@ class FdStream implements Stream {
     return (this.#fd === 1 ? process.stdout : process.stderr).isTTY === true;
   }
   write(text: string): boolean {
+    if (this.#closed) return false;
     if (this.#fallback) return this.#fallback.write(text);
     let bytes = new TextEncoder().encode(text);
     while (bytes.length > 0) {
       try {
         bytes = bytes.subarray(writeSync(this.#fd, bytes));
       } catch (error) {
+        if (readerGone(error)) {
+          this.#closed = true;
+          return false;
+        }
         // A non-blocking pipe that is full: let the stream queue the rest (runMain drains it).
         if ((error as { code?: string }).code !== "EAGAIN") throw error;
-        this.#fallback = this.#fd === 1 ? process.stdout : process.stderr;
+        const stream = this.#fd === 1 ? process.stdout : process.stderr;
+        stream.on("error", (streamError) => {
+          if (!readerGone(streamError)) throw streamError;
+          this.#closed = true;
+        });
+        this.#fallback = stream;
         usedStreams = true;
         return this.#fallback.write(bytes);
       }
@@ -102,8 +120,19 @@ export function terminal(
   env: Record<string, string | undefined> = process.env,
 ): IO {
   let color: boolean | undefined;
-  // https://no-color.org: any non-empty NO_COLOR turns colour off. Decided on first use only.
-  const useColor = (): boolean => (color ??= stderr.isTTY === true && !(env.NO_COLOR ?? "") && env.TERM !== "dumb");
+  // https://no-color.org: any non-empty NO_COLOR turns colour off. Decided on first use only; an
+  // environment Deno will not let us read (no --allow-env) means no colour, so that an error
+  // about that very permission can still be printed.
+  const useColor = (): boolean => {
+    if (color === undefined) {
+      try {
+        color = stderr.isTTY === true && !(env.NO_COLOR ?? "") && env.TERM !== "dumb";
+      } catch {
+        color = false;
+      }
+    }
+    return color;
+  };
   const paint = (code: number, reset: number) => (text: string) => useColor() ? `\x1b[${code}m${text}\x1b[${reset}m` : text;
   // Lines may carry a provider's text (an error_description) or a lock file's: no escape sequence
   // or control character of theirs reaches the terminal; only the colours painted here do.

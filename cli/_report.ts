@@ -1,7 +1,10 @@
 // Turns any error into one `error:` line, an optional `hint:` line and an exit code. Core errors
 // never carry secrets (a rule every core error keeps), so their messages are printed as they are.
 
+import { isLoopbackHost } from "../core/loopback.ts";
+import { DENO_PERMISSIONS, denoRefusal } from "./_deno_permission.ts";
 import { CLIError, EXIT } from "./_errors.ts";
+import { causes, UnreachableError } from "./_network.ts";
 import type { IO } from "./_output.ts";
 
 const HINTS: Record<string, string> = {
@@ -9,17 +12,21 @@ const HINTS: Record<string, string> = {
   STORE_ERROR: "move or delete the credentials file, then run `tdauth login`",
   LOCK_TIMEOUT: "another process is refreshing the session; if none is, delete the .lock file beside the credentials file",
   TOKEN_RESPONSE_INVALID: "the server answered with something that is not a token; try again in a minute",
-  TOKEN_REQUEST_FAILED: "check the client id, secret and redirect URI, or log in again with `tdauth login`",
 };
 
-function networkCause(error: unknown): string | undefined {
-  let current: unknown = error;
-  for (let depth = 0; current && depth < 5; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === "string" && /^(ECONNREFUSED|ENOTFOUND|ECONNRESET|ETIMEDOUT|EAI_AGAIN|UND_ERR)/.test(code)) return code;
-    current = (current as { cause?: unknown }).cause;
+/** What to do about a server that did not answer: start the emulator, or look at the network. */
+function unreachableHint(error: UnreachableError): string {
+  const { host, hostname } = new URL(error.url);
+  if (isLoopbackHost(hostname)) {
+    return `nothing answers at ${host}: start the emulator with \`tdauth emulator\`, or set TDAUTH_EMULATOR_URL to where it runs`;
   }
-  return undefined;
+  return "check the network connection (and any proxy, firewall or VPN), then try again; the stored tokens are unchanged";
+}
+
+/** The hint of a token request the server refused, or none when it only kept failing. */
+function tokenRequestHint(error: Error): string | undefined {
+  if ((error as { error?: unknown }).error === undefined) return "the server kept failing; try again in a few minutes";
+  return "check the client id, secret and redirect URI, or log in again with `tdauth login`";
 }
 
 /**
@@ -34,22 +41,40 @@ export function report(io: IO, error: unknown): number {
   let hint: string | undefined;
   let code: number = EXIT.ERROR;
   const tdCode = (error as { code?: unknown })?.code;
-  if (error instanceof CLIError) {
+  const unreachable = causes(error).find((e) => e instanceof UnreachableError);
+  const refusal = denoRefusal(error);
+  if (refusal) {
+    message = `Deno needs ${refusal.kind} access to "${refusal.target}": run again with ${refusal.flag}`;
+    hint = `everything tdauth may ask for: ${DENO_PERMISSIONS} (or -A)`;
+    code = EXIT.USAGE;
+  } else if (error instanceof CLIError) {
     message = error.message;
     hint = error.hint;
     code = error.exitCode;
+  } else if (unreachable) {
+    message = unreachable.message;
+    hint = unreachableHint(unreachable);
+  } else if (error instanceof Error && tdCode === "TOKEN_REQUEST_FAILED") {
+    message = error.message;
+    hint = tokenRequestHint(error);
   } else if (error instanceof Error && typeof tdCode === "string" && (tdCode in HINTS || tdCode === "AUTHORIZATION_FAILED")) {
     message = error.message;
     hint = HINTS[tdCode as string];
     if (tdCode === "TOKEN_EXPIRED") code = EXIT.LOGIN_NEEDED;
-  } else if (networkCause(error)) {
-    message = `could not reach the server (${networkCause(error)})`;
-    hint = "check the network; for --provider emulator, start it with `tdauth emulator` or set TDAUTH_EMULATOR_URL";
   } else {
     message = error instanceof Error ? error.message : String(error);
   }
   io.err(`${io.red("error:")} ${message.split("\n")[0]}`);
   if (hint) io.err(`${io.dim("hint:")} ${hint}`);
-  if (io.env.TDAUTH_DEBUG && error instanceof Error && error.stack) io.err(error.stack);
+  if (debugging(io) && error instanceof Error && error.stack) io.err(error.stack);
   return code;
+}
+
+/** TDAUTH_DEBUG, read so that Deno without --allow-env cannot make the report itself fail. */
+function debugging(io: IO): boolean {
+  try {
+    return Boolean(io.env.TDAUTH_DEBUG);
+  } catch {
+    return false;
+  }
 }

@@ -41,6 +41,11 @@ export interface StoredTokens {
   provider?: string;
   clientId?: string;
   /**
+   * The base URL the provider was pointed at when it is not the provider's own (a local
+   * emulator), so that a later process can find the same server; never a secret.
+   */
+  baseURL?: string;
+  /**
    * Set when the server rejected the refresh token: the session is `expired` and the tokens are
    * kept only so that `status()` can say when and why.
    */

@@ -62,19 +62,6 @@
  * @module
  */
 
-export { DEFAULT_SCHWAB_APP, DEFAULT_TD_APP } from "./apps.ts";
-export { createEmulator } from "./create_emulator.ts";
+// Everything but the server is the portable module's, which Workers get alone (package.json conditions).
+export * from "./portable.ts";
 export { startEmulator } from "./serve.ts";
-export type {
-  Emulator,
-  EmulatorApp,
-  EmulatorConfig,
-  EmulatorConfigPatch,
-  EmulatorFault,
-  EmulatorFaultKind,
-  EmulatorOptions,
-  EmulatorProduct,
-  EmulatorStats,
-  RunningEmulator,
-  StartEmulatorOptions,
-} from "./types.ts";

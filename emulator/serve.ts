@@ -1,17 +1,17 @@
-// Serves an emulator over HTTP on 127.0.0.1 (Node, and Deno/Bun through their Node compatibility).
+// Serves an emulator over HTTP on 127.0.0.1 with whatever runtime runs it: Node, Deno or Bun,
+// through the one place that choice is made (the Hono adapter's listen()).
 
-import type { ServerType } from "@hono/node-server";
+import { listen } from "../adapters/hono/_listen.ts";
 import { ownHostOnly } from "./_host_check.ts";
 import { createEmulator, endHangingRequests } from "./create_emulator.ts";
 import type { RunningEmulator, StartEmulatorOptions } from "./types.ts";
-
-const NODE_SERVER = "@hono/node-server";
 
 /**
  * Starts an emulator on the loopback address; `port: 0` (the default) picks a free port. It answers only
  * requests whose Host is `127.0.0.1:PORT`, `localhost:PORT` or `[::1]:PORT` (421 otherwise), so a web page
  * that rebinds its DNS name to 127.0.0.1 cannot reach `/__emulator/*`; `running.emulator.fetch` is not checked.
- * The node server is imported lazily so that `tdauth/emulator` also loads where only `createEmulator` works (workerd).
+ * Runs on Node (@hono/node-server, loaded on first use), Deno (`Deno.serve`) and Bun (`Bun.serve`); in a
+ * Worker, "tdauth/emulator" offers `createEmulator` alone.
  *
  * @example
  * const running = await startEmulator({ port: 0, autoApprove: true });
@@ -23,25 +23,17 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   if (hostname !== "127.0.0.1") throw new TypeError(`hostname must be 127.0.0.1, got ${String(hostname)}`);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new TypeError(`port must be 0-65535, got ${port}`);
   const emulator = createEmulator(emulatorOptions);
-  // A specifier held in a variable keeps bundlers (esbuild, wrangler) from pulling node:http into a Worker bundle.
-  const { serve } = (await import(/* @vite-ignore */ NODE_SERVER)) as typeof import("@hono/node-server");
   let ownPort = port;
-  const fetch = ownHostOnly(emulator.fetch, () => ownPort);
-  const { server, boundPort } = await new Promise<{ server: ServerType; boundPort: number }>((resolve, reject) => {
-    const server = serve({ fetch, hostname, port }, (info) => resolve({ server, boundPort: info.port }));
-    server.once("error", reject);
-  });
-  ownPort = boundPort;
+  // Keep-alive connections from fetch() would otherwise hold close() open: a test server cuts them at once.
+  const server = await listen({ fetch: ownHostOnly(emulator.fetch, () => ownPort), hostname, port, graceMs: 0 });
+  ownPort = server.port;
   return {
-    url: `http://${hostname}:${boundPort}`,
+    url: `http://${hostname}:${server.port}`,
     emulator,
     close: async () => {
-      await new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        // Keep-alive connections from fetch() would otherwise hold close() open for seconds.
-        if ("closeAllConnections" in server) server.closeAllConnections();
-      });
+      // First, so that no server waits on a response a hang fault holds back.
       endHangingRequests(emulator);
+      await server.close();
     },
   };
 }

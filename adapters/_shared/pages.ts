@@ -125,13 +125,21 @@ ${schwab}
 }
 
 /**
- * After a successful callback. Explains the certificate warning on https.
+ * After a successful callback. Explains the certificate warning on https; `next` says what
+ * happens now (by default: back to the terminal that started the login).
  * @example
  * ```ts
  * c.html(successPage(status, "Charles Schwab", true, Date.now(), nonce));
  * ```
  */
-export function successPage(status: SessionStatus, providerName: string, https: boolean, now: number, nonce: string): string {
+export function successPage(
+  status: SessionStatus,
+  providerName: string,
+  https: boolean,
+  now: number,
+  nonce: string,
+  next = "You can close this tab and return to your terminal.",
+): string {
   const cert = https
     ? `<p class="note">Your browser warned about this page's certificate: it is a self-signed certificate tdauth made for 127.0.0.1, because ${
       escapeHTML(providerName)
@@ -141,7 +149,7 @@ export function successPage(status: SessionStatus, providerName: string, https: 
     "tdauth — logged in",
     `
 <h1>Logged in to ${escapeHTML(providerName)}</h1>
-<p role="status">You can close this tab and return to your terminal.</p>
+<p role="status">${escapeHTML(next)}</p>
 <dl>
   <dt>Access token expires</dt><dd>${when(status.accessExpiresAt, now)}</dd>
   <dt>Refresh token expires</dt><dd>${when(status.refreshExpiresAt, now)}</dd>

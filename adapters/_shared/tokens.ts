@@ -37,6 +37,7 @@ const OPTIONAL: [keyof StoredTokens, Check, string][] = [
   ["accessIssuedAt", num, "a number (epoch ms) within ten years"],
   ["provider", str, "a string"],
   ["clientId", str, "a string"],
+  ["baseURL", str, "a string"],
   [
     "expired",
     (v) => typeof v === "object" && v !== null && num((v as { at?: unknown }).at) && str((v as { reason?: unknown }).reason),

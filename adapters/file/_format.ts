@@ -28,6 +28,7 @@ const KNOWN_KEYS: ReadonlySet<string> = new Set([
   "authorized_at",
   "provider",
   "client_id",
+  "base_url",
   "version",
   "expired_at",
   "expired_reason",
@@ -68,6 +69,7 @@ export function encodeCredentials(tokens: StoredTokens, refreshLifetimeMs: numbe
   out.authorized_at = tokens.authorizedAt / 1000;
   if (tokens.provider !== undefined) out.provider = tokens.provider;
   if (tokens.clientId !== undefined) out.client_id = tokens.clientId;
+  if (tokens.baseURL !== undefined) out.base_url = tokens.baseURL;
   out.version = FORMAT_VERSION;
   if (tokens.expired !== undefined) {
     out.expired_at = tokens.expired.at / 1000;
@@ -136,6 +138,8 @@ export function decodeCredentials(json: unknown, refreshLifetimeMs: number): Sto
   if (provider !== undefined) tokens.provider = provider;
   const clientId = optionalString(obj, "client_id");
   if (clientId !== undefined) tokens.clientId = clientId;
+  const baseURL = optionalString(obj, "base_url");
+  if (baseURL !== undefined) tokens.baseURL = baseURL;
   const expiredAt = optionalSeconds(obj, "expired_at");
   if (expiredAt !== undefined) tokens.expired = { at: expiredAt, reason: optionalString(obj, "expired_reason") ?? "expired" };
   const version = obj.version;

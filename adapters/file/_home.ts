@@ -14,7 +14,17 @@ import { readEnv } from "./_env.ts";
  * ```
  */
 export function expandHome(path: string): string {
-  return path === "~" || path.startsWith("~/") ? join(homedir(), path.slice(1)) : path;
+  return path === "~" || path.startsWith("~/") ? join(userHome(), path.slice(1)) : path;
+}
+
+/**
+ * The user's home folder where Node's `homedir()` looks first, `HOME` (then `USERPROFILE`), else
+ * `homedir()`: Deno lets a program read a variable with `--allow-env` but asks `--allow-sys` for
+ * `homedir()`, and a permission fewer is one a user need not grant.
+ */
+function userHome(env?: Record<string, string | undefined>): string {
+  const fromEnv = env !== undefined ? env.HOME ?? env.USERPROFILE : readEnv("HOME") ?? readEnv("USERPROFILE");
+  return fromEnv?.trim() ? fromEnv : homedir();
 }
 
 /**
@@ -29,5 +39,5 @@ export function expandHome(path: string): string {
  */
 export function tdauthHome(env?: Record<string, string | undefined>): string {
   const home = (env !== undefined ? env.TDAUTH_HOME : readEnv("TDAUTH_HOME"))?.trim();
-  return home ? resolve(expandHome(home)) : join(homedir(), ".td_python_api");
+  return home ? resolve(expandHome(home)) : join(userHome(env), ".td_python_api");
 }

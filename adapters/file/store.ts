@@ -18,6 +18,18 @@ import type { CredentialsJSON } from "./_format.ts";
 import { ensureFolder, linkTarget, octal, POSIX, removeStaleTemps, tighten, tightenFileMode, writeAtomic } from "./_fs.ts";
 import { fileStoreLock } from "./_default_lock.ts";
 
+/**
+ * Whether `folder` is tdauth's own. An explicit path must not need to know: finding the home
+ * folder may take a permission (Deno's --allow-sys) that a program with its own path never granted.
+ */
+function isDefaultFolder(folder: string): boolean {
+  try {
+    return folder === dirname(resolve(defaultCredentialsPath()));
+  } catch {
+    return false;
+  }
+}
+
 /** Options of {@link FileStore}. */
 export interface FileStoreOptions {
   /**
@@ -120,8 +132,7 @@ export class FileStore implements TokenStore {
       throw new TypeError("path must be a non-empty string");
     }
     if (typeof options !== "object" || options === null) throw new TypeError("options must be an object");
-    const defaultPath = defaultCredentialsPath();
-    this.path = resolve(expandHome(path ?? defaultPath));
+    this.path = resolve(expandHome(path ?? defaultCredentialsPath()));
     this.lockKey = realFile(this.path);
     const envKey = readEnv("TDAUTH_KEY");
     if (options.key !== undefined) {
@@ -136,8 +147,7 @@ export class FileStore implements TokenStore {
     this.#lifetime = durationMs(options.refreshTokenLifetimeMs ?? DEFAULT_REFRESH_LIFETIME_MS, "options.refreshTokenLifetimeMs");
     this.#overwriteCorrupt = options.overwriteCorrupt === true;
     const folder = dirname(this.path);
-    this.#fixFolder = options.fixFolderMode ??
-      (folder === dirname(resolve(defaultPath)) || basename(folder) === ".td_python_api");
+    this.#fixFolder = options.fixFolderMode ?? (basename(folder) === ".td_python_api" || isDefaultFolder(folder));
     this.#warn = optionalFunction(options.onWarning, "options.onWarning") ?? ((message) => console.warn(message));
   }
 

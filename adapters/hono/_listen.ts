@@ -39,6 +39,11 @@ export interface ListenOptions {
   hostname: string;
   port: number;
   tls?: TLSFiles;
+  /**
+   * On Node, how long `close()` lets responses in flight finish before cutting the connections
+   * left; default 1000 ms. 0 cuts at once (a test server whose clients keep connections alive).
+   */
+  graceMs?: number;
 }
 
 type DenoServer = { addr: { port: number }; shutdown(): Promise<void> };
@@ -91,7 +96,10 @@ export async function listen(options: ListenOptions): Promise<Listening> {
           new Promise<void>((done) => {
             // Graceful: a response in flight (the success page) still goes out; browsers keep
             // connections alive, so whatever is left after a moment is cut.
-            const force = setTimeout(() => (server as { closeAllConnections?: () => void }).closeAllConnections?.(), 1000);
+            const force = setTimeout(
+              () => (server as { closeAllConnections?: () => void }).closeAllConnections?.(),
+              options.graceMs ?? 1000,
+            );
             server.close(() => {
               clearTimeout(force);
               done();

@@ -28,6 +28,8 @@ export interface BrowserLoginOptions {
   /**
    * Called once the callback server listens with the URL to open: the provider's login page, or
    * over https this server's `/login` (which redirects there after the certificate warning).
+   * A caller that takes the URL shows it and the wait itself, so `log` then gets no line
+   * repeating either: only the certificate note and a browser that would not open.
    */
   onURL?: (url: string) => void;
 }
@@ -60,19 +62,23 @@ export async function browserLogin(session: AuthSession, options: BrowserLoginOp
       const https = origin.startsWith("https:");
       const url = https ? `${origin}/login` : (await session.authorize()).url;
       options.onURL?.(url);
-      log(`Waiting for the login on ${origin} ...`);
+      const shown = options.onURL !== undefined;
+      if (!shown) log(`Waiting for the login on ${origin} ...`);
       if (https) {
         log(
           "The browser will warn that the certificate of 127.0.0.1 is not trusted: tdauth made it for this computer only; continue to 127.0.0.1 to reach the login.",
         );
       }
       if (options.openBrowser === false) {
-        log(`Open this URL in a browser to log in: ${url}`);
+        if (!shown) log(`Open this URL in a browser to log in: ${url}`);
         return;
       }
       const { openBrowser } = await import("./_open_browser.ts");
-      if (await openBrowser(url)) log(`Opened the browser. If nothing appeared, open: ${url}`);
-      else log(`Could not open a browser; open this URL to log in: ${url}`);
+      if (await openBrowser(url)) {
+        if (!shown) log(`Opened the browser. If nothing appeared, open: ${url}`);
+      } else {log(
+          shown ? "Could not open a browser; open the URL above to log in." : `Could not open a browser; open this URL to log in: ${url}`,
+        );}
     },
   });
   return status;

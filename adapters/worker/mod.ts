@@ -107,6 +107,9 @@ interface Isolate {
 }
 
 const PENDING_MAX_AGE_S = 600;
+/** No terminal waits for a Worker's login: the page says who holds the session now. */
+const WORKER_NEXT =
+  "This Worker holds the session now: its cron refreshes the tokens, and your backends get an access token from /token with the admin secret. You can close this tab.";
 /** The callback app's security headers; the Worker's pages run no script, so the nonce allows none. */
 const secure = (formTargets?: readonly string[]): Record<string, string> => securityHeaders(randomString(cryptoRandom, 16), formTargets);
 
@@ -270,7 +273,7 @@ export function createWorker(options: CreateWorkerOptions): TDAuthWorker {
       const status = await session.complete(request.url, { pending });
       // The shared session may cache the tokens this login replaced; make it read the new ones.
       await sessionFor(env).status();
-      return html(successPage(status, session.provider.name, false, Date.now(), ""), 200, clear);
+      return html(successPage(status, session.provider.name, false, Date.now(), "", WORKER_NEXT), 200, clear);
     } catch (error) {
       // The server refusing the code (e.g. invalid_grant) is the caller's problem too: 400.
       const code = error instanceof AuthorizationError || (error instanceof TokenRequestError && error.error !== undefined)

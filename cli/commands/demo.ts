@@ -82,7 +82,7 @@ export async function run(args: string[], io: IO): Promise<number> {
 
     step(3, "Status (`tdauth status`)");
     const lines: string[] = [];
-    printStatus({ ...io, out: (line) => lines.push(line), err: () => {} }, await session.status(), path);
+    printStatus({ ...io, out: (line) => lines.push(line), err: () => {} }, await session.status(), { credentials: path });
     for (const line of lines) say(line);
 
     step(4, "Forced refresh (`tdauth refresh`)");

@@ -41,7 +41,8 @@ Output: results go to stdout, prompts, progress, warnings and errors to stderr. 
                            refreshExpiresAt, authorizedAt, reason, refreshExpiresSoon}
   token                   {accessToken, tokenType, expiresAt}
   logout                  {state: "unauthenticated", credentials}
-  emulator                {url, port, autoApprove, apps: [{flavour, clientId, redirectURIs}]} (one line)
+  emulator                {url, port, autoApprove, apps: [{flavour, clientId, clientSecret,
+                           redirectURIs}]} (one line; the emulator's own, public secrets)
 
 Exit codes:
   ${EXIT.OK}  ok

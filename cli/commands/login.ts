@@ -84,7 +84,7 @@ export async function run(args: string[], io: IO): Promise<number> {
     });
   }
   if (values.json) {
-    printJSON(io, statusJSON(status, settings.credentialsPath));
+    printJSON(io, statusJSON(status, { credentials: settings.credentialsPath }));
   } else {
     const refresh = status.refreshExpiresAt === undefined ? "" : `; refresh token until ${when(status.refreshExpiresAt)}`;
     io.out(

@@ -42,7 +42,7 @@ export async function run(args: string[], io: IO): Promise<number> {
   const session = await openSession(settings, io);
   const status = await session.refresh({ force: true, newRefreshToken: values["new-refresh-token"] === true });
   if (values.json) {
-    printJSON(io, statusJSON(status, settings.credentialsPath));
+    printJSON(io, statusJSON(status, { credentials: settings.credentialsPath }));
   } else {
     io.out(`${io.green("Refreshed.")} The access token expires ${when(status.accessExpiresAt)}.`);
     if (status.refreshExpiresAt !== undefined) io.out(`The refresh token expires ${when(status.refreshExpiresAt)}.`);

@@ -46,6 +46,13 @@ export async function run(args: string[], io: IO): Promise<number> {
     if (!(error instanceof CLIError) || error.exitCode !== EXIT.USAGE) throw error;
     session = await openSession(settings, io, { lenient: true });
     const stored = await session.tokens();
+    // Nothing stored, or a session the server ended: a login is what is missing, not the settings.
+    if (stored === null || stored.expired) {
+      throw new CLIError(
+        stored === null ? `not logged in: no tokens in ${settings.credentialsPath}` : `the session expired (${stored.expired!.reason})`,
+        { exitCode: EXIT.LOGIN_NEEDED, hint: "run `tdauth login`" },
+      );
+    }
     if (!usableWithoutRefresh(stored, Date.now())) {
       throw new CLIError(`the access token needs a refresh, and ${error.message}`, {
         exitCode: EXIT.USAGE,

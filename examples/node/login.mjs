@@ -1,14 +1,17 @@
 // Log in once (paste the redirect URL), then print what a script needs: the state and a fresh
-// access token's expiry. Runs against TD, Schwab or the local emulator, chosen by env vars:
-//   npx tdauth emulator            # prints its url; then
-//   TDAUTH_BASE_URL=http://127.0.0.1:PORT node examples/node/login.mjs
+// access token's expiry. With no settings it logs in to the local emulator's Schwab app:
+//   npx tdauth emulator                  # in another terminal; prints its URL and apps
+//   node examples/node/login.mjs         # TDAUTH_EMULATOR_URL=http://127.0.0.1:PORT if not 8777
+// For a real app set TDAUTH_CLIENT_ID, TDAUTH_CLIENT_SECRET and TDAUTH_REDIRECT_URI (and
+// TDAUTH_PROVIDER=td for TD Ameritrade); tokens go to TDAUTH_CREDENTIALS (./tdauth_tokens.json).
 import { createInterface } from "node:readline/promises";
 import { AuthSession, schwab, tdAmeritrade } from "tdauth";
 import { FileStore } from "tdauth/stores/file";
 
 const env = process.env;
-const baseURL = env.TDAUTH_BASE_URL ? { baseURL: env.TDAUTH_BASE_URL } : {};
-// Without settings, the emulator's default Schwab app (its key, secret and redirect URI).
+// The emulator when asked for, or when no app of your own is set (its public key, secret and redirect URI).
+const emulatorURL = env.TDAUTH_EMULATOR_URL ?? (env.TDAUTH_CLIENT_ID ? undefined : "http://127.0.0.1:8777");
+const baseURL = emulatorURL ? { baseURL: emulatorURL } : {};
 const provider = env.TDAUTH_PROVIDER === "td"
   ? tdAmeritrade({
     clientId: env.TDAUTH_CLIENT_ID ?? "TDAUTHEMULATOR",

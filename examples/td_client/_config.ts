@@ -11,12 +11,12 @@ export interface ExampleConfig {
   provider: Provider;
 }
 
-/** Reads TDAUTH_CLIENT_ID, TDAUTH_REDIRECT_URI, TDAUTH_CREDENTIALS, TDAUTH_ACCOUNT, TDAUTH_BASE_URL. */
+/** Reads TDAUTH_CLIENT_ID, TDAUTH_REDIRECT_URI, TDAUTH_CREDENTIALS, TDAUTH_ACCOUNT, TDAUTH_EMULATOR_URL (the emulator to use instead of the real servers). */
 export function exampleConfig(): ExampleConfig {
   const env = process.env;
   const clientId = env.TDAUTH_CLIENT_ID ?? "<CLIENT_ID>";
   const redirectURI = env.TDAUTH_REDIRECT_URI ?? "https://127.0.0.1";
-  const baseURL = env.TDAUTH_BASE_URL;
+  const baseURL = env.TDAUTH_EMULATOR_URL;
   const provider = env.TDAUTH_PROVIDER === "schwab"
     ? schwab({ clientId, clientSecret: env.TDAUTH_CLIENT_SECRET ?? "", redirectURI, ...(baseURL ? { baseURL } : {}) })
     : tdAmeritrade({ clientId, redirectURI, ...(baseURL ? { baseURL } : {}) });

@@ -12,6 +12,10 @@
 // To log in, open https://<worker>/login in a browser and type ADMIN_SECRET into the form: the
 // login cookie must land in the browser that comes back from Schwab, and a secret never goes in
 // a URL. In a Worker "tdauth" is the core alone, so neither import needs nodejs_compat.
+//
+// Locally, against the tdauth emulator instead of Schwab (in a clone, after npm install):
+//   node examples/worker/dev.mjs
+// The BASE_URL binding points the provider at another server (the emulator); unset, it is Schwab.
 import { schwab } from "tdauth";
 import { createWorker } from "tdauth/worker";
 
@@ -21,5 +25,6 @@ export default createWorker({
       clientId: env.APP_KEY as string,
       clientSecret: env.APP_SECRET as string,
       redirectURI: env.REDIRECT_URI as string,
+      ...(env.BASE_URL ? { baseURL: env.BASE_URL as string } : {}),
     }),
 });

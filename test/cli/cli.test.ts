@@ -311,12 +311,52 @@ describe("tdauth emulator", () => {
     expect(info.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(info.autoApprove).toBe(true);
     expect(info.apps.map((a: { flavour: string }) => a.flavour)).toEqual(["schwab", "td"]);
-    expect(JSON.stringify(info)).not.toContain("Secret");
+    // The emulator's secrets are its own, public ones: printed so that any client can use them.
+    expect(info.apps[0]).toMatchObject({ clientId: "TdauthEmulatorSchwabAppKey000001", clientSecret: "EmulatorSecret01" });
+    expect(info.apps[1]).toMatchObject({ clientId: "TDAUTHEMULATOR", clientSecret: null });
     // The CLI itself can log in to it without a browser.
     const login = await runTdauth(["login", "--flow", "auto", "--emulator-url", info.url, "--credentials", join(home, "other.json")], env);
     expect(login.code, login.stderr).toBe(0);
     child.process.kill("SIGTERM");
     expect((await child.done).code).toBe(0);
+  });
+});
+
+describe("tdauth emulator, as a person reads it", () => {
+  it("prints each app's id, secret and redirect URIs, and accepts every --redirect-uri for both apps", async () => {
+    const extra = ["http://127.0.0.1:8787/callback", "http://127.0.0.1:9999/cb"];
+    const child = tdauth(["emulator", "--port", "0", "--auto-approve", "--redirect-uri", extra[0]!, "--redirect-uri", extra[1]!], env);
+    try {
+      const deadline = Date.now() + 20_000;
+      while (!/Log in to it with/.test(child.stdout) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(child.stdout).toMatch(/^Schwab app: client id TdauthEmulatorSchwabAppKey000001, secret EmulatorSecret01$/m);
+      expect(child.stdout).toMatch(/^TD Ameritrade app: client id TDAUTHEMULATOR, no secret \(a public client\)$/m);
+      expect(child.stdout.match(/^ {2}redirect URIs: .*http:\/\/127\.0\.0\.1:8787\/callback, http:\/\/127\.0\.0\.1:9999\/cb$/gm))
+        .toHaveLength(2);
+      const url = /^Emulator listening on (http:\/\/127\.0\.0\.1:\d+)/m.exec(child.stdout)![1]!;
+      for (const redirectURI of extra) {
+        const authorize = new URL("/v1/oauth/authorize", url);
+        authorize.search = new URLSearchParams({
+          response_type: "code",
+          client_id: "TdauthEmulatorSchwabAppKey000001",
+          redirect_uri: redirectURI,
+        })
+          .toString();
+        const response = await fetch(authorize, { redirect: "manual" });
+        await response.body?.cancel();
+        expect(response.status).toBe(302);
+        expect(response.headers.get("location")).toMatch(new RegExp(`^${redirectURI}\\?code=`));
+      }
+    } finally {
+      child.process.kill("SIGTERM");
+      await child.done;
+    }
+  });
+
+  it("refuses a --redirect-uri that is not an absolute URL (exit 2)", async () => {
+    const result = await runTdauth(["emulator", "--port", "0", "--redirect-uri", "/callback"], env);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^error: --redirect-uri must be an absolute URL without #fragment, not "\/callback"\n/);
   });
 });
 
@@ -347,7 +387,10 @@ describe("token without the app's settings", () => {
       await store.save({ ...tokens, accessExpiresAt: now + 30_000 });
       const stale = await runTdauth(["token"], bare);
       expect(stale.code).toBe(2);
-      expect(stale.stderr).toMatch(/^error: the access token needs a refresh, and no client id is configured\nhint: pass --client-id/);
+      // The record names its app, so what is missing for a refresh is the app's secret.
+      expect(stale.stderr).toMatch(
+        /^error: the access token needs a refresh, and no client secret is configured\nhint: pass --client-secret/,
+      );
       expect((await store.load())?.expired).toBeUndefined();
     } finally {
       rmSync(dir, { recursive: true, force: true });

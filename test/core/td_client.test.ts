@@ -37,7 +37,7 @@ function runExample(name: string, credentials: string): Promise<{ out: string; p
         ...process.env,
         TDAUTH_CLIENT_ID: DEFAULT_TD_APP.clientId,
         TDAUTH_REDIRECT_URI: DEFAULT_TD_APP.redirectURIs[0]!,
-        TDAUTH_BASE_URL: emu.url,
+        TDAUTH_EMULATOR_URL: emu.url,
         TDAUTH_CREDENTIALS: credentials,
         TDAUTH_ACCOUNT: accountNumbers(DEFAULT_TD_APP.clientId)[0]!,
       },

@@ -1,15 +1,25 @@
-// createEmulator runs inside workerd: the export bundles for a Worker without node: modules and answers real flows.
+// createEmulator runs inside workerd: what "tdauth/emulator" resolves to under the workerd condition
+// bundles for a Worker without node: modules and answers real flows.
 
 import { build } from "esbuild";
 import { Miniflare } from "miniflare";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { TD_INVALID_GRANT, tdAuthorizePath } from "./_flow.ts";
 
 let mf: Miniflare;
+let bundled: string;
+
+/** The source behind package.json's "./emulator" export under the workerd condition. */
+function workerdSource(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));
+  const built: string = pkg.exports["./emulator"].workerd.default;
+  return fileURLToPath(new URL(`../../${built.replace(/^\.\/dist\//, "").replace(/\.js$/, ".ts")}`, import.meta.url));
+}
 
 beforeAll(async () => {
-  const mod = fileURLToPath(new URL("../../emulator/mod.ts", import.meta.url));
+  const mod = workerdSource();
   const bundle = await build({
     stdin: {
       contents: `import { createEmulator } from ${JSON.stringify(mod)};
@@ -24,7 +34,13 @@ export default { fetch: (request) => emulator.fetch(request) };`,
     write: false,
     logLevel: "silent",
   });
-  mf = new Miniflare({ modules: true, script: bundle.outputFiles[0]!.text, compatibilityDate: "2025-01-01", host: "127.0.0.1" });
+  bundled = bundle.outputFiles[0]!.text;
+  mf = new Miniflare({ modules: true, script: bundled, compatibilityDate: "2025-01-01", host: "127.0.0.1" });
+});
+
+it("resolves to a module without the server: no node: import and no @hono/node-server in the bundle", () => {
+  expect(workerdSource()).toMatch(/emulator\/portable\.ts$/);
+  expect(bundled).not.toMatch(/["']node:|@hono\/node-server/);
 });
 
 afterAll(async () => {
