@@ -13,7 +13,7 @@ import { tdAmeritrade } from "../core/providers/td_ameritrade.ts";
 import { AuthSession } from "../core/session.ts";
 import type { StoredTokens, TokenStore } from "../core/types.ts";
 import { browserLogin } from "../adapters/hono/browser_login.ts";
-import { freePort } from "../test/helpers/browser.ts";
+import { freePort } from "../test/helpers/port.ts";
 import { approvedRedirect, emulatorLogin } from "../test/helpers/login.ts";
 import { quantile } from "./_stats.ts";
 

@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { FileStore } from "../../adapters/file/store.ts";
 import { DEFAULT_SCHWAB_APP, startEmulator } from "../../emulator/mod.ts";
 import type { RunningEmulator } from "../../emulator/types.ts";
-import { freePort } from "../helpers/browser.ts";
+import { freePort } from "../helpers/port.ts";
 import { cleanEnv, ROOT, runTdauth, tdauth } from "./_run.ts";
 
 let emu: RunningEmulator;

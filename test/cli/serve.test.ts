@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator } from "../../emulator/mod.ts";
-import { freePort } from "../helpers/browser.ts";
+import { freePort } from "../helpers/port.ts";
 import { approvedRedirect, type Child, cleanEnv, runTdauth, tdauth } from "./_run.ts";
 
 type Running = Awaited<ReturnType<typeof startEmulator>>;

@@ -3,7 +3,6 @@
 // line follows. Needs tmux and chromium.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,6 +11,7 @@ import type { RunningEmulator } from "../../emulator/types.ts";
 import { haveChromium, launchChromium } from "../helpers/browser.ts";
 import { toolOrSkip } from "../helpers/tools.ts";
 import { ROOT } from "./_run.ts";
+import { freePort } from "../helpers/port.ts";
 
 // Both are asked, so a machine missing both hears about both.
 const TMUX = toolOrSkip("tmux", "terminal tests");
@@ -19,14 +19,6 @@ const ready = haveChromium() && TMUX !== null;
 const SOCKET = `tdauth-test-${process.pid}`;
 const tmux = (...args: string[]): string => execFileSync(TMUX!, ["-L", SOCKET, ...args], { encoding: "utf8" });
 const pane = (): string => tmux("capture-pane", "-p", "-J", "-t", "login");
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function waitForPane(pattern: RegExp, ms = 30_000): Promise<RegExpMatchArray> {
   const deadline = Date.now() + ms;

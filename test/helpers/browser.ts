@@ -32,16 +32,3 @@ export async function spkiHash(certPEM: string): Promise<string> {
   const spki = new X509Certificate(certPEM).publicKey.export({ type: "spki", format: "der" });
   return createHash("sha256").update(spki).digest("base64");
 }
-
-/** A free TCP port on 127.0.0.1 (for redirect URIs that must name their port up front). */
-export async function freePort(): Promise<number> {
-  const { createServer } = await import("node:net");
-  return await new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}

@@ -1,9 +1,10 @@
 // Gives Redis tests a real server on 127.0.0.1: CI's (TDAUTH_REDIS_URL), else a private
 // redis-server child that lives as long as the test file. Without either the tests skip (tools.ts).
 import { type ChildProcess, spawn } from "node:child_process";
-import { createConnection, createServer } from "node:net";
+import { createConnection } from "node:net";
 import { randomBytes } from "node:crypto";
 import { toolOrSkip } from "./tools.ts";
+import { freePort } from "./port.ts";
 
 export interface TestRedis {
   url: string;
@@ -17,17 +18,6 @@ export interface TestRedis {
  */
 export function haveRedis(): boolean {
   return Boolean(process.env.TDAUTH_REDIS_URL) || toolOrSkip("redis-server", "Redis tests") !== null;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function canConnect(port: number): Promise<boolean> {

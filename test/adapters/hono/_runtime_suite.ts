@@ -5,7 +5,7 @@
 // these logins is in login.test.ts (Chromium drives servers started on all three runtimes).
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
-import { connect, createServer } from "node:net";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FileStore } from "../../../adapters/file/store.ts";
@@ -18,6 +18,7 @@ import { createEmulator } from "../../../emulator/mod.ts";
 import { createAuthApp } from "../../../adapters/hono/app.ts";
 import { listen } from "../../../adapters/hono/_listen.ts";
 import { run } from "../../../adapters/hono/run.ts";
+import { freePort } from "../../helpers/port.ts";
 
 /** A named test case; each runtime's file registers them with its own runner. */
 export interface Case {
@@ -29,17 +30,6 @@ type Reply = { status: number; location: string | null; text: string };
 type Get = (url: string) => Promise<Reply>;
 
 const runtime = (globalThis as { Deno?: unknown }).Deno ? "deno" : (globalThis as { Bun?: unknown }).Bun ? "bun" : "node";
-
-async function freePort(): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function plainGet(url: string): Promise<Reply> {
   const response = await fetch(url, { redirect: "manual" });

@@ -6,7 +6,7 @@ import { tdAmeritrade } from "../../../core/providers/td_ameritrade.ts";
 import { AuthSession } from "../../../core/session.ts";
 import { type AuthApp, type AuthAppOptions, createAuthApp } from "../../../adapters/hono/app.ts";
 import { run, type RunResult } from "../../../adapters/hono/run.ts";
-import { freePort } from "../../helpers/browser.ts";
+import { freePort } from "../../helpers/port.ts";
 
 export interface Served {
   session: AuthSession;

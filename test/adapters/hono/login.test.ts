@@ -16,7 +16,8 @@ import { AuthSession } from "../../../core/session.ts";
 import { TDClient } from "../../../adapters/local/mod.ts";
 import { browserLogin } from "../../../adapters/hono/browser_login.ts";
 import { loopbackCertificate } from "../../../adapters/hono/cert.ts";
-import { freePort, haveChromium, launchChromium, spkiHash } from "../../helpers/browser.ts";
+import { haveChromium, launchChromium, spkiHash } from "../../helpers/browser.ts";
+import { freePort } from "../../helpers/port.ts";
 
 const root = new URL("../../..", import.meta.url).pathname;
 const enabled = haveChromium();

@@ -5,7 +5,7 @@
 import { build } from "esbuild";
 import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../../helpers/browser.ts";
+import { freePort } from "../../helpers/port.ts";
 
 const ADMIN = "admin-secret-for-tests-only";
 const SHORT_KEY = "c2hvcnQta2V5LXZhbHVl"; // base64 of 15 bytes

@@ -4,7 +4,8 @@
 // out the token, and Ctrl-C stops both servers. Once with fetch, once in headless Chromium.
 import { type ChildProcess, spawn } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
-import { freePort, haveChromium, launchChromium } from "../../helpers/browser.ts";
+import { haveChromium, launchChromium } from "../../helpers/browser.ts";
+import { freePort } from "../../helpers/port.ts";
 
 const root = new URL("../../../", import.meta.url).pathname;
 const running: ChildProcess[] = [];

@@ -7,7 +7,8 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator } from "../../../emulator/mod.ts";
 import { securityHeaders } from "../../../adapters/_shared/headers.ts";
-import { freePort, haveChromium, launchChromium } from "../../helpers/browser.ts";
+import { haveChromium, launchChromium } from "../../helpers/browser.ts";
+import { freePort } from "../../helpers/port.ts";
 
 const enabled = haveChromium();
 const ADMIN = "admin-secret-for-tests-only";
