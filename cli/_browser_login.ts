@@ -1,5 +1,7 @@
 // The browser login: the Hono adapter serves the callback on 127.0.0.1 and opens the browser;
-// this side shows the URL, a spinner with the time left, and the adapter's messages.
+// this side shows the URL, a spinner with the time left, and the adapter's messages. When the
+// callback port cannot be served (in use, or below 1024 without the rights), it says why and
+// continues with the caller's fallback, the manual login, in the same run.
 
 import type { AuthSession } from "../core/session.ts";
 import type { SessionStatus } from "../core/session_types.ts";
@@ -11,13 +13,27 @@ import { type Spinner, startSpinner } from "./_spinner.ts";
  * Options of {@link browserFlow}.
  * @example
  * ```ts
- * const options: BrowserFlowOptions = { timeoutMs: 300_000, openBrowser: false };
+ * const options: BrowserFlowOptions = { timeoutMs: 300_000, openBrowser: false, fallback: () => manualLogin(session, io, { timeoutMs: 300_000 }) };
  * ```
  */
 export interface BrowserFlowOptions {
   timeoutMs: number;
   /** False for `--no-browser`: serve the callback but let the user open the URL. */
   openBrowser: boolean;
+  /** The login to run instead when the callback port cannot be served. */
+  fallback: () => Promise<SessionStatus>;
+}
+
+/** Explains, before anything is bound, why a redirect URI without a port will likely not serve. */
+function explainMissingPort(redirectURI: string, io: IO): void {
+  const url = new URL(redirectURI);
+  if (url.port !== "") return;
+  const port = url.protocol === "https:" ? 443 : 80;
+  io.err(
+    `${io.yellow("note:")} the redirect URI ${url.origin} names no port, so the login must be received on port ${port}, ` +
+      `which only an administrator may serve on most systems; a redirect URI with a port above 1023 ` +
+      `(e.g. ${url.protocol}//127.0.0.1:8182) avoids this. If the port cannot be served, you paste the redirect URL instead.`,
+  );
 }
 
 async function loadAdapter(): Promise<typeof import("../adapters/hono/browser_login.ts")> {
@@ -40,11 +56,12 @@ async function loadAdapter(): Promise<typeof import("../adapters/hono/browser_lo
  * Runs the browser flow to completion and resolves with the new status.
  * @example
  * ```ts
- * const status = await browserFlow(session, io, { timeoutMs: 300_000, openBrowser: true });
+ * const status = await browserFlow(session, io, { timeoutMs: 300_000, openBrowser: true, fallback: () => manualLogin(session, io, { timeoutMs: 300_000 }) });
  * ```
  */
 export async function browserFlow(session: AuthSession, io: IO, options: BrowserFlowOptions): Promise<SessionStatus> {
-  const { browserLogin } = await loadAdapter();
+  explainMissingPort(session.provider.redirectURI, io);
+  const { browserLogin, CallbackPortError } = await loadAdapter();
   const deadline = Date.now() + options.timeoutMs;
   let spinner: Spinner | undefined;
   const log = (line: string): void => (spinner ? spinner.log(line) : io.err(line));
@@ -61,6 +78,11 @@ export async function browserFlow(session: AuthSession, io: IO, options: Browser
         spinner ??= startSpinner(io, "Waiting for the login in the browser…", deadline);
       },
     });
+  } catch (error) {
+    if (!(error instanceof CallbackPortError)) throw error;
+    io.err(`${io.yellow("warning:")} ${error.message}`);
+    io.err("Continuing with the manual login instead.");
+    return await options.fallback();
   } finally {
     spinner?.stop();
   }

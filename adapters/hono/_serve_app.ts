@@ -4,6 +4,7 @@
 import { isLoopbackHost } from "../../core/loopback.ts";
 import type { AuthApp } from "./app.ts";
 import { listen, type Listening, type TLSFiles } from "./_listen.ts";
+import { callbackPortError } from "./port_error.ts";
 
 /**
  * Where and how to serve: `run()`'s options of the same names.
@@ -61,6 +62,8 @@ export async function serveApp(app: AuthApp, options: ServeAppOptions = {}): Pro
     hostname: hostname === "localhost" ? "127.0.0.1" : hostname.replace(/^\[|\]$/g, ""),
     port,
     ...(tls ? { tls } : {}),
+  }).catch((error: unknown) => {
+    throw callbackPortError(error, port) ?? error;
   });
   running.add(server);
   app.tdauth.port = server.port;

@@ -7,6 +7,8 @@ import { createAuthApp } from "./app.ts";
 import type { TLSFiles } from "./_listen.ts";
 import { run } from "./run.ts";
 
+export { CallbackPortError } from "./port_error.ts";
+
 /**
  * Options of {@link browserLogin}.
  * @example

@@ -13,5 +13,6 @@
 export { type AuthApp, type AuthAppControl, type AuthAppOptions, createAuthApp } from "./app.ts";
 export { run, type RunOptions, type RunResult, shutdownServer } from "./run.ts";
 export { browserLogin, type BrowserLoginOptions } from "./browser_login.ts";
+export { CallbackPortError, type CallbackPortProblem } from "./port_error.ts";
 export { createLoopbackCertificate, loopbackCertificate, type LoopbackCertificateOptions } from "./cert.ts";
 export type { TLSFiles } from "./_listen.ts";

@@ -20,7 +20,9 @@ export const help: string = `Usage: tdauth login [--flow browser|manual|auto] [-
 Logs in and stores the tokens in the credentials file (replacing any there).
 
   --flow browser   serve the redirect URI on 127.0.0.1, open the browser, wait (spinner with
-                   the time left); the redirect URI must be a loopback URL with a port
+                   the time left); the redirect URI must be a loopback URL, best with a port
+                   above 1023: when its port is in use or needs administrator rights, the
+                   login continues with the manual flow
   --flow manual    print the URL; you paste the address the browser lands on (works over SSH
                    and with a pipe: echo "$URL" | tdauth login --flow manual). A bad paste is
                    explained and you can paste again; the end of input stops with exit 2
@@ -72,15 +74,17 @@ export async function run(args: string[], io: IO): Promise<number> {
   const flow = chosen ?? (values["no-browser"] ? "browser" : defaultFlow(io, settings));
   const session = await openSession(settings, io);
   const timeoutMs = timeoutS * 1000;
+  const manual = async (): Promise<SessionStatus> => await (await import("../_manual_login.ts")).manualLogin(session, io, { timeoutMs });
   let status: SessionStatus;
   if (flow === "manual") {
-    status = await (await import("../_manual_login.ts")).manualLogin(session, io, { timeoutMs });
+    status = await manual();
   } else if (flow === "auto") {
     status = await (await import("../_auto_login.ts")).autoLogin(session);
   } else {
     status = await (await import("../_browser_login.ts")).browserFlow(session, io, {
       timeoutMs,
       openBrowser: values["no-browser"] !== true,
+      fallback: manual,
     });
   }
   if (values.json) {

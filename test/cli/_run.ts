@@ -27,8 +27,8 @@ export class Child {
   readonly done: Promise<Result>;
   #waiters: Array<() => void> = [];
 
-  constructor(command: string, args: string[], env: Record<string, string>) {
-    this.process = spawn(command, args, { cwd: ROOT, env, stdio: "pipe" });
+  constructor(command: string, args: string[], env: Record<string, string>, user: { uid?: number; gid?: number } = {}) {
+    this.process = spawn(command, args, { cwd: ROOT, env, stdio: "pipe", ...user });
     this.process.stdout.setEncoding("utf8").on("data", (d: string) => {
       this.stdout += d;
       this.#wake();
@@ -74,9 +74,14 @@ export class Child {
   }
 }
 
-/** `node bin/tdauth.mjs ...args`. */
-export function tdauth(args: string[], env: Record<string, string>, command: string[] = ["node", "bin/tdauth.mjs"]): Child {
-  return new Child(command[0]!, [...command.slice(1), ...args], env);
+/** `node bin/tdauth.mjs ...args`; `user` runs it as another user (a test running as root). */
+export function tdauth(
+  args: string[],
+  env: Record<string, string>,
+  command: string[] = ["node", "bin/tdauth.mjs"],
+  user: { uid?: number; gid?: number } = {},
+): Child {
+  return new Child(command[0]!, [...command.slice(1), ...args], env, user);
 }
 
 /** Runs to the end with `input` on stdin. */

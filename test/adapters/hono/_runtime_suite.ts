@@ -18,6 +18,7 @@ import { createEmulator } from "../../../emulator/mod.ts";
 import { createAuthApp } from "../../../adapters/hono/app.ts";
 import { listen } from "../../../adapters/hono/_listen.ts";
 import { run } from "../../../adapters/hono/run.ts";
+import { CallbackPortError } from "../../../adapters/hono/port_error.ts";
 import { freePort } from "../../helpers/port.ts";
 
 /** A named test case; each runtime's file registers them with its own runner. */
@@ -242,6 +243,25 @@ async function timeoutCase(): Promise<void> {
   }
 }
 
+async function portInUseCase(): Promise<void> {
+  const port = await freePort();
+  const emu = await emulatorFor("td", `http://127.0.0.1:${port}/callback`);
+  const holder = await listen({ fetch: () => new Response("someone else"), hostname: "127.0.0.1", port });
+  try {
+    const session = new AuthSession({ provider: emu.provider });
+    const error = await run(createAuthApp({ session }), { timeoutMs: 5_000 }).catch((e: unknown) => e);
+    assert.ok(error instanceof CallbackPortError, `run() rejected with ${String(error)}`);
+    assert.equal(error.problem, "in_use");
+    assert.equal(error.port, port);
+    assert.match(error.message, new RegExp(`Port ${port} on 127\\.0\\.0\\.1 is in use by another program`));
+    assert.equal(session.state, "unauthenticated", "no login was started");
+    assert.equal(emu.emulator.stats().tokenRequests, 0);
+  } finally {
+    await holder.close();
+    await emu.close();
+  }
+}
+
 /** Every case, for the runtime's own test runner. */
 export const cases: Case[] = [
   { name: `${runtime}: run() over http — /login → provider → callback, tokens stored, server closed`, fn: () => loginCase("http") },
@@ -255,4 +275,5 @@ export const cases: Case[] = [
   },
   { name: `${runtime}: wrong Host → 421, GET /shutdown → 405, POST without the token → 403, 127.0.0.1 only`, fn: securityCase },
   { name: `${runtime}: a login nobody completes times out, and an abort stops the server`, fn: timeoutCase },
+  { name: `${runtime}: a callback port held by another server rejects with a CallbackPortError naming the port`, fn: portInUseCase },
 ];
