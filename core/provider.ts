@@ -87,7 +87,7 @@ export interface Provider {
   readonly issuer?: string;
   /**
    * Strings that only this provider's secrets match, to scrub from messages. A method, so that no
-   * `console.log`, `util.inspect`, `Deno.inspect`, `Bun.inspect` or `JSON.stringify` of a provider
+   * `console.log`, `util.inspect`, the `inspect` of Deno and Bun, or `JSON.stringify` of a provider
    * ever shows them (a function prints as its name).
    */
   secrets(): ReadonlyArray<string>;
