@@ -9,6 +9,7 @@ import { entryKind, tightenFileMode } from "../adapters/file/_fs.ts";
 import { AuthSession } from "../core/session.ts";
 import type { Provider } from "../core/provider.ts";
 import type { StoredTokens } from "../core/types.ts";
+import type { CredentialsFormat } from "../adapters/file/store.ts";
 import { schwab } from "../core/providers/schwab.ts";
 import { tdAmeritrade } from "../core/providers/td_ameritrade.ts";
 import { DEFAULT_SCHWAB_APP } from "../emulator/apps.ts";
@@ -261,6 +262,20 @@ export interface OpenedSession {
 }
 
 /**
+ * How {@link openSession} opens the session: `lenient` (status, logout: no request is made)
+ * fills missing app settings with placeholders; `format` is the layout the credentials file is
+ * written in (default: the one it has).
+ * @example
+ * ```ts
+ * const options: OpenSessionOptions = { format: "schwab-py" };
+ * ```
+ */
+export interface OpenSessionOptions {
+  lenient?: boolean;
+  format?: CredentialsFormat;
+}
+
+/**
  * An AuthSession on the credentials file, with the store's own lock: a FileLock beside the file's
  * real path (the lock `TDClient({ multiprocessingSafe: true })` and a plain `new FileStore()` use, so
  * all cooperate), loaded on first use: handing out a fresh token never takes it.
@@ -271,7 +286,7 @@ export interface OpenedSession {
  * console.log(await session.accessToken());
  * ```
  */
-export async function openSession(settings: Settings, io: IO, options: { lenient?: boolean } = {}): Promise<AuthSession> {
+export async function openSession(settings: Settings, io: IO, options: OpenSessionOptions = {}): Promise<AuthSession> {
   return (await openCLISession(settings, io, options)).session;
 }
 
@@ -282,10 +297,10 @@ export async function openSession(settings: Settings, io: IO, options: { lenient
  * const { session, settings: used } = await openCLISession(settings, io, { lenient: true });
  * ```
  */
-export async function openCLISession(settings: Settings, io: IO, options: { lenient?: boolean } = {}): Promise<OpenedSession> {
+export async function openCLISession(settings: Settings, io: IO, options: OpenSessionOptions = {}): Promise<OpenedSession> {
   const onWarning = (message: string): void => io.err(`${io.yellow("warning:")} ${message}`);
   printSettingsWarnings(settings, io);
-  const store = openCredentials(settings.credentialsPath, onWarning);
+  const store = openCredentials(settings.credentialsPath, onWarning, options.format);
   // Only a record can say what nothing else did; a fully configured run reads the file once.
   if (
     settings.providerDefaulted || (settings.provider === "emulator" && settings.emulatorURLDefaulted) || settings.clientId === undefined
