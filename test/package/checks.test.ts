@@ -299,6 +299,50 @@ describe("a Worker bundle of the installed package in workerd", () => {
   }, 90_000);
 });
 
+describe("a Worker with the installed tdauth/durable-object in workerd", () => {
+  it("bundles createWorker with TDAuthDurableObject without node:, and serves its status from the Durable Object alone", async () => {
+    const { build } = await import("esbuild");
+    const { Miniflare } = await import("miniflare");
+    const project = join(work, "project");
+    writeFileSync(
+      join(project, "do_worker_entry.mjs"),
+      `
+      import { schwab } from "tdauth";
+      import { createWorker } from "tdauth/worker";
+      export { TDAuthDurableObject } from "tdauth/durable-object";
+      export default createWorker({ provider: schwab({ clientId: "APPKEY", clientSecret: "S", redirectURI: "https://w.example/callback" }) });`,
+    );
+    const result = await build({
+      entryPoints: [join(project, "do_worker_entry.mjs")],
+      absWorkingDir: project,
+      bundle: true,
+      write: false,
+      format: "esm",
+      platform: "neutral",
+      conditions: ["workerd", "worker", "import"],
+      mainFields: ["module", "main"],
+    });
+    expect(result.outputFiles[0]!.text).not.toMatch(/["']node:/);
+    const mf = new Miniflare({
+      modules: true,
+      script: result.outputFiles[0]!.text,
+      host: "127.0.0.1",
+      port: 0,
+      durableObjects: { TDAUTH_DO: "TDAuthDurableObject" },
+      bindings: { ADMIN_SECRET: "admin", TDAUTH_KEY: btoa("k".repeat(32)) },
+      compatibilityDate: "2025-09-01",
+    });
+    try {
+      const res = await mf.dispatchFetch("http://127.0.0.1/", { headers: { authorization: "Bearer admin" } });
+      const text = await res.text();
+      expect(res.status, text).toBe(200);
+      expect(JSON.parse(text)).toMatchObject({ state: "unauthenticated", provider: "schwab" });
+    } finally {
+      await mf.dispose();
+    }
+  }, 90_000);
+});
+
 describe("the JSR sources on Deno", () => {
   it("logs in from the .ts files jsr.json exports, run by Deno itself", () => {
     const dir = mkdtempSync(join(tmpdir(), "tdauth-jsr-"));
