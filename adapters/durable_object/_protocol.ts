@@ -73,6 +73,19 @@ export function namespaceOf(namespace: unknown, what: string): DurableObjectName
 }
 
 /**
+ * `options.name` (default {@link DEFAULT_NAME}) checked, naming the caller in the TypeError.
+ * @example
+ * ```ts
+ * this.name = objectName(options.name, "new DurableObjectStore(namespace, { name })");
+ * ```
+ */
+export function objectName(name: unknown, what: string): string {
+  if (name === undefined) return DEFAULT_NAME;
+  if (typeof name !== "string" || name === "") throw new TypeError(`${what}: name must be a non-empty string`);
+  return name;
+}
+
+/**
  * Sends one operation to the object named `name` and answers its JSON; a reply that is not 2xx
  * throws an Error with the object's message.
  *

@@ -4,7 +4,7 @@
 
 import type { Lock, LockAcquireOptions, Release } from "../../core/types.ts";
 import { acquireLease, type Lease, type LeaseOptions, type LeaseSettings, leaseSettings, ownerToken } from "../_shared/lease.ts";
-import { callObject, DEFAULT_NAME, type DurableObjectNamespaceLike, namespaceOf } from "./_protocol.ts";
+import { callObject, type DurableObjectNamespaceLike, namespaceOf, objectName } from "./_protocol.ts";
 
 /** Options of {@link DurableObjectLock}: the lease settings every lease lock takes, and the object's name. */
 export interface DurableObjectLockOptions extends LeaseOptions {
@@ -39,11 +39,7 @@ export class DurableObjectLock implements Lock {
   /** A lock on the lease of the object called `options.name` (default "tdauth") of `namespace`, the binding (e.g. `env.TDAUTH_DO`). */
   constructor(namespace: DurableObjectNamespaceLike, options: DurableObjectLockOptions = {}) {
     this.#namespace = namespaceOf(namespace, "new DurableObjectLock(namespace)");
-    const name = options.name ?? DEFAULT_NAME;
-    if (typeof name !== "string" || name === "") {
-      throw new TypeError("new DurableObjectLock(namespace, { name }): name must be a non-empty string");
-    }
-    this.name = name;
+    this.name = objectName(options.name, "new DurableObjectLock(namespace, { name })");
     this.#lease = leaseSettings(options, "DurableObjectLock");
     this.ttlMs = this.#lease.ttlMs;
   }

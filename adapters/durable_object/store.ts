@@ -4,7 +4,7 @@
 import { StoreError } from "../../core/errors.ts";
 import type { Lock, StoredTokens, TokenStore } from "../../core/types.ts";
 import { parseStoredTokens, serializeTokens } from "../_shared/tokens.ts";
-import { callObject, DEFAULT_NAME, type DurableObjectNamespaceLike, namespaceOf, type Operation } from "./_protocol.ts";
+import { callObject, type DurableObjectNamespaceLike, namespaceOf, objectName, type Operation } from "./_protocol.ts";
 import { DurableObjectLock } from "./lock.ts";
 
 /** Options of {@link DurableObjectStore}. */
@@ -38,12 +38,8 @@ export class DurableObjectStore implements TokenStore {
   /** A store on the object called `options.name` (default "tdauth") of `namespace`, the binding (e.g. `env.TDAUTH_DO`). */
   constructor(namespace: DurableObjectNamespaceLike, options: DurableObjectStoreOptions = {}) {
     this.#namespace = namespaceOf(namespace, "new DurableObjectStore(namespace)");
-    const name = options.name ?? DEFAULT_NAME;
-    if (typeof name !== "string" || name === "") {
-      throw new TypeError("new DurableObjectStore(namespace, { name }): name must be a non-empty string");
-    }
-    this.name = name;
-    this.lockKey = `durable-object:${name}`;
+    this.name = objectName(options.name, "new DurableObjectStore(namespace, { name })");
+    this.lockKey = `durable-object:${this.name}`;
   }
 
   /**
