@@ -5,7 +5,7 @@
 // binary take turns refreshing, and a tdauth session holding an old token takes the newer one
 // from the file. No refresh token is ever presented twice.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -14,7 +14,7 @@ import { AuthSession } from "../../../core/session.ts";
 import { DEFAULT_SCHWAB_APP, type RunningEmulator, startEmulator } from "../../../emulator/mod.ts";
 import { approvedRedirect, emulatorSchwab } from "../../helpers/login.ts";
 import { cleanEnv, runTdauth } from "../../cli/_run.ts";
-import { startChild } from "./_helpers.ts";
+import { FIXTURES, startChild } from "./_helpers.ts";
 
 let emu: RunningEmulator;
 let dir: string;
@@ -38,7 +38,7 @@ afterEach(() => {
 
 interface TokenFile {
   creation_timestamp: number;
-  token: { access_token: string; refresh_token: string; expires_at: number; expires_in: number };
+  token: { access_token: string; refresh_token: string; id_token: string; expires_at: number; expires_in: number };
   tdauth?: Record<string, unknown>;
 }
 const tokenFile = (): TokenFile => JSON.parse(readFileSync(path, "utf8"));
@@ -113,6 +113,52 @@ describe("a session shared with schwab-py through its token file", () => {
     expect(used).toBe(back.token.refresh_token);
     expect(tokenFile().creation_timestamp).toBe(login.creation_timestamp);
     expect(emu.emulator.stats().refreshGrants).toBe(3);
+    expectNoReuse();
+  });
+
+  it("round-trips a file in schwab-py's exact JSON (authlib's key order, a float expires_at): the same layout after a refresh", async () => {
+    await schwabPyLogin();
+    const login = tokenFile();
+    // The fixture's bytes, this login's tokens in place of its own: json.dump's spacing, the keys
+    // in the order Schwab's reply and authlib put them, expires_at a float as authlib once wrote it.
+    const fixtureText = readFileSync(join(FIXTURES, "schwab_py", "token_float_expires_at.json"), "utf8");
+    const fixture = JSON.parse(fixtureText) as TokenFile;
+    const expiresAt = login.token.expires_at + 0.6183019;
+    const text = fixtureText
+      .replace(`"creation_timestamp": ${fixture.creation_timestamp}`, `"creation_timestamp": ${login.creation_timestamp}`)
+      .replace(`"expires_at": ${fixture.token.expires_at}`, `"expires_at": ${expiresAt}`)
+      .replace(fixture.token.access_token, login.token.access_token)
+      .replace(fixture.token.refresh_token, login.token.refresh_token)
+      .replace(fixture.token.id_token, login.token.id_token);
+    writeFileSync(path, text, { mode: 0o600 });
+    expect(tokenFile()).toEqual({ creation_timestamp: login.creation_timestamp, token: { ...login.token, expires_at: expiresAt } });
+    expect(text).toBe(pythonDump());
+
+    const store = new FileStore(path, quiet);
+    expect(await store.load()).toMatchObject({
+      accessToken: login.token.access_token,
+      accessExpiresAt: Math.round(expiresAt * 1000),
+      authorizedAt: login.creation_timestamp * 1000,
+    });
+    const session = new AuthSession({ provider: emulatorSchwab(emu.url), store });
+    await session.refresh({ force: true });
+    const refreshed = tokenFile();
+    expect(Object.keys(refreshed).slice(0, 2)).toEqual(["creation_timestamp", "token"]);
+    expect(Object.keys(refreshed.token)).toEqual(Object.keys(fixture.token));
+    expect(refreshed.creation_timestamp).toBe(login.creation_timestamp);
+    expect(refreshed.token.refresh_token).not.toBe(login.token.refresh_token);
+    expect(readFileSync(path, "utf8")).toBe(pythonDump());
+
+    // Reloaded and saved by a store told nothing: still schwab-py's layout, still the login time.
+    const again = new FileStore(path, quiet);
+    const reloaded = (await again.load())!;
+    expect(reloaded).toMatchObject({ accessToken: refreshed.token.access_token, refreshToken: refreshed.token.refresh_token });
+    await again.save(reloaded);
+    expect(tokenFile()).toMatchObject({ creation_timestamp: login.creation_timestamp, token: refreshed.token });
+    // And schwab-py refreshes from what tdauth left.
+    const { used } = await schwabPy("refresh");
+    expect(used).toBe(refreshed.token.refresh_token);
+    expect(tokenFile().creation_timestamp).toBe(login.creation_timestamp);
     expectNoReuse();
   });
 
