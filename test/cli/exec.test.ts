@@ -8,7 +8,12 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator } from "../../emulator/mod.ts";
 import type { RunningEmulator } from "../../emulator/types.ts";
-import { cleanEnv, runTdauth, tdauth } from "./_run.ts";
+import { builtBinary, type Child, cleanEnv, type Result, runTdauth, tdauth } from "./_run.ts";
+
+/** Every run here is of the built binary (dist/bin/tdauth.cjs), the file npm installs as `tdauth`. */
+const BINARY = builtBinary();
+const run = (args: string[], env: Record<string, string>, input = ""): Promise<Result> => runTdauth(args, env, input, BINARY);
+const start = (args: string[], env: Record<string, string>): Child => tdauth(args, env, BINARY);
 
 let emu: RunningEmulator;
 let home: string;
@@ -25,7 +30,7 @@ beforeAll(async () => {
   emu = await startEmulator({ port: 0, autoApprove: true });
   home = mkdtempSync(join(tmpdir(), "tdauth-cli-exec-"));
   env = cleanEnv({ TDAUTH_HOME: home, TDAUTH_PROVIDER: "emulator", TDAUTH_EMULATOR_URL: emu.url });
-  const login = await runTdauth(["login", "--flow", "auto"], env);
+  const login = await run(["login", "--flow", "auto"], env);
   if (login.code !== 0) throw new Error(login.stderr);
 });
 afterAll(async () => {
@@ -35,7 +40,7 @@ afterAll(async () => {
 
 describe("tdauth exec", () => {
   it("hands the stored token to the program in TDAUTH_ACCESS_TOKEN, with its end, and prints nothing of its own", async () => {
-    const result = await runTdauth(["exec", "--", ...PRINT_ENV], env);
+    const result = await run(["exec", "--", ...PRINT_ENV], env);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toBe("");
     const seen = JSON.parse(result.stdout);
@@ -43,7 +48,7 @@ describe("tdauth exec", () => {
   });
 
   it("uses --env NAME instead, and passes the program its arguments untouched (-- and --help included)", async () => {
-    const result = await runTdauth(
+    const result = await run(
       [
         "exec",
         "--env",
@@ -62,7 +67,7 @@ describe("tdauth exec", () => {
   });
 
   it("gives the program tdauth's stdin, stdout and stderr, and exits with its code", async () => {
-    const result = await runTdauth(
+    const result = await run(
       [
         "exec",
         "--",
@@ -75,12 +80,12 @@ describe("tdauth exec", () => {
   });
 
   it("exits 128+n when signal n ends the program", async () => {
-    const result = await runTdauth(["exec", "--", ...node("process.kill(process.pid, 'SIGTERM'); setTimeout(() => {}, 5000)")], env);
+    const result = await run(["exec", "--", ...node("process.kill(process.pid, 'SIGTERM'); setTimeout(() => {}, 5000)")], env);
     expect(result.code).toBe(143);
   });
 
   it("passes SIGTERM sent to tdauth on to the program, and exits as the program does", async () => {
-    const child = tdauth(
+    const child = start(
       [
         "exec",
         "--",
@@ -103,7 +108,7 @@ describe("tdauth exec", () => {
     const now = Date.now() / 1000;
     writeFileSync(credentials(), JSON.stringify({ ...file, access_token_expires_at: now + 120, access_token_issued_at: now - 1680 }));
     const before = emu.emulator.stats().refreshGrants;
-    const result = await runTdauth(["exec", "--", ...PRINT_ENV], env);
+    const result = await run(["exec", "--", ...PRINT_ENV], env);
     expect(result.code, result.stderr).toBe(0);
     expect(emu.emulator.stats().refreshGrants).toBe(before + 1);
     const seen = JSON.parse(result.stdout);
@@ -117,33 +122,33 @@ describe("tdauth exec", () => {
     const program = node(`require("node:fs").writeFileSync(${JSON.stringify(marker)}, "")`);
     const empty = mkdtempSync(join(tmpdir(), "tdauth-cli-exec-empty-"));
     try {
-      const notLoggedIn = await runTdauth(["exec", "--", ...program], { ...env, TDAUTH_HOME: empty });
+      const notLoggedIn = await run(["exec", "--", ...program], { ...env, TDAUTH_HOME: empty });
       expect(notLoggedIn.code).toBe(125);
       expect(notLoggedIn.stdout).toBe("");
       expect(notLoggedIn.stderr).toMatch(/^error: Not logged in to Charles Schwab/);
     } finally {
       rmSync(empty, { recursive: true, force: true });
     }
-    const noCommand = await runTdauth(["exec", ...program], env);
+    const noCommand = await run(["exec", ...program], env);
     expect(noCommand.code).toBe(125);
     expect(noCommand.stderr).toBe("error: tdauth exec: no command: put it after --\nhint: tdauth exec -- python3 bot.py\n");
-    const badName = await runTdauth(["exec", "--env", "NOT-A-NAME", "--", ...program], env);
+    const badName = await run(["exec", "--env", "NOT-A-NAME", "--", ...program], env);
     expect(badName.code).toBe(125);
     expect(badName.stderr).toMatch(/^error: tdauth exec: --env "NOT-A-NAME" is not a variable name\n/);
-    const nothing = await runTdauth(["exec", "--"], env);
+    const nothing = await run(["exec", "--"], env);
     expect(nothing.code).toBe(125);
     expect(nothing.stderr).toMatch(/^error: tdauth exec: no command after --\n/);
     expect(existsSync(marker)).toBe(false);
   });
 
   it("exits 127 for a program that is not there and 126 for one that cannot run", async () => {
-    const missing = await runTdauth(["exec", "--", "tdauth-no-such-program"], env);
+    const missing = await run(["exec", "--", "tdauth-no-such-program"], env);
     expect(missing.code).toBe(127);
     expect(missing.stderr).toMatch(/^error: tdauth exec: command not found: tdauth-no-such-program \(ENOENT\)\n/);
     const script = join(home, "not-executable.sh");
     writeFileSync(script, "#!/bin/sh\necho never\n");
     chmodSync(script, 0o600);
-    const cannot = await runTdauth(["exec", "--", script], env);
+    const cannot = await run(["exec", "--", script], env);
     expect(cannot.code).toBe(126);
     expect(cannot.stdout).toBe("");
     expect(cannot.stderr).toMatch(/^error: tdauth exec: cannot run: .*not-executable\.sh \(EACCES\)\n/);

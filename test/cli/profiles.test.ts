@@ -7,9 +7,13 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator } from "../../emulator/mod.ts";
 import type { RunningEmulator } from "../../emulator/types.ts";
-import { cleanEnv, runTdauth } from "./_run.ts";
+import { builtBinary, cleanEnv, type Result, runTdauth } from "./_run.ts";
 
 const LIVE_APP = { flavour: "schwab", clientId: "ProfileTestLiveAppKey00000000001", clientSecret: "LiveAppSecret001" } as const;
+/** Every run here is of the built binary (dist/bin/tdauth.cjs), the file npm installs as `tdauth`. */
+const BINARY = builtBinary();
+const run = (args: string[], env: Record<string, string>, input = ""): Promise<Result> => runTdauth(args, env, input, BINARY);
+
 let emu: RunningEmulator;
 let home: string;
 let env: Record<string, string>;
@@ -38,19 +42,19 @@ afterAll(async () => {
 
 describe("profiles", () => {
   it("keeps each profile's credentials in its own folder: --profile and TDAUTH_PROFILE", async () => {
-    const paper = await runTdauth(["login", "--flow", "auto", "--profile", "paper", "--provider", "emulator"], env);
+    const paper = await run(["login", "--flow", "auto", "--profile", "paper", "--provider", "emulator"], env);
     expect(paper.code, paper.stderr).toBe(0);
-    const live = await runTdauth(["login", "--flow", "auto"], { ...env, TDAUTH_PROFILE: "live" });
+    const live = await run(["login", "--flow", "auto"], { ...env, TDAUTH_PROFILE: "live" });
     expect(live.code, live.stderr).toBe(0);
     expect(existsSync(join(home, "td_state.json"))).toBe(false);
     expect(stored("profiles", "live").client_id).toBe(LIVE_APP.clientId);
     expect(stored("profiles", "paper").client_id).not.toBe(LIVE_APP.clientId);
-    const token = await runTdauth(["token", "--profile", "paper"], env);
+    const token = await run(["token", "--profile", "paper"], env);
     expect(token.stdout).toBe(`${stored("profiles", "paper").access_token}\n`);
-    const liveToken = await runTdauth(["token"], { ...env, TDAUTH_PROFILE: "live" });
+    const liveToken = await run(["token"], { ...env, TDAUTH_PROFILE: "live" });
     expect(liveToken.stdout).toBe(`${stored("profiles", "live").access_token}\n`);
     // The flag wins over the variable.
-    const flagWins = await runTdauth(["status", "--json", "--profile", "paper"], { ...env, TDAUTH_PROFILE: "live" });
+    const flagWins = await run(["status", "--json", "--profile", "paper"], { ...env, TDAUTH_PROFILE: "live" });
     expect(JSON.parse(flagWins.stdout).credentials).toBe(join(home, "profiles", "paper", "td_state.json"));
   });
 
@@ -60,7 +64,7 @@ describe("profiles", () => {
     [["--profile", ".hidden"], '--profile ".hidden" is not a profile name'],
     [["--profile", ""], '--profile "" is not a profile name'],
   ])("refuses the profile name in %j with a usage error", async (args, message) => {
-    const result = await runTdauth(["status", ...args], env);
+    const result = await run(["status", ...args], env);
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
       `error: ${message}\nhint: a profile name is 1-64 letters, digits, ".", "_" and "-", starting with a letter or digit (no path separators, no "..")\n`,
@@ -69,13 +73,13 @@ describe("profiles", () => {
   });
 
   it("refuses a TDAUTH_PROFILE that is a path, naming the variable", async () => {
-    const result = await runTdauth(["token"], { ...env, TDAUTH_PROFILE: "x/../../y" });
+    const result = await run(["token"], { ...env, TDAUTH_PROFILE: "x/../../y" });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^error: TDAUTH_PROFILE "x\/\.\.\/\.\.\/y" is not a profile name\n/);
   });
 
   it("status --all lists the default session and every profile, as text and as JSON", async () => {
-    const text = await runTdauth(["status", "--all"], env);
+    const text = await run(["status", "--all"], env);
     // The default session is not logged in: exit 3, with the command that fixes it.
     expect(text.code, text.stderr).toBe(3);
     const lines = text.stdout.trimEnd().split("\n");
@@ -88,7 +92,7 @@ describe("profiles", () => {
     expect(lines[2]).toMatch(/ProfileTestLiveAppKey00000000001|Prof…0001/);
     expect(text.stderr).toBe("hint: the default session needs a login: run `tdauth login`\n");
 
-    const json = await runTdauth(["status", "--all", "--json"], env);
+    const json = await run(["status", "--all", "--json"], env);
     const rows = JSON.parse(json.stdout) as Array<Record<string, unknown>>;
     expect(rows.map((row) => [row.profile, row.state, row.credentials])).toEqual([
       [null, "unauthenticated", join(home, "td_state.json")],
@@ -97,16 +101,16 @@ describe("profiles", () => {
     ]);
     for (const row of rows) expect(JSON.stringify(row)).not.toContain(stored("profiles", "paper").access_token);
 
-    const login = await runTdauth(["login", "--flow", "auto"], env);
+    const login = await run(["login", "--flow", "auto"], env);
     expect(login.code, login.stderr).toBe(0);
-    expect((await runTdauth(["status", "--all"], { ...env, TDAUTH_PROFILE: "live" })).code).toBe(0);
+    expect((await run(["status", "--all"], { ...env, TDAUTH_PROFILE: "live" })).code).toBe(0);
   });
 
   it("status --all reports a profile it cannot read, and still lists the others (exit 1)", async () => {
     mkdirSync(join(home, "profiles", "broken"));
     writeFileSync(join(home, "profiles", "broken", "td_state.json"), "{ not json");
     try {
-      const result = await runTdauth(["status", "--all", "--json"], env);
+      const result = await run(["status", "--all", "--json"], env);
       expect(result.code).toBe(1);
       const rows = JSON.parse(result.stdout) as Array<Record<string, unknown>>;
       expect(rows.map((row) => row.profile)).toEqual([null, "broken", "live", "paper"]);
@@ -122,14 +126,14 @@ describe("profiles", () => {
 
   it("status --all takes no --profile or --credentials: one file for all would be wrong", async () => {
     for (const extra of [["--profile", "live"], ["--credentials", join(home, "x.json")]]) {
-      const result = await runTdauth(["status", "--all", ...extra], env);
+      const result = await run(["status", "--all", ...extra], env);
       expect(result.code).toBe(2);
       expect(result.stderr).toMatch(/^error: tdauth status: --all and --(profile|credentials) cannot be combined\n/);
     }
   });
 
   it("logs out of one profile only", async () => {
-    const result = await runTdauth(["logout", "--profile", "paper"], env);
+    const result = await run(["logout", "--profile", "paper"], env);
     expect(result.code, result.stderr).toBe(0);
     expect(existsSync(join(home, "profiles", "paper", "td_state.json"))).toBe(false);
     expect(existsSync(join(home, "profiles", "live", "td_state.json"))).toBe(true);
