@@ -57,6 +57,7 @@ const cases = [
     false,
   ],
   ["tdauth/worker with jose (as deployed)", `export * from ${JSON.stringify(join(root, "adapters/worker/mod.ts"))};`, [], false, false],
+  ["tdauth/durable-object", `export * from ${JSON.stringify(join(root, "adapters/durable_object/mod.ts"))};`, [], false, false],
   ["oauth4webapi: import *", `export * from "oauth4webapi";`, [], false, false],
   ["openid-client: import *", `export * from "openid-client";`, [], false, false],
 ];
@@ -137,6 +138,7 @@ console.log(
       all: rows[4].eager,
       portable: rows[5].eager,
       worker: rows[6].eager,
+      durableObject: rows[7].eager,
     })
   }`,
 );

@@ -26,6 +26,7 @@ export interface OptionSpec {
  * ```
  */
 export const SESSION_OPTIONS: Record<string, OptionSpec> = {
+  profile: { type: "string" },
   provider: { type: "string" },
   "client-id": { type: "string" },
   "client-secret": { type: "string" },
@@ -41,12 +42,15 @@ export const SESSION_OPTIONS: Record<string, OptionSpec> = {
  * const help = `Usage: tdauth token\n\n${SESSION_OPTIONS_HELP}`;
  * ```
  */
-export const SESSION_OPTIONS_HELP = `Session options (flag, else environment, else tdauth.json in TDAUTH_HOME):
+export const SESSION_OPTIONS_HELP = `Session options (flag, else environment, else tdauth.json in TDAUTH_HOME or the profile's folder):
+  --profile NAME                  TDAUTH_PROFILE        a separate session: its own tdauth.json and td_state.json
+                                                        in $TDAUTH_HOME/profiles/NAME (letters, digits, . _ -)
   --provider td|schwab|emulator   TDAUTH_PROVIDER       default: what the credentials file says, else schwab
   --client-id ID                  TDAUTH_CLIENT_ID      app key / consumer key
   --client-secret SECRET          TDAUTH_CLIENT_SECRET  Schwab app secret (prefer the variable: flags show in ps)
   --redirect-uri URI              TDAUTH_REDIRECT_URI   exactly as registered; default https://127.0.0.1:8182 for schwab/emulator
-  --credentials PATH              TDAUTH_CREDENTIALS    default $TDAUTH_HOME/td_state.json, else ~/.td_python_api/td_state.json
+  --credentials PATH              TDAUTH_CREDENTIALS    default td_state.json in the profile's folder, else $TDAUTH_HOME/td_state.json,
+                                                        else ~/.td_python_api/td_state.json
   --emulator-url URL              TDAUTH_EMULATOR_URL   default: the credentials file's, else http://127.0.0.1:8777
   TDAUTH_KEY                      encrypt the credentials file (32 bytes: 64 hex digits or base64)`;
 

@@ -43,6 +43,10 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = Object.freeze({
     summary: "print a valid access token (refreshing it if needed), for $(tdauth token)",
     load: () => import("./commands/token.ts"),
   },
+  exec: {
+    summary: "run a program with a valid access token in $TDAUTH_ACCESS_TOKEN: tdauth exec -- python3 bot.py",
+    load: () => import("./commands/exec.ts"),
+  },
   refresh: { summary: "refresh the access token now", load: () => import("./commands/refresh.ts") },
   logout: { summary: "delete the stored tokens", load: () => import("./commands/logout.ts") },
   serve: { summary: "run the callback app (the Python library's /login routes) on 127.0.0.1", load: () => import("./commands/serve.ts") },

@@ -1,5 +1,5 @@
-// Resolves the session settings (flag, then TDAUTH_* variable, then tdauth.json in TDAUTH_HOME)
-// and opens the AuthSession on the credentials file. Loads only core + file store/lock: no Hono,
+// Resolves the session settings (flag, then TDAUTH_* variable, then tdauth.json in TDAUTH_HOME, or
+// in the profile's folder) and opens the AuthSession on the credentials file. Loads only core + file store/lock: no Hono,
 // no jose (FileStore imports jose only when a key is configured).
 
 import { readFileSync, statSync } from "node:fs";
@@ -9,6 +9,7 @@ import { entryKind, tightenFileMode } from "../adapters/file/_fs.ts";
 import { AuthSession } from "../core/session.ts";
 import type { Provider } from "../core/provider.ts";
 import type { StoredTokens } from "../core/types.ts";
+import type { CredentialsFormat } from "../adapters/file/store.ts";
 import { schwab } from "../core/providers/schwab.ts";
 import { tdAmeritrade } from "../core/providers/td_ameritrade.ts";
 import { DEFAULT_SCHWAB_APP } from "../emulator/apps.ts";
@@ -16,6 +17,7 @@ import { oneOf } from "./_args.ts";
 import { openCredentials } from "./_credentials.ts";
 import { denoRefusal } from "./_deno_permission.ts";
 import { CLIError, usageError } from "./_errors.ts";
+import { checkProfileName, profileFolder } from "./_profiles.ts";
 import { fetchNamingURL } from "./_network.ts";
 import type { IO } from "./_output.ts";
 
@@ -61,6 +63,8 @@ export interface Settings {
   baseURL?: string;
   /** tdauth.json, whether or not it exists. */
   configPath: string;
+  /** The profile (`--profile`, `TDAUTH_PROFILE`) whose folder holds tdauth.json and td_state.json; absent for the default. */
+  profile?: string;
   /** The config file's other keys (flow, timeout) for commands that read them. */
   config: Record<string, unknown>;
   /** Warnings found while reading the settings (a config file others could read), printed once by {@link openSession}. */
@@ -110,18 +114,22 @@ function readConfig(path: string, warnings: string[]): Record<string, unknown> {
 
 /**
  * Settings from flags, then environment variables, then `tdauth.json` in `TDAUTH_HOME`
- * (default `~/.td_python_api`).
+ * (default `~/.td_python_api`). With a profile (`--profile NAME`, else `TDAUTH_PROFILE`) that
+ * folder is `TDAUTH_HOME/profiles/NAME`: its own tdauth.json and td_state.json.
  *
  * @example
  * ```ts
  * resolveSettings({ provider: "emulator" }, { TDAUTH_HOME: "/tmp/x" }).credentialsPath; // "/tmp/x/td_state.json"
+ * resolveSettings({ profile: "paper" }, { TDAUTH_HOME: "/tmp/x" }).credentialsPath;     // "/tmp/x/profiles/paper/td_state.json"
  * ```
  */
 export function resolveSettings(
   flags: Record<string, string | boolean | string[] | undefined>,
   env: Record<string, string | undefined>,
 ): Settings {
-  const home = tdauthHome(env);
+  const root = tdauthHome(env);
+  const profile = profileOf(flags, env);
+  const home = profile === undefined ? root : profileFolder(root, profile);
   const configPath = join(home, "tdauth.json");
   const warnings: string[] = [];
   const config = readConfig(configPath, warnings);
@@ -146,6 +154,7 @@ export function resolveSettings(
     emulatorURLDefaulted: emulatorURL === undefined,
     configPath,
     config,
+    ...(profile === undefined ? {} : { profile }),
     ...(warnings.length > 0 ? { warnings } : {}),
   };
   const clientId = pick("client-id", "TDAUTH_CLIENT_ID", "clientId");
@@ -155,6 +164,13 @@ export function resolveSettings(
   if (clientSecret !== undefined) settings.clientSecret = clientSecret;
   if (redirectURI !== undefined) settings.redirectURI = redirectURI;
   return settings;
+}
+
+/** The profile named by `--profile`, else `TDAUTH_PROFILE` (empty means none), checked. */
+function profileOf(flags: Record<string, unknown>, env: Record<string, string | undefined>): string | undefined {
+  if (typeof flags.profile === "string") return checkProfileName(flags.profile, "--profile");
+  const fromEnv = env.TDAUTH_PROFILE?.trim();
+  return fromEnv ? checkProfileName(fromEnv, "TDAUTH_PROFILE") : undefined;
 }
 
 function trimSlashes(url: string): string {
@@ -261,6 +277,20 @@ export interface OpenedSession {
 }
 
 /**
+ * How {@link openSession} opens the session: `lenient` (status, logout: no request is made)
+ * fills missing app settings with placeholders; `format` is the layout the credentials file is
+ * written in (default: the one it has).
+ * @example
+ * ```ts
+ * const options: OpenSessionOptions = { format: "schwab-py" };
+ * ```
+ */
+export interface OpenSessionOptions {
+  lenient?: boolean;
+  format?: CredentialsFormat;
+}
+
+/**
  * An AuthSession on the credentials file, with the store's own lock: a FileLock beside the file's
  * real path (the lock `TDClient({ multiprocessingSafe: true })` and a plain `new FileStore()` use, so
  * all cooperate), loaded on first use: handing out a fresh token never takes it.
@@ -271,7 +301,7 @@ export interface OpenedSession {
  * console.log(await session.accessToken());
  * ```
  */
-export async function openSession(settings: Settings, io: IO, options: { lenient?: boolean } = {}): Promise<AuthSession> {
+export async function openSession(settings: Settings, io: IO, options: OpenSessionOptions = {}): Promise<AuthSession> {
   return (await openCLISession(settings, io, options)).session;
 }
 
@@ -282,10 +312,10 @@ export async function openSession(settings: Settings, io: IO, options: { lenient
  * const { session, settings: used } = await openCLISession(settings, io, { lenient: true });
  * ```
  */
-export async function openCLISession(settings: Settings, io: IO, options: { lenient?: boolean } = {}): Promise<OpenedSession> {
+export async function openCLISession(settings: Settings, io: IO, options: OpenSessionOptions = {}): Promise<OpenedSession> {
   const onWarning = (message: string): void => io.err(`${io.yellow("warning:")} ${message}`);
   printSettingsWarnings(settings, io);
-  const store = openCredentials(settings.credentialsPath, onWarning);
+  const store = openCredentials(settings.credentialsPath, onWarning, options.format);
   // Only a record can say what nothing else did; a fully configured run reads the file once.
   if (
     settings.providerDefaulted || (settings.provider === "emulator" && settings.emulatorURLDefaulted) || settings.clientId === undefined

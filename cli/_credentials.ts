@@ -4,7 +4,7 @@
 
 import { readFile } from "node:fs/promises";
 import { looksEncrypted } from "../adapters/file/_crypto.ts";
-import { FileStore } from "../adapters/file/store.ts";
+import { type CredentialsFormat, FileStore } from "../adapters/file/store.ts";
 import { StoreError } from "../core/errors.ts";
 import type { Lock, StoredTokens, TokenStore } from "../core/types.ts";
 import { CLIError, EXIT, usageError } from "./_errors.ts";
@@ -87,15 +87,16 @@ export class CredentialsStore implements TokenStore {
 }
 
 /**
- * Opens the credentials file. A malformed `TDAUTH_KEY` is a usage error (exit 2) with a hint.
+ * Opens the credentials file, written in `format` (default: the layout it already has). A
+ * malformed `TDAUTH_KEY` is a usage error (exit 2) with a hint.
  * @example
  * ```ts
  * const store = openCredentials(settings.credentialsPath, (line) => io.err(line));
  * ```
  */
-export function openCredentials(path: string, onWarning: (message: string) => void): CredentialsStore {
+export function openCredentials(path: string, onWarning: (message: string) => void, format?: CredentialsFormat): CredentialsStore {
   try {
-    return new CredentialsStore(new FileStore(path, { onWarning }));
+    return new CredentialsStore(new FileStore(path, format === undefined ? { onWarning } : { onWarning, format }));
   } catch (error) {
     if (error instanceof TypeError && /TDAUTH_KEY/.test(error.message)) {
       throw usageError(

@@ -1,5 +1,6 @@
 /**
- * FileStore: a crash-safe credentials file that the Python `td` library can read and write too.
+ * FileStore: a crash-safe credentials file that the Python `td` library, or schwab-py, can read
+ * and write too.
  * @module
  */
 import { realpathSync } from "node:fs";
@@ -15,8 +16,26 @@ import { checkStoredTokens } from "../_shared/tokens.ts";
 import { decryptText, encryptText, looksEncrypted } from "./_crypto.ts";
 import { decodeCredentials, DEFAULT_REFRESH_LIFETIME_MS, encodeCredentials, FormatError, unknownKeys } from "./_format.ts";
 import type { CredentialsJSON } from "./_format.ts";
+import { decodeSchwabPy, encodeSchwabPy, isSchwabPyJSON, pythonJSON, SCHWAB_PY_REFRESH_LIFETIME_MS, schwabPyExtra } from "./_schwab_py.ts";
+import { PartlyWritten, settledRead } from "./_settled_read.ts";
 import { ensureFolder, linkTarget, octal, POSIX, removeStaleTemps, tighten, tightenFileMode, writeAtomic } from "./_fs.ts";
 import { fileStoreLock } from "./_default_lock.ts";
+
+/** A credentials file read and understood. */
+interface Decoded {
+  tokens: StoredTokens | null;
+  /** Keys tdauth does not own, carried over on save. */
+  extra: CredentialsJSON;
+  format: CredentialsFormat;
+}
+
+/** A file whose content cannot be read (damaged, wrong key, wrong shape): `load` throws its error, `save` refuses to replace it. */
+class Unreadable {
+  readonly error: StoreError;
+  constructor(error: StoreError) {
+    this.error = error;
+  }
+}
 
 /**
  * Whether `folder` is tdauth's own. An explicit path must not need to know: finding the home
@@ -30,17 +49,40 @@ function isDefaultFolder(folder: string): boolean {
   }
 }
 
+/**
+ * The layouts a credentials file can have: `"tdauth"`, the Python `td` library's keys plus
+ * tdauth's own (`access_token`, `refresh_token`, `access_token_expires_at`, …), or
+ * `"schwab-py"`, schwab-py's token file (`{"creation_timestamp": …, "token": {…}}`).
+ *
+ * @example
+ * ```ts
+ * const format: CredentialsFormat = "schwab-py";
+ * ```
+ */
+export type CredentialsFormat = "tdauth" | "schwab-py";
+
+const FORMATS: readonly CredentialsFormat[] = ["tdauth", "schwab-py"];
+
 /** Options of {@link FileStore}. */
 export interface FileStoreOptions {
   /**
    * Encrypt the file at rest (compact JWE, dir + A256GCM). 32 bytes, or a string of 64 hex
    * digits or base64/base64url. Default: the `TDAUTH_KEY` environment variable when set.
-   * An encrypted file cannot be read by the Python library.
+   * An encrypted file cannot be read by the Python library, nor by schwab-py: a schwab-py file is
+   * always written plain (with `key` that is a TypeError; with `TDAUTH_KEY` a warning).
    */
   key?: Uint8Array | string;
   /**
+   * The layout `save` writes. Default: the layout of the file being replaced (both are recognised
+   * on load), else of the last file this store loaded, else `"tdauth"`. `"schwab-py"` writes
+   * schwab-py's token file, so a schwab-py program and tdauth share one file and one login;
+   * its `creation_timestamp` is the login time and no refresh moves it.
+   */
+  format?: CredentialsFormat;
+  /**
    * Refresh-token lifetime written when the tokens carry no `refreshExpiresAt` (the Python
-   * library needs one), and used to guess the login time of a Python-written file. Default 90 days.
+   * library needs one), and used to guess the login time of a Python-written file. Default 90
+   * days; for a schwab-py file, which never says, Schwab's 7 days from `creation_timestamp`.
    */
   refreshTokenLifetimeMs?: number;
   /**
@@ -100,13 +142,19 @@ function realFile(path: string): string {
  *
  * A file that cannot be read is reported as `StoreError` naming the path and the fix, and is
  * never changed by the failed load nor replaced by a later `save` (see `overwriteCorrupt`).
- * Unknown keys in an existing file are kept on save.
+ * Unknown keys in an existing file are kept on save. A file found empty or cut off is read again
+ * a few times over about 0.6 s before it counts as unreadable: the Python `td` library and
+ * schwab-py rewrite the file in place (truncate, then write), so a read can fall between the two.
+ *
+ * A schwab-py token file is recognised on load, and `save` keeps the layout of the file it
+ * replaces (see {@link FileStoreOptions.format}).
  *
  * @example
  * ```ts
  * import { FileStore } from "tdauth/stores/file";
  * const store = new FileStore();                       // ~/.td_python_api/td_state.json
  * const secret = new FileStore("/srv/td/state.jwe", { key: process.env.MY_KEY });
+ * const shared = new FileStore("~/schwab/token.json", { format: "schwab-py" }); // the file a schwab-py bot uses
  * await store.save(tokens);
  * const tokens2 = await store.load();
  * ```
@@ -121,7 +169,10 @@ export class FileStore implements TokenStore {
   readonly lockKey: string;
   readonly #key: Uint8Array | undefined;
   readonly #keyName: string;
-  readonly #lifetime: number;
+  readonly #format: CredentialsFormat | undefined;
+  // The layout of the last file loaded: a save with nothing to replace keeps it.
+  #loadedFormat: CredentialsFormat | undefined;
+  readonly #lifetime: number | undefined;
   readonly #overwriteCorrupt: boolean;
   readonly #fixFolder: boolean;
   readonly #warn: (message: string) => void;
@@ -144,7 +195,16 @@ export class FileStore implements TokenStore {
     } else {
       this.#keyName = "TDAUTH_KEY";
     }
-    this.#lifetime = durationMs(options.refreshTokenLifetimeMs ?? DEFAULT_REFRESH_LIFETIME_MS, "options.refreshTokenLifetimeMs");
+    if (options.format !== undefined && !FORMATS.includes(options.format)) {
+      throw new TypeError(`options.format must be "tdauth" or "schwab-py", not ${JSON.stringify(options.format)}`);
+    }
+    if (options.format === "schwab-py" && options.key !== undefined) {
+      throw new TypeError('options.key cannot be used with format "schwab-py": schwab-py reads its token file as plain JSON');
+    }
+    this.#format = options.format;
+    this.#lifetime = options.refreshTokenLifetimeMs === undefined
+      ? undefined
+      : durationMs(options.refreshTokenLifetimeMs, "options.refreshTokenLifetimeMs");
     this.#overwriteCorrupt = options.overwriteCorrupt === true;
     const folder = dirname(this.path);
     this.#fixFolder = options.fixFolderMode ?? (basename(folder) === ".td_python_api" || isDefaultFolder(folder));
@@ -182,11 +242,12 @@ export class FileStore implements TokenStore {
    * ```
    */
   async load(): Promise<StoredTokens | null> {
-    const text = await this.#read(this.path);
-    if (text === null) return null;
-    const tokens = await this.#decode(text, this.path);
+    const file = await this.#readFile(this.path);
+    if (file === null) return null;
+    if (file instanceof Unreadable) throw file.error;
     this.#fixFileMode(this.path);
-    return tokens.tokens;
+    this.#loadedFormat = file.format;
+    return file.tokens;
   }
 
   /**
@@ -207,24 +268,35 @@ export class FileStore implements TokenStore {
     } catch (err) {
       throw this.#ioError("create the folder of", dirname(target), err);
     }
-    const old = await this.#read(target);
-    if (old !== null) {
-      try {
-        extra = (await this.#decode(old, target)).extra;
-      } catch (err) {
-        if (!this.#overwriteCorrupt) {
-          throw new StoreError(
-            `${(err as Error).message} Refusing to overwrite it: move it away or delete it first ` +
-              "(or create the store with overwriteCorrupt: true).",
-          );
-        }
-        this.#warn(`tdauth: replaced the unreadable credentials file ${target} (overwriteCorrupt is set)`);
+    let format = this.#format ?? this.#loadedFormat;
+    const old = await this.#readFile(target);
+    if (old instanceof Unreadable) {
+      if (!this.#overwriteCorrupt) {
+        throw new StoreError(
+          `${old.error.message} Refusing to overwrite it: move it away or delete it first ` +
+            "(or create the store with overwriteCorrupt: true).",
+        );
       }
-      if (POSIX) await this.#warnLooseFile(target);
+      this.#warn(`tdauth: replaced the unreadable credentials file ${target} (overwriteCorrupt is set)`);
+    } else if (old !== null) {
+      format = this.#format ?? old.format;
+      // Keys of the other layout would land in the wrong place.
+      if (old.format === format) extra = old.extra;
     }
-    const json = encodeCredentials(tokens, this.#lifetime, extra);
-    let text = JSON.stringify(json, null, 4);
-    if (this.#key !== undefined) text = await encryptText(text, this.#key);
+    if (old !== null && POSIX) await this.#warnLooseFile(target);
+    let text: string;
+    if (format === "schwab-py") {
+      if (this.#key !== undefined) {
+        this.#warnOnce(
+          `schwab-py:${target}`,
+          `tdauth: ${target} is a schwab-py token file, so it stays unencrypted (schwab-py reads plain JSON) although ${this.#keyName} is set`,
+        );
+      }
+      text = pythonJSON(encodeSchwabPy(tokens, this.#lifetimeFor("schwab-py"), extra));
+    } else {
+      text = JSON.stringify(encodeCredentials(tokens, this.#lifetimeFor("tdauth"), extra), null, 4);
+      if (this.#key !== undefined) text = await encryptText(text, this.#key);
+    }
     await removeStaleTemps(target, Date.now());
     try {
       await writeAtomic(target, text);
@@ -271,11 +343,34 @@ export class FileStore implements TokenStore {
     }
   }
 
+  /**
+   * The file's tokens, its layout and the keys it holds that tdauth does not own; null when there
+   * is no file; {@link Unreadable} when its content cannot be read (I/O errors are thrown). A
+   * file that looks half-written is read again a few times first.
+   */
+  async #readFile(path: string): Promise<Decoded | Unreadable | null> {
+    const read = await settledRead(async () => {
+      const text = await this.#read(path);
+      if (text === null) return null;
+      try {
+        const json = await this.#parse(text, path);
+        return json instanceof PartlyWritten ? json : this.#decode(json, path);
+      } catch (err) {
+        if (err instanceof StoreError) return new Unreadable(err);
+        throw err;
+      }
+    });
+    // A file that stayed half-written is unreadable like any other.
+    return read instanceof PartlyWritten ? new Unreadable(read.error) : read;
+  }
+
   // Messages name the path and the fix, never the content: JSON.parse's own message quotes the
   // text around the error, which may be a token, so it is neither used nor attached as cause.
-  async #decode(text: string, path: string): Promise<{ tokens: StoredTokens | null; extra: CredentialsJSON }> {
+  async #parse(text: string, path: string): Promise<unknown> {
     let plain = text;
-    if (text.trim() === "") throw new StoreError(`The credentials file ${path} is empty (a write was cut short?): ${FIX}.`);
+    if (text.trim() === "") {
+      return new PartlyWritten(new StoreError(`The credentials file ${path} is empty (a write was cut short?): ${FIX}.`));
+    }
     if (looksEncrypted(text)) {
       if (this.#key === undefined) {
         throw new StoreError(`The credentials file ${path} is encrypted: set TDAUTH_KEY (or options.key) to the key it was written with.`);
@@ -287,21 +382,36 @@ export class FileStore implements TokenStore {
           `Cannot decrypt the credentials file ${path} with ${this.#keyName}: check ${this.#keyName} is the key it was written with, or ${FIX}.`,
         );
       }
-    } else if (this.#key !== undefined) {
-      this.#warnOnce(`plain:${path}`, `tdauth: ${path} is not encrypted yet; it will be encrypted with ${this.#keyName} at the next save`);
     }
-    let json: unknown;
     try {
-      json = JSON.parse(plain);
+      const json: unknown = JSON.parse(plain);
+      if (plain === text && this.#key !== undefined && !isSchwabPyJSON(json)) {
+        this.#warnOnce(
+          `plain:${path}`,
+          `tdauth: ${path} is not encrypted yet; it will be encrypted with ${this.#keyName} at the next save`,
+        );
+      }
+      return json;
     } catch {
-      throw new StoreError(`The credentials file ${path} is not valid JSON (corrupt or partly written): ${FIX}.`);
+      return new PartlyWritten(new StoreError(`The credentials file ${path} is not valid JSON (corrupt or partly written): ${FIX}.`));
     }
+  }
+
+  #decode(json: unknown, path: string): Decoded {
     try {
-      return { tokens: decodeCredentials(json, this.#lifetime), extra: unknownKeys(json) };
+      if (isSchwabPyJSON(json)) {
+        return { tokens: decodeSchwabPy(json, this.#lifetimeFor("schwab-py")), extra: schwabPyExtra(json), format: "schwab-py" };
+      }
+      return { tokens: decodeCredentials(json, this.#lifetimeFor("tdauth")), extra: unknownKeys(json), format: "tdauth" };
     } catch (err) {
       if (!(err instanceof FormatError)) throw err;
       throw new StoreError(`The credentials file ${path} is not a valid credentials file (${err.message}): ${FIX}.`);
     }
+  }
+
+  /** The refresh-token lifetime to assume for a file of `format` (see {@link FileStoreOptions.refreshTokenLifetimeMs}). */
+  #lifetimeFor(format: CredentialsFormat): number {
+    return this.#lifetime ?? (format === "schwab-py" ? SCHWAB_PY_REFRESH_LIFETIME_MS : DEFAULT_REFRESH_LIFETIME_MS);
   }
 
   #ioError(what: string, path: string, err: unknown): StoreError {

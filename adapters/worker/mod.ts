@@ -14,8 +14,10 @@
  * its callback is refused. A callback needs no secret: the cookie is the proof.
  *
  * Workers KV is eventually consistent and has no compare-and-set, so no lock can live there: let
- * the cron (one invocation at a time) do the refreshing, or put the tokens in Redis or a Durable
- * Object when several Workers refresh.
+ * the cron (one invocation at a time) do the refreshing, or bind a Durable Object: with a
+ * `TDAuthDurableObject` (from `tdauth/durable-object`) bound as `TDAUTH_DO`, the tokens and a
+ * refresh lease live there instead, and however many isolates serve `/token`, each expiry brings
+ * one refresh. A Worker with the Durable Object needs no KV namespace.
  *
  * @example
  * ```ts
@@ -35,8 +37,9 @@ import { foreignCallback } from "../../core/callback_check.ts";
 import type { Provider } from "../../core/provider.ts";
 import { AuthSession } from "../../core/session.ts";
 import type { PendingAuthorization } from "../../core/state_machine.ts";
-import { KvStore } from "../kv/store.ts";
 import type { KVNamespaceLike } from "../kv/kv.ts";
+import type { DurableObjectNamespaceLike } from "../durable_object/_protocol.ts";
+import { durableObjectStorage, kvStorage, type TokenStorage } from "./_storage.ts";
 import { errorPage, successPage } from "../_shared/pages.ts";
 import { securityHeaders } from "../_shared/headers.ts";
 import { parseKey } from "../_shared/key.ts";
@@ -73,8 +76,14 @@ export interface WorkerContext {
 export interface CreateWorkerOptions {
   /** The provider, or a function of the Worker's env (to read the app secret from a Worker secret). */
   provider: Provider | ((env: WorkerEnv) => Provider);
-  /** Workers KV binding holding the tokens; default "TOKENS". */
+  /** Workers KV binding holding the tokens; default "TOKENS". Not needed when the Durable Object binding is there. */
   kvBinding?: string;
+  /**
+   * Durable Object namespace binding of a `TDAuthDurableObject` (from `tdauth/durable-object`);
+   * default "TDAUTH_DO". When the Worker has it, the tokens and a refresh lease live there (one
+   * refresh per expiry across isolates) and the KV binding is not used.
+   */
+  durableObjectBinding?: string;
   /** Secret binding with the admin bearer secret; default "ADMIN_SECRET". */
   secretBinding?: string;
   /** Secret binding with the 32-byte cookie key (base64 or hex); default "TDAUTH_KEY". */
@@ -99,11 +108,11 @@ export interface TDAuthWorker {
   scheduled(event: unknown, env: WorkerEnv, ctx?: WorkerContext): Promise<void>;
 }
 
-/** What the Worker keeps per KV namespace within one isolate. */
+/** What the Worker keeps per token binding (Durable Object namespace or KV namespace) within one isolate. */
 interface Isolate {
-  kv: KVNamespaceLike;
   session: AuthSession;
   newSession: () => AuthSession;
+  firstUse: TokenStorage["firstUse"];
 }
 
 const PENDING_MAX_AGE_S = 600;
@@ -135,6 +144,19 @@ function secretBinding(env: WorkerEnv, name: string): string {
     throw new BindingError(`The Worker's binding "${name}" is not a secret (a string): set it with \`wrangler secret put ${name}\`.`);
   }
   return value;
+}
+
+/** The Durable Object namespace bound as `name`, or undefined when the Worker has none by that name. */
+function durableObjectBinding(env: WorkerEnv, name: string): DurableObjectNamespaceLike | undefined {
+  const value: unknown = env[name];
+  if (value === undefined || value === null || value === "") return undefined;
+  const ns = value as Partial<DurableObjectNamespaceLike>;
+  if (typeof value !== "object" || typeof ns.idFromName !== "function" || typeof ns.get !== "function") {
+    throw new BindingError(
+      `The Worker's binding "${name}" is not a Durable Object namespace: bind TDAuthDurableObject under [[durable_objects.bindings]] with name = "${name}" in wrangler.toml.`,
+    );
+  }
+  return value as DurableObjectNamespaceLike;
 }
 
 function kvBinding(env: WorkerEnv, name: string): KVNamespaceLike {
@@ -173,18 +195,28 @@ async function digest(text: string): Promise<string> {
 export function createWorker(options: CreateWorkerOptions): TDAuthWorker {
   if (!options?.provider) throw new TypeError("createWorker needs { provider }: a provider, or (env) => provider.");
   const kvName = options.kvBinding ?? "TOKENS";
+  const doName = options.durableObjectBinding ?? "TDAUTH_DO";
   const secretName = options.secretBinding ?? "ADMIN_SECRET";
   const keyName = options.keyBinding ?? "TDAUTH_KEY";
   const isolates = new WeakMap<object, Isolate>();
 
-  // Per KV namespace object: one store (so every session here shares its in-process lock) and one
-  // long-lived session for status, tokens and refreshes, which never holds a pending login.
+  // Per binding object: one store (so every session here shares its lock) and one long-lived
+  // session for status, tokens and refreshes, which never holds a pending login. The Durable
+  // Object, when bound, keeps the tokens and its lease is the session's lock (the store's default).
   const isolateFor = (env: WorkerEnv): Isolate => {
-    const kv = kvBinding(env, kvName);
-    let isolate = isolates.get(kv);
+    const durable = durableObjectBinding(env, doName);
+    if (!durable && (env[kvName] === undefined || env[kvName] === null || env[kvName] === "")) {
+      throw new BindingError(
+        `The Worker has neither a Durable Object binding "${doName}" nor a KV namespace binding "${kvName}" for the tokens: add one to wrangler.toml (with several isolates, the Durable Object).`,
+      );
+    }
+    const binding: object = durable ?? kvBinding(env, kvName);
+    let isolate = isolates.get(binding);
     if (!isolate) {
       const provider = providerFor(env);
-      const store = new KvStore(kv, { key: options.tokenKey ?? "tdauth:tokens" });
+      const { store, firstUse } = durable
+        ? durableObjectStorage(durable)
+        : kvStorage(binding as KVNamespaceLike, options.tokenKey ?? "tdauth:tokens");
       const newSession = (): AuthSession =>
         new AuthSession({
           provider,
@@ -192,8 +224,8 @@ export function createWorker(options: CreateWorkerOptions): TDAuthWorker {
           refreshAheadMs: options.refreshAheadMs ?? 600_000,
           ...(options.fetch ? { fetch: options.fetch } : {}),
         });
-      isolate = { kv, session: newSession(), newSession };
-      isolates.set(kv, isolate);
+      isolate = { session: newSession(), newSession, firstUse };
+      isolates.set(binding, isolate);
     }
     return isolate;
   };
@@ -258,15 +290,13 @@ export function createWorker(options: CreateWorkerOptions): TDAuthWorker {
       foreign = error.message;
     }
     if (foreign !== undefined) return html(errorPage("Login refused", foreign, ""), 400);
-    const { kv, newSession } = isolateFor(env);
+    const { firstUse, newSession } = isolateFor(env);
     // A pending login is single-use: a replayed callback with a copied cookie would present a
     // spent code, and a strict server answers that by revoking the tokens it gave for it. Marked
-    // before the exchange to narrow the window for concurrent replays (KV is not atomic).
-    const usedKey = `tdauth:login-used:${await digest(pending.state)}`;
-    if (await kv.get(usedKey, "text") !== null) {
+    // before the exchange to narrow the window for concurrent replays.
+    if (!(await firstUse(`tdauth:login-used:${await digest(pending.state)}`, PENDING_MAX_AGE_S))) {
       return html(errorPage("Login failed", "This login was already completed: open /login to start a new one.", ""), 400, clear);
     }
-    await kv.put(usedKey, "1", { expirationTtl: PENDING_MAX_AGE_S });
     // A session of its own, so the pending login (and its verifier) never sits in the shared one.
     const session = newSession();
     try {

@@ -49,11 +49,14 @@ Exit codes:
   ${EXIT.ERROR}  error (network, server refused, unreadable credentials file, lock timeout)
   ${EXIT.USAGE}  usage (unknown command or flag, bad value, missing setting, no usable pasted URL)
   ${EXIT.LOGIN_NEEDED}  login needed: not logged in, or the session expired (run \`tdauth login\`)
+  exec exits with the program's code (128+n for signal n); 125 when tdauth could not give a
+  token, 126 when the program cannot run, 127 when it is not found
 
 Examples:
   tdauth login                                  # browser; --flow manual over SSH
   curl -H "Authorization: Bearer $(tdauth token)" https://api.schwabapi.com/trader/v1/accounts
   tdauth status --json | jq .refreshExpiresAt
+  tdauth exec -- python3 bot.py                 # bot.py reads os.environ["TDAUTH_ACCESS_TOKEN"]
   tdauth demo                                   # try everything offline`;
 }
 

@@ -15,7 +15,8 @@ import type { SessionStatus } from "../../core/session_types.ts";
  * console.log(help);
  * ```
  */
-export const help: string = `Usage: tdauth login [--flow browser|manual|auto] [--no-browser] [--timeout S] [--json] [session options]
+export const help: string = `Usage: tdauth login [--flow browser|manual|auto] [--no-browser] [--timeout S] [--format tdauth|schwab-py]
+                    [--json] [session options]
 
 Logs in and stores the tokens in the credentials file (replacing any there).
 
@@ -31,6 +32,10 @@ Logs in and stores the tokens in the credentials file (replacing any there).
                    over SSH, or without a display (also TDAUTH flow in tdauth.json: "flow")
   --no-browser     browser flow without launching the browser (open the printed URL yourself)
   --timeout S      give up after S seconds (default 300)
+  --format F       the credentials file's layout: tdauth (the Python td library's keys plus
+                   tdauth's), or schwab-py (schwab-py's token file, for a schwab-py program to
+                   share: client_from_token_file(path, ...)); default: the layout the file
+                   already has, else tdauth. Every later command keeps the file's layout
   --json           print the status afterwards (the \`tdauth status --json\` shape)
 
 Exit: 0 logged in, 1 error (refused, network), 2 usage (bad flag, no usable paste), 3 never.
@@ -65,6 +70,7 @@ export async function run(args: string[], io: IO): Promise<number> {
     flow: { type: "string" },
     "no-browser": { type: "boolean" },
     timeout: { type: "string" },
+    format: { type: "string" },
     json: { type: "boolean" },
   });
   const settings = resolveSettings(values, io.env);
@@ -72,7 +78,8 @@ export async function run(args: string[], io: IO): Promise<number> {
   const configTimeout = settings.config.timeout === undefined ? undefined : String(settings.config.timeout);
   const timeoutS = integer("--timeout", (values.timeout as string | undefined) ?? configTimeout, 1, 86_400) ?? 300;
   const flow = chosen ?? (values["no-browser"] ? "browser" : defaultFlow(io, settings));
-  const session = await openSession(settings, io);
+  const format = oneOf("--format", values.format as string | undefined, ["tdauth", "schwab-py"] as const);
+  const session = await openSession(settings, io, format === undefined ? {} : { format });
   const timeoutMs = timeoutS * 1000;
   const manual = async (): Promise<SessionStatus> => await (await import("../_manual_login.ts")).manualLogin(session, io, { timeoutMs });
   let status: SessionStatus;

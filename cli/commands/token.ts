@@ -2,10 +2,10 @@
 // `curl -H "Authorization: Bearer $(tdauth token)"`. The hot path: core + file store/lock only.
 
 import { parseFlags, SESSION_OPTIONS, SESSION_OPTIONS_HELP } from "../_args.ts";
-import { openSession, resolveSettings } from "../_config.ts";
-import { CLIError, EXIT } from "../_errors.ts";
+import { resolveSettings } from "../_config.ts";
+import { EXIT } from "../_errors.ts";
 import { type IO, iso, printJSON } from "../_output.ts";
-import { usableWithoutRefresh } from "../../core/freshness.ts";
+import { validToken } from "../_valid_token.ts";
 
 /**
  * The text of `tdauth token --help`.
@@ -35,42 +35,10 @@ ${SESSION_OPTIONS_HELP}`;
  */
 export async function run(args: string[], io: IO): Promise<number> {
   const { values } = parseFlags("token", args, { ...SESSION_OPTIONS, json: { type: "boolean" } });
-  const settings = resolveSettings(values, io.env);
-  let session;
-  let token: string | undefined;
-  try {
-    session = await openSession(settings, io);
-  } catch (error) {
-    // Without the app's settings a stored token can still be handed out while it lives; a
-    // refresh with made-up credentials would be refused and end the session, so none is tried.
-    if (!(error instanceof CLIError) || error.exitCode !== EXIT.USAGE) throw error;
-    session = await openSession(settings, io, { lenient: true });
-    const stored = await session.tokens();
-    // Nothing stored, or a session the server ended: a login is what is missing, not the settings.
-    if (stored === null || stored.expired) {
-      throw new CLIError(
-        stored === null ? `not logged in: no tokens in ${settings.credentialsPath}` : `the session expired (${stored.expired!.reason})`,
-        { exitCode: EXIT.LOGIN_NEEDED, hint: "run `tdauth login`" },
-      );
-    }
-    if (!usableWithoutRefresh(stored, Date.now())) {
-      throw new CLIError(`the access token needs a refresh, and ${error.message}`, {
-        exitCode: EXIT.USAGE,
-        ...(error.hint ? { hint: error.hint } : {}),
-      });
-    }
-    token = stored.accessToken;
-  }
-  // refresh() reads the store and returns at once while the token is fresh (no lock file, the
-  // common case in scripts); when it is due, it waits for the refresh, which a background one
-  // started by accessToken() would not get before this process exits.
-  if (token === undefined) {
-    await session.refresh();
-    token = await session.accessToken();
-  }
+  const { token, expiresAt, session } = await validToken(resolveSettings(values, io.env), io);
   if (values.json) {
     const tokens = await session.tokens();
-    printJSON(io, { accessToken: token, tokenType: tokens?.tokenType ?? "Bearer", expiresAt: iso(tokens?.accessExpiresAt) });
+    printJSON(io, { accessToken: token, tokenType: tokens?.tokenType ?? "Bearer", expiresAt: iso(expiresAt) });
   } else {
     io.out(token);
   }

@@ -72,7 +72,7 @@ it("login latency: the core flow and the callback-server flow both save tokens",
 
 it("size: every bundle builds, and the code-only floor is below the same bundle with its messages", () => {
   const result = runBench("bench/bundle_size.bench.mjs") as Record<string, number>;
-  for (const key of ["core", "coreCodeOnly", "session", "sessionCodeOnly", "all", "worker"]) {
+  for (const key of ["core", "coreCodeOnly", "session", "sessionCodeOnly", "all", "worker", "durableObject"]) {
     expect(result[key], key).toBeGreaterThan(1_000);
   }
   expect(result.sessionCodeOnly).toBeLessThan(result.session);

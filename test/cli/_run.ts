@@ -1,6 +1,7 @@
 // Spawns the real `tdauth` binary (or another runtime's entry) with a clean environment, and
 // lets a test answer its prompts: wait for a line on stderr, write to stdin, await the exit.
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -82,6 +83,16 @@ export function tdauth(
   user: { uid?: number; gid?: number } = {},
 ): Child {
   return new Child(command[0]!, [...command.slice(1), ...args], env, user);
+}
+
+/**
+ * The published binary itself (package.json "bin": dist/bin/tdauth.cjs), as `npm run build`
+ * leaves it, run by this Node: a test through it cannot pass on the source alone.
+ */
+export function builtBinary(): string[] {
+  const path = fileURLToPath(new URL("../../dist/bin/tdauth.cjs", import.meta.url));
+  if (!existsSync(path)) throw new Error(`${path} is missing: run \`npm run build\` first (npm test does)`);
+  return [process.execPath, path];
 }
 
 /** Runs to the end with `input` on stdin. */

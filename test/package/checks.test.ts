@@ -234,14 +234,35 @@ describe("examples/ on each runtime, from the installed tarball", () => {
   }, 60_000);
 });
 
+/**
+ * `source` written into the consumer project and bundled as wrangler bundles a Worker: the
+ * "workerd" condition, and node: built-ins unresolvable without nodejs_compat (none may be left).
+ */
+async function workerBundle(name: string, source: string): Promise<string> {
+  const { build } = await import("esbuild");
+  const project = join(work, "project");
+  writeFileSync(join(project, name), source);
+  const result = await build({
+    entryPoints: [join(project, name)],
+    absWorkingDir: project,
+    bundle: true,
+    write: false,
+    format: "esm",
+    platform: "neutral",
+    conditions: ["workerd", "worker", "import"],
+    mainFields: ["module", "main"],
+  });
+  const text = result.outputFiles[0]!.text;
+  expect(text).not.toMatch(/["']node:/);
+  return text;
+}
+
 describe("a Worker bundle of the installed package in workerd", () => {
   it('logs in with AuthSession and schwab from "tdauth" and a KvStore on Workers KV, in miniflare without nodejs_compat', async () => {
-    const { build } = await import("esbuild");
     const { Miniflare } = await import("miniflare");
     const { startEmulator, DEFAULT_SCHWAB_APP: app } = await import("../../emulator/mod.ts");
-    const project = join(work, "project");
-    writeFileSync(
-      join(project, "worker_entry.mjs"),
+    const script = await workerBundle(
+      "worker_entry.mjs",
       `
       import { AuthSession, schwab, TDClient } from "tdauth";
       import { KvStore } from "tdauth/stores/kv";
@@ -262,22 +283,10 @@ describe("a Worker bundle of the installed package in workerd", () => {
         return Response.json({ state: (await session.status()).state, stored: (await env.TOKENS.get("tokens")) !== null, client });
       } };`,
     );
-    const result = await build({
-      entryPoints: [join(project, "worker_entry.mjs")],
-      absWorkingDir: project,
-      bundle: true,
-      write: false,
-      // As wrangler bundles: the "workerd" condition, and node: built-ins unresolvable without nodejs_compat.
-      format: "esm",
-      platform: "neutral",
-      conditions: ["workerd", "worker", "import"],
-      mainFields: ["module", "main"],
-    });
-    expect(result.outputFiles[0]!.text).not.toMatch(/["']node:/);
     const emu = await startEmulator({ port: 0, autoApprove: true });
     const mf = new Miniflare({
       modules: true,
-      script: result.outputFiles[0]!.text,
+      script,
       host: "127.0.0.1",
       port: 0,
       kvNamespaces: ["TOKENS"],
@@ -295,6 +304,37 @@ describe("a Worker bundle of the installed package in workerd", () => {
     } finally {
       await mf.dispose();
       await emu.close();
+    }
+  }, 90_000);
+});
+
+describe("a Worker with the installed tdauth/durable-object in workerd", () => {
+  it("bundles createWorker with TDAuthDurableObject without node:, and serves its status from the Durable Object alone", async () => {
+    const { Miniflare } = await import("miniflare");
+    const script = await workerBundle(
+      "do_worker_entry.mjs",
+      `
+      import { schwab } from "tdauth";
+      import { createWorker } from "tdauth/worker";
+      export { TDAuthDurableObject } from "tdauth/durable-object";
+      export default createWorker({ provider: schwab({ clientId: "APPKEY", clientSecret: "S", redirectURI: "https://w.example/callback" }) });`,
+    );
+    const mf = new Miniflare({
+      modules: true,
+      script,
+      host: "127.0.0.1",
+      port: 0,
+      durableObjects: { TDAUTH_DO: "TDAuthDurableObject" },
+      bindings: { ADMIN_SECRET: "admin", TDAUTH_KEY: btoa("k".repeat(32)) },
+      compatibilityDate: "2025-09-01",
+    });
+    try {
+      const res = await mf.dispatchFetch("http://127.0.0.1/", { headers: { authorization: "Bearer admin" } });
+      const text = await res.text();
+      expect(res.status, text).toBe(200);
+      expect(JSON.parse(text)).toMatchObject({ state: "unauthenticated", provider: "schwab" });
+    } finally {
+      await mf.dispose();
     }
   }, 90_000);
 });

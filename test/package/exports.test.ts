@@ -68,6 +68,17 @@ describe("the public surface", () => {
     expect(root.get("APIError")).toBe("value");
   });
 
+  it('"tdauth/durable-object" exports the Durable Object class, its store and its lock, and the types they take', () => {
+    const entry = exportsOf(jsr.exports["./durable-object"]!.slice(2));
+    const values = [...entry].filter(([, kind]) => kind === "value").map(([name]) => name).sort();
+    expect(values).toEqual(["DurableObjectLock", "DurableObjectStore", "TDAuthDurableObject"]);
+    for (const type of ["DurableObjectStoreOptions", "DurableObjectLockOptions", "DurableObjectNamespaceLike", "TokenStore", "Lock"]) {
+      expect(entry.get(type), type).toBe("type");
+    }
+    const source = readFileSync(join(root, jsr.exports["./durable-object"]!), "utf8");
+    expect(source).toMatch(/^ \* @module$/m);
+  });
+
   it("gives each value one import path: no export path re-exports another's classes or functions", () => {
     const owners = new Map<string, string>();
     const twice: string[] = [];
