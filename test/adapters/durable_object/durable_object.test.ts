@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DurableObjectLock, type DurableObjectNamespaceLike, DurableObjectStore } from "../../../adapters/durable_object/mod.ts";
 import { LockTimeoutError, StoreError } from "../../../core/errors.ts";
 import { type RunningEmulator, startEmulator } from "../../../emulator/mod.ts";
-import { freePort } from "../../helpers/browser.ts";
+import { freePort } from "../../helpers/port.ts";
 import { approvedRedirect } from "../../helpers/login.ts";
 
 const ADMIN = "admin-secret-for-tests-only";
