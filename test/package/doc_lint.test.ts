@@ -3,7 +3,7 @@
 // `@module` doc on each entry. The sources behind package.json's other conditions (the Worker and
 // browser builds of "." and "./emulator") are linted too, each on its own.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -107,7 +107,9 @@ describe("deno doc --lint (the JSR documentation score)", () => {
 
   it("finds nothing in the Worker and browser builds' entry points, each on its own", () => {
     const entries = npmOnlyEntries();
-    expect(entries).toEqual(["./core/mod.ts", "./emulator/portable.ts"]);
+    // "." under "workerd"/"browser" at least; every source named must exist.
+    expect(entries).toContain("./core/mod.ts");
+    for (const entry of entries) expect(existsSync(join(root, entry)), entry).toBe(true);
     for (const entry of entries) {
       const r = docLint([entry]);
       const problems = r.diagnostics.filter((d) => !dependencyTypeRef(d));
