@@ -22,8 +22,11 @@ export const EXIT: { readonly OK: 0; readonly ERROR: 1; readonly USAGE: 2; reado
  * ```
  */
 export class CLIError extends Error {
+  /** The code the process exits with (see {@link EXIT}); default 1. */
   readonly exitCode: number;
+  /** What to do about it, printed on a line of its own. */
   readonly hint?: string;
+  /** Makes the error; `options.exitCode` defaults to `EXIT.ERROR` (1). */
   constructor(message: string, options: { exitCode?: number; hint?: string; cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = "CLIError";

@@ -12,7 +12,9 @@ import { printable } from "../adapters/_shared/text.ts";
  * ```
  */
 export interface Stream {
+  /** Writes text as given (lines end in "\n"). */
   write(text: string): unknown;
+  /** True when the stream is a terminal: only then does stderr get the spinner and colour. */
   isTTY?: boolean;
 }
 
@@ -25,8 +27,11 @@ export interface Stream {
  * ```
  */
 export interface IO {
+  /** Where results go (what `$(tdauth token)` captures). */
   stdout: Stream;
+  /** Where prompts, progress and errors go. */
   stderr: Stream;
+  /** The environment the command reads its `TDAUTH_*` settings from. */
   env: Record<string, string | undefined>;
   /** Writes a line to stdout. */
   out(line: string): void;
@@ -34,10 +39,15 @@ export interface IO {
   err(line: string): void;
   /** Whether stderr is a terminal that may show colour (no NO_COLOR, TERM not dumb). */
   color: boolean;
+  /** `text` in bold when `color`, else unchanged. */
   bold(text: string): string;
+  /** `text` dimmed when `color`, else unchanged. */
   dim(text: string): string;
+  /** `text` in green when `color`, else unchanged. */
   green(text: string): string;
+  /** `text` in yellow when `color`, else unchanged. */
   yellow(text: string): string;
+  /** `text` in red when `color`, else unchanged. */
   red(text: string): string;
 }
 

@@ -17,6 +17,8 @@ import { report } from "./_report.ts";
 import { VERSION } from "./_version.ts";
 
 export { EXIT } from "./_errors.ts";
+// What main() writes through: an embedder passes its own.
+export type { IO, Stream } from "./_output.ts";
 
 /**
  * Runs one command line (without the program name) and resolves with its exit code; never

@@ -40,9 +40,18 @@ export interface TDErrorOptions {
  */
 export class TDError extends Error {
   // Declared, not defined: a field no response set stays absent rather than an own `undefined`.
+  /** What went wrong, as a stable string to branch on. */
   declare readonly code: TDErrorCode;
+  /** The HTTP status of the response behind the error, when there was one. */
   declare readonly status?: number;
 
+  /**
+   * Makes an error with a code callers can test.
+   *
+   * @param code What went wrong, for callers that branch on it.
+   * @param message One line naming the problem and the fix; never a secret.
+   * @param options The cause and the HTTP status, when there were any.
+   */
   constructor(code: TDErrorCode, message: string, options: TDErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
@@ -66,6 +75,7 @@ export class TDError extends Error {
  * ```
  */
 export class TknExpError extends TDError {
+  /** Makes a `TOKEN_EXPIRED` error. */
   constructor(message: string, options?: TDErrorOptions) {
     super("TOKEN_EXPIRED", message, options);
   }
@@ -83,6 +93,7 @@ export class TknExpError extends TDError {
  * ```
  */
 export class APIAuthError extends TDError {
+  /** Makes an `API_UNAUTHORIZED` error with status 401. */
   constructor(message: string) {
     super("API_UNAUTHORIZED", message, { status: 401 });
   }
@@ -101,6 +112,14 @@ export class APIAuthError extends TDError {
 export abstract class APIError extends TDError {
   /** The response body as text, cut to 2,000 characters. */
   readonly body: string;
+  /**
+   * Makes an API error carrying the response body.
+   *
+   * @param code The code of the subclass.
+   * @param message What failed.
+   * @param body The response body (cut to 2,000 characters).
+   * @param options The HTTP status and the cause.
+   */
   constructor(code: TDErrorCode, message: string, body: string, options?: TDErrorOptions) {
     super(code, message, options);
     this.body = body.length > 2000 ? `${body.slice(0, 2000)}…` : body;
@@ -115,6 +134,7 @@ export abstract class APIError extends TDError {
  * ```
  */
 export class ForbidError extends APIError {
+  /** Makes a `FORBIDDEN` error; `body` is the response body. */
   constructor(message: string, body = "", options?: TDErrorOptions) {
     super("FORBIDDEN", message, body, options);
   }
@@ -128,6 +148,7 @@ export class ForbidError extends APIError {
  * ```
  */
 export class NotNulError extends APIError {
+  /** Makes a `BAD_REQUEST` error; `body` is the response body. */
   constructor(message: string, body = "", options?: TDErrorOptions) {
     super("BAD_REQUEST", message, body, options);
   }
@@ -141,6 +162,7 @@ export class NotNulError extends APIError {
  * ```
  */
 export class NotFndError extends APIError {
+  /** Makes a `NOT_FOUND` error; `body` is the response body. */
   constructor(message: string, body = "", options?: TDErrorOptions) {
     super("NOT_FOUND", message, body, options);
   }
@@ -154,6 +176,7 @@ export class NotFndError extends APIError {
  * ```
  */
 export class ExdLmtError extends APIError {
+  /** Makes a `RATE_LIMITED` error; `body` is the response body. */
   constructor(message: string, body = "", options?: TDErrorOptions) {
     super("RATE_LIMITED", message, body, options);
   }
@@ -167,6 +190,7 @@ export class ExdLmtError extends APIError {
  * ```
  */
 export class ServerError extends APIError {
+  /** Makes a `SERVER_ERROR` error; `body` is the response body. */
   constructor(message: string, body = "", options?: TDErrorOptions) {
     super("SERVER_ERROR", message, body, options);
   }
@@ -180,6 +204,7 @@ export class ServerError extends APIError {
  * ```
  */
 export class GeneralError extends APIError {
+  /** Makes an `API_ERROR` error; `body` is the response body. */
   constructor(message: string, body = "", options?: TDErrorOptions) {
     super("API_ERROR", message, body, options);
   }
@@ -197,7 +222,9 @@ export class GeneralError extends APIError {
 export class AuthorizationError extends TDError {
   /** The OAuth `error` code when the server sent one (e.g. "access_denied"). */
   declare readonly error?: string;
+  /** The server's `error_description`, when it sent one. */
   declare readonly error_description?: string;
+  /** Makes an `AUTHORIZATION_FAILED` error; `options` may carry the OAuth `error` and `error_description`. */
   constructor(message: string, options: TDErrorOptions & { error?: string; error_description?: string } = {}) {
     super("AUTHORIZATION_FAILED", message, options);
     if (options.error !== undefined) this.error = options.error;
@@ -215,6 +242,7 @@ export class AuthorizationError extends TDError {
  * ```
  */
 export class TokenResponseError extends TDError {
+  /** Makes a `TOKEN_RESPONSE_INVALID` error. */
   constructor(message: string, options?: TDErrorOptions) {
     super("TOKEN_RESPONSE_INVALID", message, options);
   }
@@ -230,8 +258,11 @@ export class TokenResponseError extends TDError {
  * ```
  */
 export class TokenRequestError extends TDError {
+  /** The OAuth `error` code of the reply (e.g. "invalid_grant"), when there was one. */
   declare readonly error?: string;
+  /** The server's `error_description`, when it sent one. */
   declare readonly error_description?: string;
+  /** Makes a `TOKEN_REQUEST_FAILED` error; `options` may carry the OAuth `error` and `error_description`. */
   constructor(message: string, options: TDErrorOptions & { error?: string; error_description?: string } = {}) {
     super("TOKEN_REQUEST_FAILED", message, options);
     if (options.error !== undefined) this.error = options.error;
@@ -247,6 +278,7 @@ export class TokenRequestError extends TDError {
  * ```
  */
 export class StateError extends TDError {
+  /** Makes an `ILLEGAL_STATE` error. */
   constructor(message: string, options?: TDErrorOptions) {
     super("ILLEGAL_STATE", message, options);
   }
@@ -262,6 +294,7 @@ export class StateError extends TDError {
  * ```
  */
 export class StoreError extends TDError {
+  /** Makes a `STORE_ERROR` error. */
   constructor(message: string, options?: TDErrorOptions) {
     super("STORE_ERROR", message, options);
   }
@@ -275,6 +308,7 @@ export class StoreError extends TDError {
  * ```
  */
 export class LockTimeoutError extends TDError {
+  /** Makes a `LOCK_TIMEOUT` error. */
   constructor(message: string, options?: TDErrorOptions) {
     super("LOCK_TIMEOUT", message, options);
   }

@@ -31,6 +31,10 @@ export class InProcessLock implements Lock {
     return lock;
   }
 
+  /**
+   * Waits for this process's earlier holders, in order, and resolves with the release function;
+   * rejects with `LockTimeoutError` after `timeoutMs`, or with the reason of an aborted `signal`.
+   */
   acquire(options: LockAcquireOptions = {}): Promise<Release> {
     const { signal, timeoutMs } = options;
     let free!: () => void;

@@ -54,7 +54,10 @@ export {
   TokenResponseError,
 } from "./errors.ts";
 export { type AuthEvent, type AuthSnapshot, type PendingAuthorization, transition } from "./state_machine.ts";
-export { TDClient, type TDClientOptions } from "./td_client.ts";
-export { TDAuth, type TDAuthOptions } from "./td_auth.ts";
+// CoreTDClient and CoreTDAuth: the same classes under second names (types only), because on Node,
+// Deno and Bun "tdauth" exports subclasses wired to the local runtime as TDClient and TDAuth, and
+// a documented class must extend a public one.
+export { TDClient, type TDClient as CoreTDClient, type TDClientOptions } from "./td_client.ts";
+export { TDAuth, type TDAuth as CoreTDAuth, type TDAuthOptions } from "./td_auth.ts";
 export type { ClientRuntime } from "./client_runtime.ts";
 export type { TDState, TokenDict } from "./td_state.ts";

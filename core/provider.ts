@@ -32,9 +32,13 @@ export type TokenGrant =
 
 /** Inputs of {@link Provider.refreshExpiresAt}. */
 export interface RefreshExpiryInput {
+  /** The token response just received. */
   response: TokenResponse;
+  /** The current time, epoch milliseconds. */
   now: number;
+  /** When the interactive login behind this grant happened, epoch milliseconds (Schwab's 7 days count from it). */
   authorizedAt: number;
+  /** The tokens stored before this response: their refresh-token expiry stands when the response states none. */
   previous?: StoredTokens | null;
 }
 
@@ -69,7 +73,9 @@ export interface Provider {
   readonly id: string;
   /** A human name for messages ("TD Ameritrade", "Charles Schwab"). */
   readonly name: string;
+  /** The client ID (app key) sent with every request. */
   readonly clientId: string;
+  /** Where the server sends the browser back; must match the app's registration exactly. */
   readonly redirectURI: string;
   /** Send a PKCE S256 challenge with each authorization request. */
   readonly usesPKCE: boolean;
@@ -79,7 +85,9 @@ export interface Provider {
   readonly apiBaseURL: string;
   /** Access-token lifetime to assume when a response has no `expires_in`. */
   readonly defaultAccessLifetimeMs: number;
+  /** The URL to send the user to, carrying `state` and, with PKCE, the S256 `codeChallenge`. */
   authorizationURL(params: { state: string; codeChallenge?: string }): URL;
+  /** The token-endpoint request for `grant`, with the provider's client authentication. */
   tokenRequest(grant: TokenGrant): Request;
   /** When the refresh token dies, given a token response. */
   refreshExpiresAt(input: RefreshExpiryInput): number | undefined;

@@ -56,7 +56,9 @@ const DAY = 86_400_000;
  * ```
  */
 export class AuthSession {
+  /** The provider profile this session logs in to and refreshes with. */
   readonly provider: Provider;
+  /** How long before the access token dies a refresh starts (the advisory window). */
   readonly refreshAheadMs: number;
   // Only this class reads or writes the store: every change of what it holds goes through the
   // state machine here, and callers ask the methods below for what they need.
@@ -89,6 +91,7 @@ export class AuthSession {
   // The token that still got 401 after a refresh made it: its 401s make no more token requests.
   #denied: string | undefined;
 
+  /** Makes a session: nothing is read from the store or sent until a method needs it. Throws `TypeError` without a provider. */
   constructor(options: AuthSessionOptions) {
     if (!options?.provider || typeof options.provider.tokenRequest !== "function") {
       throw new TypeError("provider is required: tdAmeritrade(), schwab() or oauth2().");

@@ -14,6 +14,7 @@ import type { AuthState, Lock, StoredTokens, TokenStore } from "./types.ts";
  * ```
  */
 export interface AuthSessionOptions {
+  /** The profile to log in to: `tdAmeritrade()`, `schwab()` or `oauth2()`. */
   provider: Provider;
   /** Default: a new `MemoryStore`. */
   store?: TokenStore;
@@ -23,6 +24,7 @@ export interface AuthSessionOptions {
    * location (`store.lockKey`).
    */
   lock?: Lock;
+  /** Sends the token requests and the API calls of `session.fetch()`; default `globalThis.fetch`. */
   fetch?: typeof fetch;
   /** Epoch ms; default `Date.now`. */
   now?: () => number;
@@ -43,6 +45,7 @@ export interface AuthSessionOptions {
   lockTimeoutMs?: number;
   /** A pending login is refused after this long; default 300 000 (5 min). */
   authorizationTimeoutMs?: number;
+  /** How transient token-endpoint failures (network errors, 5xx, 429) are retried. */
   retry?: RetryOptions;
   /** For tests: how to wait between retries. */
   sleep?: (ms: number) => Promise<void>;
@@ -56,12 +59,17 @@ export interface AuthSessionOptions {
  * ```
  */
 export interface SessionStatus {
+  /** The state derived from what the store holds. */
   state: AuthState;
+  /** The provider id, e.g. "schwab". */
   provider: string;
   /** Masked, e.g. "ABCD…WXYZ". */
   clientId: string;
+  /** When the access token dies, epoch milliseconds. */
   accessExpiresAt?: number;
+  /** When the refresh token is expected to die, epoch milliseconds; absent when unknown. */
   refreshExpiresAt?: number;
+  /** When the interactive login behind these tokens happened, epoch milliseconds. */
   authorizedAt?: number;
   /** Why the session is expired. */
   reason?: string;

@@ -17,9 +17,13 @@ import type { AuthState, StoredTokens } from "./types.ts";
 
 /** A login started by `authorize()` and not yet completed. The verifier is a secret. */
 export interface PendingAuthorization {
+  /** The `state` sent with the authorization request; the callback must bring it back. */
   state: string;
+  /** The PKCE verifier the code exchange sends, when the provider uses PKCE (a secret). */
   codeVerifier?: string;
+  /** The redirect URI of the authorization request; the code exchange repeats it. */
   redirectURI: string;
+  /** When the login started, epoch milliseconds (it times out after `authorizationTimeoutMs`). */
   createdAt: number;
 }
 
@@ -31,7 +35,9 @@ export interface PendingAuthorization {
  * ```
  */
 export interface AuthSnapshot {
+  /** The session's state. */
   state: AuthState;
+  /** The tokens the state was derived from, or null when none are stored. */
   tokens: StoredTokens | null;
   /** While authorizing: the login in progress. */
   pending?: PendingAuthorization;
@@ -39,6 +45,7 @@ export interface AuthSnapshot {
   previous?: Exclude<AuthState, "authorizing">;
   /** Why the session is expired or why the last login failed. */
   reason?: string;
+  /** When the state last changed, epoch milliseconds. */
   changedAt: number;
 }
 

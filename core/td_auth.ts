@@ -20,13 +20,19 @@ import type { Lock, TokenStore } from "./types.ts";
  * ```
  */
 export interface TDAuthOptions {
+  /** The app key; with `redirectURI`, makes a `tdAmeritrade()` provider when `provider` is not given. */
   clientId?: string;
+  /** The registered callback URL (the Python library's `redirect_uri`). */
   redirectURI?: string;
   /** Save tokens to this file (a `FileStore`); default in memory only. */
   credentialsPath?: string;
+  /** Where tokens go; takes precedence over `credentialsPath`. */
   store?: TokenStore;
+  /** A profile other than TD Ameritrade, e.g. `schwab({...})`. */
   provider?: Provider;
+  /** Sends the token requests; default `globalThis.fetch`. */
   fetch?: typeof fetch;
+  /** The clock, epoch milliseconds; default `Date.now`. */
   now?: () => number;
 }
 
@@ -42,6 +48,7 @@ export interface TDAuthOptions {
  * ```
  */
 export class TDAuth {
+  /** The provider profile: the one given, else `tdAmeritrade()` from `clientId` and `redirectURI`. */
   readonly provider: Provider;
   #options: TDAuthOptions;
   #session: Promise<AuthSession> | undefined;

@@ -22,8 +22,11 @@ import { InProcessLock } from "./in_process_lock.ts";
  * ```
  */
 export interface TDClientOptions {
+  /** The app key; with `redirectURI`, makes a `tdAmeritrade()` provider when `provider` is not given. */
   clientId?: string;
+  /** The registered callback URL (the Python library's `redirect_uri`). */
   redirectURI?: string;
+  /** The Python library's `account_number`, kept in `options` for parity; `getAccounts({ account })` picks the account to read. */
   accountNumber?: string;
   /** Default `~/.td_python_api/td_state.json` (`TDAUTH_HOME` overrides the folder). Ignored when `store` is given. */
   credentialsPath?: string;
@@ -36,9 +39,13 @@ export interface TDClientOptions {
   multiprocessingSafe?: boolean;
   /** A profile other than TD Ameritrade, e.g. `schwab({...})` or one pointed at the emulator. */
   provider?: Provider;
+  /** Where tokens go instead of the credentials file. */
   store?: TokenStore;
+  /** The lock around refreshes; default as `multiprocessingSafe` says. */
   lock?: Lock;
+  /** Sends the token requests and API calls; default `globalThis.fetch`. */
   fetch?: typeof fetch;
+  /** The clock, epoch milliseconds; default `Date.now`. */
   now?: () => number;
   /** Reads the pasted redirect URL; default: a line from standard input. */
   prompt?: (message: string) => Promise<string>;
@@ -61,7 +68,9 @@ export interface TDClientOptions {
  * ```
  */
 export class TDClient {
+  /** The options the client was made with (a copy). */
   readonly options: Readonly<TDClientOptions>;
+  /** The provider profile: the one given, else `tdAmeritrade()` from `clientId` and `redirectURI`. */
   readonly provider: Provider;
   #session: Promise<AuthSession> | undefined;
   #log: (line: string) => void;

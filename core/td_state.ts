@@ -11,12 +11,19 @@ import type { StoredTokens } from "./types.ts";
  * ```
  */
 export interface TDState {
+  /** The access token, or null when nothing is stored. */
   access_token: string | null;
+  /** The refresh token, or null when there is none. */
   refresh_token: string | null;
+  /** True while the session can produce a token (false when nothing is stored or the refresh token was refused). */
   logged_in: boolean;
+  /** When the access token expires, in epoch seconds (a float). */
   access_token_expires_at?: number;
+  /** The same instant as a naive local ISO date, e.g. "2026-11-28T14:03:11". */
   access_token_expires_at_date?: string;
+  /** When the refresh token expires, in epoch seconds (a float); absent when unknown. */
   refresh_token_expires_at?: number;
+  /** The same instant as a naive local ISO date. */
   refresh_token_expires_at_date?: string;
 }
 
@@ -28,12 +35,19 @@ export interface TDState {
  * ```
  */
 export interface TokenDict {
+  /** The access token. */
   access_token: string;
+  /** The refresh token, when the server sent one. */
   refresh_token?: string;
+  /** Usually "Bearer". */
   token_type: string;
+  /** Seconds until the access token expires. */
   expires_in: number;
+  /** Seconds until the refresh token expires (TD Ameritrade states it; Schwab does not). */
   refresh_token_expires_in?: number;
+  /** The granted scope, when the server sent one. */
   scope?: string;
+  /** An OpenID Connect ID token, when the server sent one. */
   id_token?: string;
 }
 

@@ -22,12 +22,15 @@ export type AuthState = "unauthenticated" | "authorizing" | "authenticated" | "e
  * ```
  */
 export interface StoredTokens {
+  /** The bearer token sent with API calls. */
   accessToken: string;
   /** Absent when the server never issued one (then the session ends with the access token). */
   refreshToken?: string;
   /** Usually "Bearer". */
   tokenType: string;
+  /** The scope the server granted, when it said (space-separated). */
   scope?: string;
+  /** The OpenID Connect ID token, when the server issued one (kept, not verified). */
   idToken?: string;
   /** When the access token dies. */
   accessExpiresAt: number;
@@ -39,6 +42,7 @@ export interface StoredTokens {
   authorizedAt: number;
   /** Provider id, e.g. "td-ameritrade", "schwab", "oauth2". */
   provider?: string;
+  /** The client ID (app key) the tokens were issued to; the CLI falls back to it when none is configured. */
   clientId?: string;
   /**
    * The base URL the provider was pointed at when it is not the provider's own (a local
@@ -66,7 +70,9 @@ export interface StoredTokens {
 export interface TokenStore {
   /** The stored record, or null when nothing is stored. */
   load(): Promise<StoredTokens | null>;
+  /** Replaces the stored record with `tokens`, atomically. */
   save(tokens: StoredTokens): Promise<void>;
+  /** Removes the stored record (logout); `load()` then resolves with null. */
   clear(): Promise<void>;
   /** The file the tokens are kept in, when the store is a file: what belongs with them (the loopback certificate) goes beside it. */
   readonly path?: string;
@@ -101,17 +107,24 @@ export interface LockAcquireOptions {
  * ```
  */
 export interface Lock {
+  /** Waits until the lock is held and resolves with the function that releases it. */
   acquire(options?: LockAcquireOptions): Promise<Release>;
 }
 
 /** The fields of an RFC 6749 §5.1 token response that tdauth reads. */
 export interface TokenResponse {
+  /** The access token itself. */
   access_token: string;
+  /** Usually "Bearer"; tdauth assumes "Bearer" when absent. */
   token_type?: string;
+  /** Seconds until the access token expires. */
   expires_in: number;
+  /** A refresh token; a refresh reply without one keeps the old one in use. */
   refresh_token?: string;
   /** TD Ameritrade states the refresh token's lifetime; Schwab does not. */
   refresh_token_expires_in?: number;
+  /** The scope granted, space-separated, when it differs from the one requested (RFC 6749 §5.1). */
   scope?: string;
+  /** An OpenID Connect ID token, when the server sends one. */
   id_token?: string;
 }

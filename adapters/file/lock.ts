@@ -1,6 +1,14 @@
 /**
  * FileLock: a lock file shared by every process on a machine (or on one shared folder), with an
  * owner record, a heartbeat while held, and safe takeover of a lock whose holder died.
+ *
+ * @example
+ * ```ts
+ * import { FileLock } from "tdauth/locks/file";
+ * const lock = new FileLock("~/.td_python_api/td_state.json.lock");
+ * const release = await lock.acquire({ timeoutMs: 30_000 });
+ * try { await updateSharedFile(); } finally { await release(); }
+ * ```
  * @module
  */
 import {
@@ -113,6 +121,7 @@ const code = (err: unknown): string | undefined => (err as { code?: string }).co
 export class FileLock implements Lock {
   /** Absolute path of the lock file (a leading `~` is the home folder, as for `FileStore`). */
   readonly path: string;
+  /** How long a holder may go without a heartbeat before another process takes the lock over; default 10 000. */
   readonly staleMs: number;
   readonly #heartbeatMs: number;
   readonly #retryMs: number;
@@ -122,6 +131,12 @@ export class FileLock implements Lock {
   #takeoverWatch: { seen: Seen; since: number } | undefined;
   readonly #warn: (message: string) => void;
 
+  /**
+   * Takes nothing yet: the lock file is created on `acquire()`.
+   *
+   * @param path The lock file, usually the credentials file's path plus `.lock`; a leading `~` is the home folder.
+   * @param options Staleness, heartbeat and retry timing ({@link FileLockOptions}); a bad one throws `TypeError` naming it.
+   */
   constructor(path: string, options: FileLockOptions = {}) {
     if (typeof path !== "string" || path.trim() === "") throw new TypeError("path must be a non-empty string");
     if (typeof options !== "object" || options === null) throw new TypeError("options must be an object");

@@ -1,6 +1,16 @@
 /**
  * FileStore: a crash-safe credentials file that the Python `td` library, or schwab-py, can read
  * and write too.
+ *
+ * @example
+ * ```ts
+ * import { AuthSession, schwab } from "tdauth";
+ * import { FileStore } from "tdauth/stores/file";
+ * // Every process on this file shares one session; the FileLock beside it makes one refresh per expiry.
+ * const store = new FileStore("~/.td_python_api/td_state.json");
+ * const session = new AuthSession({ provider: schwab({ clientId, clientSecret, redirectURI: "https://127.0.0.1:8182" }), store });
+ * const token = await session.accessToken();
+ * ```
  * @module
  */
 import { realpathSync } from "node:fs";
@@ -178,6 +188,13 @@ export class FileStore implements TokenStore {
   readonly #warn: (message: string) => void;
   readonly #warned = new Set<string>();
 
+  /**
+   * Reads and writes nothing yet: the file is read on `load()` and written on `save()`.
+   *
+   * @param path The credentials file; default `~/.td_python_api/td_state.json` (`TDAUTH_HOME` overrides the folder); a
+   *   leading `~` is the home folder.
+   * @param options The encryption key and the other settings of {@link FileStoreOptions}; a bad one throws `TypeError` naming it.
+   */
   constructor(path?: string, options: FileStoreOptions = {}) {
     if (path !== undefined && (typeof path !== "string" || path.trim() === "")) {
       throw new TypeError("path must be a non-empty string");

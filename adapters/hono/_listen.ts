@@ -9,7 +9,9 @@
  * ```
  */
 export interface TLSFiles {
+  /** The certificate, PEM ("-----BEGIN CERTIFICATE-----"). */
   cert: string;
+  /** Its private key, PEM. */
   key: string;
 }
 

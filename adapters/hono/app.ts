@@ -21,7 +21,9 @@ import { timeoutMs } from "../_shared/options.ts";
  * ```
  */
 export interface AuthAppOptions {
+  /** The session whose login the app serves. */
   session?: AuthSession;
+  /** A `TDClient` instead of `session`: its session is used (made on the first request). */
   client?: TDClient;
   /** The token the POST routes require; default a fresh random one per app. */
   runToken?: string;
@@ -45,6 +47,7 @@ export interface AuthAppControl {
   readonly runToken: string;
   /** The port the app is served on; set by `run()`, checked against the Host header. */
   port: number | undefined;
+  /** The session the app serves (the client's, made on first use, when the app was given a `TDClient`). */
   session(): Promise<AuthSession>;
   /** Called after each successful callback. */
   onLogin(listener: (status: SessionStatus) => void): void;

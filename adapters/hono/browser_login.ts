@@ -19,13 +19,19 @@ export { CallbackPortError } from "./port_error.ts";
 export interface BrowserLoginOptions {
   /** Open the default browser; default true. */
   openBrowser?: boolean;
+  /** Where progress lines go; default `console.log`. */
   log?: (line: string) => void;
   /** Default 300 000 (5 min). */
   timeoutMs?: number;
+  /** The callback server's port; default the redirect URI's. */
   port?: number;
+  /** A loopback address to listen on; default 127.0.0.1. */
   hostname?: string;
+  /** Certificate and key (PEM) for https; default a self-signed one when the redirect URI is https. */
   tls?: TLSFiles;
+  /** Where the self-signed certificate is kept; default beside the credentials file, else `TDAUTH_HOME` or `~/.td_python_api`. */
   certDir?: string;
+  /** Cancels the login: the server stops and the promise rejects. */
   signal?: AbortSignal;
   /**
    * Called once the callback server listens with the URL to open: the provider's login page, or

@@ -32,6 +32,7 @@ export interface RunOptions {
   tls?: TLSFiles;
   /** Where the self-signed certificate is kept; default beside the credentials file (FileStore), else `TDAUTH_HOME` or `~/.td_python_api`. */
   certDir?: string;
+  /** Cancels the wait: the server stops and the promise rejects with the signal's reason. */
   signal?: AbortSignal;
   /** Called once the server listens, with its origin (e.g. "https://127.0.0.1:8182"). */
   onListen?: (origin: string) => void | Promise<void>;
@@ -45,7 +46,9 @@ export interface RunOptions {
  * ```
  */
 export interface RunResult {
+  /** The session's status after the login. */
   status: SessionStatus;
+  /** The tokens the login saved (secrets: never log them). */
   tokens: StoredTokens | null;
   /** The origin the app was served on. */
   origin: string;

@@ -33,8 +33,11 @@ export interface KvSetOptions {
 export interface Kv {
   /** Names the KV in error messages, e.g. "Deno KV". */
   readonly name: string;
+  /** Reads a key; an absent key gives `{ value: null, versionstamp: null }`. */
   get(key: string): Promise<KvEntry>;
+  /** Writes a key, replacing what was there. */
   set(key: string, value: string, options?: KvSetOptions): Promise<void>;
+  /** Deletes a key; deleting an absent key is not an error. */
   delete(key: string): Promise<void>;
   /**
    * Writes only if the key's versionstamp is still `expected` (null: the key is absent).
@@ -47,24 +50,35 @@ export interface Kv {
 
 /** The part of `Deno.Kv` tdauth uses; `await Deno.openKv()` satisfies it. */
 export interface DenoKvLike {
+  /** `Deno.Kv.get`: the value and versionstamp of a key (null for both when absent). */
   get(key: readonly unknown[]): Promise<{ value: unknown; versionstamp: string | null }>;
+  /** `Deno.Kv.set`, with Deno's `expireIn` in milliseconds. */
   set(key: readonly unknown[], value: unknown, options?: { expireIn?: number }): Promise<unknown>;
+  /** `Deno.Kv.delete`. */
   delete(key: readonly unknown[]): Promise<void>;
+  /** `Deno.Kv.atomic`: starts a check-and-set, which `KvLock` needs. */
   atomic(): DenoAtomicLike;
 }
 
 /** The part of `Deno.AtomicOperation` tdauth uses. */
 export interface DenoAtomicLike {
+  /** Makes the commit fail unless each key still has the given versionstamp (null: the key is absent). */
   check(...checks: { key: readonly unknown[]; versionstamp: string | null }[]): DenoAtomicLike;
+  /** Writes a key when the commit succeeds. */
   set(key: readonly unknown[], value: unknown, options?: { expireIn?: number }): DenoAtomicLike;
+  /** Deletes a key when the commit succeeds. */
   delete(key: readonly unknown[]): DenoAtomicLike;
+  /** Applies the operation if every check holds; `ok` says whether it did. */
   commit(): Promise<{ ok: boolean; versionstamp?: string }>;
 }
 
 /** The part of a Cloudflare `KVNamespace` binding tdauth uses; `env.TOKENS` satisfies it. */
 export interface KVNamespaceLike {
+  /** `KVNamespace.get(key, "text")`: the value, or null when absent. */
   get(key: string, type: "text"): Promise<string | null>;
+  /** `KVNamespace.put`, with Cloudflare's `expirationTtl` in seconds (at least 60). */
   put(key: string, value: string, options?: { expirationTtl?: number }): Promise<void>;
+  /** `KVNamespace.delete`. */
   delete(key: string): Promise<void>;
 }
 

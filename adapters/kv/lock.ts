@@ -12,7 +12,7 @@ import type { Lock, LockAcquireOptions, Release } from "../../core/types.ts";
 import { acquireLease, type Lease, type LeaseOptions, type LeaseSettings, leaseSettings, ownerToken } from "../_shared/lease.ts";
 import { type DenoKvLike, isKVNamespace, type Kv, toKv } from "./kv.ts";
 
-export type { DenoKvLike, Kv } from "./kv.ts";
+export type { DenoAtomicLike, DenoKvLike, Kv } from "./kv.ts";
 export type { LeaseOptions } from "../_shared/lease.ts";
 
 /** Options of {@link KvLock}: the lease settings every lease lock takes, and the key. */
@@ -67,11 +67,20 @@ function readHolder(value: string | null): Holder | null {
  * ```
  */
 export class KvLock implements Lock {
+  /** The KV key of the lease; default "tdauth:lock". */
   readonly key: string;
+  /** How long a lease lives without a heartbeat: a dead holder's lease is taken over after it. */
   readonly ttlMs: number;
   readonly #kv: Kv;
   readonly #lease: LeaseSettings;
 
+  /**
+   * Takes nothing yet: the lease is written on `acquire()`.
+   *
+   * @param kv A `Deno.Kv` (from `await Deno.openKv()`) or a {@link Kv} with atomic `setIf`/`deleteIf`; a Workers KV
+   *   namespace throws `TypeError`.
+   * @param options The lease key and timing ({@link KvLockOptions}).
+   */
   constructor(kv: Kv | DenoKvLike, options: KvLockOptions = {}) {
     if (isKVNamespace(kv)) throw new TypeError(WORKERS_KV_REFUSED);
     const wrapped = toKv(kv, "new KvLock(kv)");

@@ -15,7 +15,7 @@ import { parseStoredTokens, serializeTokens } from "../_shared/tokens.ts";
 import { type DenoKvLike, type Kv, type KVNamespaceLike, toKv } from "./kv.ts";
 
 export { denoKv, workersKv } from "./kv.ts";
-export type { DenoKvLike, DenoKvOptions, Kv, KvEntry, KVNamespaceLike, KvSetOptions } from "./kv.ts";
+export type { DenoAtomicLike, DenoKvLike, DenoKvOptions, Kv, KvEntry, KVNamespaceLike, KvSetOptions } from "./kv.ts";
 
 /** Options of {@link KvStore}. */
 export interface KvStoreOptions {
@@ -40,9 +40,16 @@ export interface KvStoreOptions {
  * ```
  */
 export class KvStore implements TokenStore {
+  /** The KV key the tokens live under; default "tdauth:tokens". */
   readonly key: string;
   readonly #kv: Kv;
 
+  /**
+   * Reads nothing yet: the key is read on `load()` and written on `save()`.
+   *
+   * @param kv A `Deno.Kv`, a Workers KV namespace binding (e.g. `env.TOKENS`), or a {@link Kv}.
+   * @param options The key ({@link KvStoreOptions}).
+   */
   constructor(kv: Kv | DenoKvLike | KVNamespaceLike, options: KvStoreOptions = {}) {
     this.#kv = toKv(kv, "new KvStore(kv)");
     const key = options.key ?? "tdauth:tokens";

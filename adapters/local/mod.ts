@@ -33,6 +33,7 @@ export * from "../../core/mod.ts";
  * ```
  */
 export class TDClient extends CoreTDClient {
+  /** Makes a client on the local runtime; nothing is read until the first call that needs the session. */
   constructor(options: TDClientOptions = {}) {
     super(options, localRuntime);
   }
@@ -48,6 +49,7 @@ export class TDClient extends CoreTDClient {
  * ```
  */
 export class TDAuth extends CoreTDAuth {
+  /** Makes the helper on the local runtime; `credentialsPath`, when given, is opened on first use. */
   constructor(options: TDAuthOptions = {}) {
     super(options, localRuntime);
   }

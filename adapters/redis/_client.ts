@@ -3,21 +3,32 @@
 
 /** The part of an ioredis client (`new Redis()`, or a Cluster) tdauth uses. */
 export interface IORedisLike {
+  /** The connection status ("ready", "connecting", …); its being a string tells ioredis apart. */
   status: string;
+  /** `GET key`. */
   get(key: string): Promise<unknown>;
   // Two overloads, as ioredis declares them, so its typed client is assignable to this.
+  /** `SET key value`. */
   set(key: string, value: string): Promise<unknown>;
+  /** `SET key value PX ms NX`: a lease that expires and is written only when absent. */
   set(key: string, value: string, px: "PX", milliseconds: number, nx: "NX"): Promise<unknown>;
+  /** `DEL key`. */
   del(key: string): Promise<unknown>;
+  /** `EVAL script numKeys ...keys ...args`: the owner-checked release and heartbeat of `RedisLock`. */
   eval(script: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
 }
 
 /** The part of a node-redis v4+ client (`createClient()`, or a cluster) tdauth uses. */
 export interface NodeRedisLike {
+  /** Whether the client is connected; its being a boolean tells node-redis apart. */
   isOpen: boolean;
+  /** `GET key`. */
   get(key: string): Promise<unknown>;
+  /** `SET key value`, with `{ PX, NX }` for a lease. */
   set(key: string, value: string, options?: { PX?: number; NX?: boolean }): Promise<unknown>;
+  /** `DEL key`. */
   del(key: string): Promise<unknown>;
+  /** `EVAL`, node-redis style: the owner-checked release and heartbeat of `RedisLock`. */
   eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
 }
 

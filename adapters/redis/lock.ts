@@ -48,10 +48,17 @@ const EXTEND = `if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call(
 export class RedisLock implements Lock {
   /** The full key, prefix included. */
   readonly key: string;
+  /** How long a lease lives without a heartbeat: a dead holder's lease expires in Redis after it. */
   readonly ttlMs: number;
   readonly #redis: RedisOps;
   readonly #lease: LeaseSettings;
 
+  /**
+   * Takes nothing yet: the lease is written on `acquire()`.
+   *
+   * @param client A connected ioredis or node-redis client; tdauth never connects or quits it.
+   * @param options The key, its prefix and the lease timing ({@link RedisLockOptions}).
+   */
   constructor(client: RedisClientLike, options: RedisLockOptions = {}) {
     this.#redis = redisOps(client, "new RedisLock(client)");
     const { key = "tdauth:lock", prefix = "" } = options;

@@ -43,6 +43,12 @@ export class RedisStore implements TokenStore {
   readonly key: string;
   readonly #redis: RedisOps;
 
+  /**
+   * Reads nothing yet: the key is read on `load()` and written on `save()`.
+   *
+   * @param client A connected ioredis or node-redis client; tdauth never connects or quits it.
+   * @param options The key and its prefix ({@link RedisStoreOptions}).
+   */
   constructor(client: RedisClientLike, options: RedisStoreOptions = {}) {
     this.#redis = redisOps(client, "new RedisStore(client)");
     const { key = "tdauth:tokens", prefix = "" } = options;

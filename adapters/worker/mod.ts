@@ -63,6 +63,7 @@ export type WorkerEnv = Record<string, unknown>;
  * ```
  */
 export interface WorkerContext {
+  /** Keeps the Worker alive until `promise` settles, after the response has gone. */
   waitUntil(promise: Promise<unknown>): void;
 }
 
@@ -104,7 +105,9 @@ export interface CreateWorkerOptions {
  * ```
  */
 export interface TDAuthWorker {
+  /** The Worker's `fetch` handler: the login form, the callback, and the admin routes (`/`, `/token`, `/login/refresh`). */
   fetch(request: Request, env: WorkerEnv, ctx?: WorkerContext): Promise<Response>;
+  /** The Worker's `scheduled` handler (a Cron Trigger): refreshes the tokens when they are within `refreshAheadMs` of expiry. */
   scheduled(event: unknown, env: WorkerEnv, ctx?: WorkerContext): Promise<void>;
 }
 

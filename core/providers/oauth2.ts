@@ -27,10 +27,15 @@ import {
  * ```
  */
 export interface OAuth2Options {
+  /** Where the user is sent to log in and approve (https, or a loopback http URL). */
   authorizationEndpoint: string;
+  /** Where codes and refresh tokens are exchanged for tokens. */
   tokenEndpoint: string;
+  /** The client ID the server registered. */
   clientId: string;
+  /** The registered redirect URI (https unless its host is a loopback address). */
   redirectURI: string;
+  /** The client secret of a confidential client; omit for a public client. */
   clientSecret?: string;
   /** Default: "client_secret_basic" with a secret, else "none". */
   clientAuth?: "none" | "client_secret_basic" | "client_secret_post";
