@@ -30,6 +30,7 @@ export class CallbackPortError extends AuthorizationError {
   readonly port: number;
   /** Why it could not be bound. */
   readonly problem: CallbackPortProblem;
+  /** The message names the port and the way out; `cause` is the runtime's own bind error. */
   constructor(port: number, problem: CallbackPortProblem, options: { cause?: unknown } = {}) {
     super(
       problem === "in_use"
