@@ -84,9 +84,11 @@ export async function browserLogin(session: AuthSession, options: BrowserLoginOp
       const { openBrowser } = await import("./_open_browser.ts");
       if (await openBrowser(url)) {
         if (!shown) log(`Opened the browser. If nothing appeared, open: ${url}`);
-      } else {log(
+      } else {
+        log(
           shown ? "Could not open a browser; open the URL above to log in." : `Could not open a browser; open this URL to log in: ${url}`,
-        );}
+        );
+      }
     },
   });
   return status;
