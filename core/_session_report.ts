@@ -2,13 +2,11 @@
 // says the user must log in again. Pure: the session passes its snapshot, provider and clock.
 
 import { TknExpError } from "./errors.ts";
-import type { Provider } from "./provider.ts";
+import { DAY_MS, type Provider } from "./provider.ts";
 import { maskId } from "./_redact.ts";
 import type { SessionStatus } from "./session_types.ts";
 import { type AuthSnapshot, expiryReason } from "./state_machine.ts";
 import type { StoredTokens } from "./types.ts";
-
-const DAY = 86_400_000;
 
 /**
  * The status of a session whose snapshot is `snap`. It never contains a token; absent values are
@@ -29,7 +27,7 @@ export function sessionStatus(snap: AuthSnapshot, provider: Provider, now: numbe
     authorizedAt: t?.authorizedAt,
     reason: state === "expired" ? expiryReason(t, now) : undefined,
     // An authenticated session has tokens; a refresh token of unknown death is never "soon" (NaN).
-    refreshExpiresSoon: state === "authenticated" && t!.refreshExpiresAt! - now < 2 * DAY,
+    refreshExpiresSoon: state === "authenticated" && t!.refreshExpiresAt! - now < 2 * DAY_MS,
     // Still authenticated past it: a soft cap (Schwab's) that only the server's refusal enforces.
     refreshOverdue: state === "authenticated" && now >= t!.refreshExpiresAt!,
   };

@@ -44,10 +44,13 @@ export class TDError extends Error {
   declare readonly status?: number;
 
   constructor(code: TDErrorCode, message: string, options: TDErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    const { cause, ...fields } = options;
+    super(message, cause === undefined ? undefined : { cause });
     this.name = new.target.name;
     this.code = code;
-    if (options.status !== undefined) this.status = options.status;
+    // The status, and an OAuth reply's error and error_description (the subclasses that carry
+    // them pass them here), each only when it has a value.
+    for (const [key, value] of Object.entries(fields)) if (value !== undefined) (this as Record<string, unknown>)[key] = value;
   }
 
   /** Name, code, status and message only: the cause may hold a response body. */
@@ -198,10 +201,8 @@ export class AuthorizationError extends TDError {
   /** The OAuth `error` code when the server sent one (e.g. "access_denied"). */
   declare readonly error?: string;
   declare readonly error_description?: string;
-  constructor(message: string, options: TDErrorOptions & { error?: string; error_description?: string } = {}) {
+  constructor(message: string, options?: TDErrorOptions & { error?: string; error_description?: string }) {
     super("AUTHORIZATION_FAILED", message, options);
-    if (options.error !== undefined) this.error = options.error;
-    if (options.error_description !== undefined) this.error_description = options.error_description;
   }
 }
 
@@ -232,10 +233,8 @@ export class TokenResponseError extends TDError {
 export class TokenRequestError extends TDError {
   declare readonly error?: string;
   declare readonly error_description?: string;
-  constructor(message: string, options: TDErrorOptions & { error?: string; error_description?: string } = {}) {
+  constructor(message: string, options?: TDErrorOptions & { error?: string; error_description?: string }) {
     super("TOKEN_REQUEST_FAILED", message, options);
-    if (options.error !== undefined) this.error = options.error;
-    if (options.error_description !== undefined) this.error_description = options.error_description;
   }
 }
 

@@ -11,7 +11,7 @@ import { InProcessLock } from "./in_process_lock.ts";
 import { checkCallback } from "./callback_check.ts";
 import { parseCallback } from "./callback.ts";
 import { MemoryStore } from "./memory_store.ts";
-import { joinURL, type Provider } from "./provider.ts";
+import { DAY_MS, defined, joinURL, type Provider } from "./provider.ts";
 import type {
   AccessTokenOptions,
   AuthSessionOptions,
@@ -20,11 +20,11 @@ import type {
   SessionEvent,
   SessionStatus,
 } from "./session_types.ts";
-import { codeChallengeS256, cryptoRandom, type RandomSource, randomString } from "./_random.ts";
+import { codeChallengeS256, cryptoRandom, randomString } from "./_random.ts";
 import { expiredError, sessionStatus } from "./_session_report.ts";
 import { apiAuthError } from "./_api_auth.ts";
 import { type AuthEvent, type AuthSnapshot, deriveState, type PendingAuthorization, transition } from "./state_machine.ts";
-import { freshUntil, isFresh, mustRefreshAt, needsRenewal, type RefreshPolicy } from "./freshness.ts";
+import { freshUntil, isFresh, MUST_REFRESH_MS, mustRefreshAt, needsRenewal, type RefreshPolicy } from "./freshness.ts";
 import { requestToken, type TokenRequestContext } from "./token_request.ts";
 import { tokensFromResponse } from "./token_response.ts";
 import { outcomeOf } from "./token_errors.ts";
@@ -41,7 +41,21 @@ interface RefreshRequest {
   signal?: AbortSignal | undefined;
 }
 
-const DAY = 86_400_000;
+/** Every option's default, where it has one. */
+const DEFAULTS = {
+  refreshAheadMs: 300_000,
+  mustRefreshMs: MUST_REFRESH_MS,
+  refreshTokenRenewAheadMs: 5 * DAY_MS,
+  lockTimeoutMs: 30_000,
+  authorizationTimeoutMs: 300_000,
+  fetch: ((input, init) => globalThis.fetch(input, init)) as typeof fetch,
+  now: Date.now,
+  random: cryptoRandom,
+  sleep: (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+/** The options with their defaults, as the refresh decisions and the token requests read them. */
+type Settings = AuthSessionOptions & typeof DEFAULTS & RefreshPolicy & TokenRequestContext;
 
 /**
  * Holds one OAuth session.
@@ -57,19 +71,12 @@ const DAY = 86_400_000;
  */
 export class AuthSession {
   readonly provider: Provider;
-  readonly refreshAheadMs: number;
   // Only this class reads or writes the store: every change of what it holds goes through the
   // state machine here, and callers ask the methods below for what they need.
   #store: TokenStore;
   #lock: Lock;
-  #fetch: typeof fetch;
-  #now: () => number;
-  #random: RandomSource;
-  #policy: RefreshPolicy;
-  #lockTimeoutMs: number;
-  #authorizationTimeoutMs: number;
-  /** What every token request of this session is sent with. */
-  #context: TokenRequestContext;
+  /** The options with their defaults: also what the refresh decisions and token requests read. */
+  #o: Settings;
   #snap: AuthSnapshot;
   #listeners = new Set<(event: SessionEvent) => void>();
   #flight: Promise<StoredTokens> | undefined;
@@ -90,36 +97,28 @@ export class AuthSession {
   #denied: string | undefined;
 
   constructor(options: AuthSessionOptions) {
-    if (!options?.provider || typeof options.provider.tokenRequest !== "function") {
+    const provider = options?.provider;
+    if (typeof provider?.tokenRequest !== "function") {
       throw new TypeError("provider is required: tdAmeritrade(), schwab() or oauth2().");
     }
-    this.provider = options.provider;
-    this.#store = options.store ?? new MemoryStore();
+    this.provider = provider;
+    // An option given as undefined takes its default, as an absent one does.
+    const o = this.#o = {
+      ...DEFAULTS,
+      ...defined(options),
+      renewsRefreshToken: provider.renewsRefreshToken,
+    } as Settings;
+    o.jitter = () => o.random(new Uint8Array(1))[0]! / 256;
+    this.#store = o.store ?? new MemoryStore();
     // Sessions on one store location share a lock: the store's own (a FileStore's FileLock), else
     // one in-process lock per location, so two FileStores on one file never refresh twice.
-    this.#lock = options.lock ?? this.#store.defaultLock?.() ?? InProcessLock.for(this.#store.lockKey ?? this.#store);
-    this.#fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-    this.#now = options.now ?? Date.now;
-    this.#random = options.random ?? cryptoRandom;
-    this.refreshAheadMs = options.refreshAheadMs ?? 300_000;
-    this.#policy = {
-      refreshAheadMs: this.refreshAheadMs,
-      renewAheadMs: options.refreshTokenRenewAheadMs ?? 5 * DAY,
-      renewsRefreshToken: this.provider.renewsRefreshToken,
-      mustRefreshMs: options.mustRefreshMs,
-    };
-    this.#lockTimeoutMs = options.lockTimeoutMs ?? 30_000;
-    this.#authorizationTimeoutMs = options.authorizationTimeoutMs ?? 300_000;
-    this.#context = {
-      provider: this.provider,
-      fetch: this.#fetch,
-      now: this.#now,
-      random: () => this.#random(new Uint8Array(1))[0]! / 256,
-      sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
-      retry: options.retry,
-      timeoutMs: options.requestTimeoutMs,
-    };
-    this.#snap = { state: "unauthenticated", tokens: null, changedAt: this.#now() };
+    this.#lock = o.lock ?? this.#store.defaultLock?.() ?? InProcessLock.for(this.#store.lockKey ?? this.#store);
+    this.#snap = { state: "unauthenticated", tokens: null, changedAt: o.now() };
+  }
+
+  /** Refresh this long before the access token dies (`refreshAheadMs`, default 5 min). */
+  get refreshAheadMs(): number {
+    return this.#o.refreshAheadMs;
   }
 
   /** The state as of the last read of the store (`status()` reads it again). */
@@ -138,11 +137,11 @@ export class AuthSession {
    */
   async authorize(): Promise<{ url: string; state: string }> {
     await this.#read();
-    const state = randomString(this.#random);
-    const pending: PendingAuthorization = { state, redirectURI: this.provider.redirectURI, createdAt: this.#now() };
+    const state = randomString(this.#o.random);
+    const pending: PendingAuthorization = { state, redirectURI: this.provider.redirectURI, createdAt: this.#o.now() };
     let codeChallenge: string | undefined;
     if (this.provider.usesPKCE) {
-      pending.codeVerifier = randomString(this.#random);
+      pending.codeVerifier = randomString(this.#o.random);
       codeChallenge = await codeChallengeS256(pending.codeVerifier);
     }
     const url = this.provider.authorizationURL({ state, codeChallenge });
@@ -165,7 +164,7 @@ export class AuthSession {
     // A login kept elsewhere (a Worker's cookie) becomes this session's pending one.
     if (options.pending) this.#apply({ type: "authorize", pending: options.pending });
     // Only an authorizing snapshot holds a pending login (the machine drops it on every way out).
-    const verdict = checkCallback(parsed, this.#snap.pending, this.provider, this.#now(), this.#authorizationTimeoutMs);
+    const verdict = checkCallback(parsed, this.#snap.pending, this.provider, this.#o.now(), this.#o.authorizationTimeoutMs);
     // A callback that is not this login's leaves it waiting: the real one may still come.
     if ("foreign" in verdict) throw new AuthorizationError(verdict.foreign);
     if ("failure" in verdict) {
@@ -177,11 +176,11 @@ export class AuthSession {
     try {
       const response = await requestToken(
         { grantType: "authorization_code", code: verdict.code, codeVerifier: pending.codeVerifier, offline: options.offline },
-        this.#context,
+        this.#o,
       );
-      tokens = tokensFromResponse(response, { now: this.#now(), provider: this.provider });
+      tokens = tokensFromResponse(response, { now: this.#o.now(), provider: this.provider });
     } catch (error) {
-      this.#apply({ type: "authorization_failed", reason: error instanceof Error ? error.message : "exchange failed" });
+      this.#apply({ type: "authorization_failed", reason: String(error) });
       throw error;
     }
     // Under the lock, so a refresh of the old grant in another process cannot overwrite the new login.
@@ -198,7 +197,7 @@ export class AuthSession {
    * the call waits for the refresh and its error. Throws `TknExpError` when the user must log in.
    */
   async accessToken(options?: AccessTokenOptions): Promise<string> {
-    const now = this.#now();
+    const now = this.#o.now();
     // #freshUntil and #mustAt are -Infinity without tokens, so tokens exist past these checks.
     if (now < this.#freshUntil) return this.#snap.tokens!.accessToken;
     if (now < this.#mustAt) {
@@ -219,7 +218,7 @@ export class AuthSession {
     const renew = options.newRefreshToken === true;
     const force = renew || options.force === true;
     // Fresh as stored: nothing to do, and no lock to take.
-    if (!force && this.#now() < this.#freshUntil) return this.#status();
+    if (!force && this.#o.now() < this.#freshUntil) return this.#status();
     await this.#refreshShared({ force, renew, seen: this.#snap.tokens?.accessToken, signal: options.signal });
     if (this.#unsaved) throw this.#saveError;
     return this.#status();
@@ -236,12 +235,12 @@ export class AuthSession {
     const request = new Request(target, init);
     const signal = init?.signal as AbortSignal | undefined;
     let token = await this.accessToken({ signal });
-    let response = await this.#fetch(withBearer(request.clone(), token));
+    let response = await this.#o.fetch(withBearer(request.clone(), token));
     if (response.status === 401 && token !== this.#denied) {
       await response.body?.cancel();
       // Under the lock the store is read again: a token another process saved meanwhile is taken as it is.
       token = (await this.#refreshShared({ force: true, seen: token, signal })).accessToken;
-      response = await this.#fetch(withBearer(request, token));
+      response = await this.#o.fetch(withBearer(request, token));
       if (response.status === 401) this.#denied = token;
     }
     if (response.status !== 401) return response;
@@ -287,7 +286,7 @@ export class AuthSession {
       () => void (this.#failures = 0),
       (error: unknown) => {
         // 2 s, doubling to 32 s: the token in hand still works, and the mandatory window comes.
-        this.#retryAt = this.#now() + 2_000 * 2 ** Math.min(this.#failures++, 4);
+        this.#retryAt = this.#o.now() + 2_000 * 2 ** Math.min(this.#failures++, 4);
         this.#emit({ type: "refresh_failed", error });
       },
     );
@@ -327,7 +326,7 @@ export class AuthSession {
   #refreshUnderLock(options: RefreshRequest): Promise<StoredTokens> {
     return this.#withLock(async () => {
       const stored = await this.#read();
-      const now = this.#now();
+      const now = this.#o.now();
       if (!stored) {
         throw new TknExpError(
           `Not logged in to ${this.provider.name}: nothing is stored. Run \`tdauth login\` (or authorize() + complete()).`,
@@ -335,13 +334,13 @@ export class AuthSession {
       }
       if (deriveState(stored, now) === "expired") throw expiredError(this.provider, stored, now);
       if (this.#unsaved) await this.#save(stored).catch(() => undefined);
-      if (!options.force && isFresh(stored, now, this.#policy)) return stored;
+      if (!options.force && isFresh(stored, now, this.#o)) return stored;
       // Another process refreshed since we looked: its token is as good as a new one.
       if (options.seen !== undefined && stored.accessToken !== options.seen && now < stored.accessExpiresAt && !options.renew) {
         return stored;
       }
       if (!stored.refreshToken) return stored;
-      return await this.#grant(stored, options.renew === true || needsRenewal(stored, now, this.#policy));
+      return await this.#grant(stored, options.renew === true || needsRenewal(stored, now, this.#o));
     });
   }
 
@@ -351,9 +350,9 @@ export class AuthSession {
     try {
       const response = await requestToken(
         { grantType: "refresh_token", refreshToken: stored.refreshToken!, renewRefreshToken: renew },
-        this.#context,
+        this.#o,
       );
-      next = tokensFromResponse(response, { now: this.#now(), provider: this.provider, previous: stored });
+      next = tokensFromResponse(response, { now: this.#o.now(), provider: this.provider, previous: stored });
     } catch (error) {
       const outcome = outcomeOf(error);
       // A refused reply may come after the server rotated: its new refresh token is kept.
@@ -370,10 +369,10 @@ export class AuthSession {
       const reason = `${this.provider.name} rejected the refresh token (${outcome.error})`;
       // Kept, marked, so that every process sharing the store (and status()) knows why; in
       // memory at least, when the store cannot take it.
-      const marked: StoredTokens = { ...stored, expired: { at: this.#now(), reason } };
+      const marked: StoredTokens = { ...stored, expired: { at: this.#o.now(), reason } };
       await this.#save(marked).catch(() => void (this.#unsaved = marked));
       this.#apply({ type: "expired", reason, tokens: marked });
-      throw expiredError(this.provider, marked, this.#now(), error);
+      throw expiredError(this.provider, marked, this.#o.now(), error);
     }
     await this.#keep(next);
     return next;
@@ -400,7 +399,7 @@ export class AuthSession {
   }
 
   async #withLock<T>(work: () => Promise<T>): Promise<T> {
-    const release = await this.#lock.acquire({ timeoutMs: this.#lockTimeoutMs });
+    const release = await this.#lock.acquire({ timeoutMs: this.#o.lockTimeoutMs });
     try {
       return await work();
     } finally {
@@ -431,13 +430,13 @@ export class AuthSession {
     const t = snap.tokens;
     this.#snap = snap;
     // Unsaved tokens are never fresh: the next call tries the save again.
-    this.#freshUntil = t && !this.#unsaved ? freshUntil(t, this.#policy) : -Infinity;
-    this.#mustAt = t ? mustRefreshAt(t, this.#policy) : -Infinity;
+    this.#freshUntil = t && !this.#unsaved ? freshUntil(t, this.#o) : -Infinity;
+    this.#mustAt = t ? mustRefreshAt(t, this.#o) : -Infinity;
   }
 
   #apply(event: AuthEvent): void {
     const before = this.state;
-    this.#setSnap(transition(this.#snap, event, this.#now()));
+    this.#setSnap(transition(this.#snap, event, this.#o.now()));
     if (this.state !== before) this.#emit({ type: "state", state: this.state, previous: before });
   }
 
@@ -452,7 +451,7 @@ export class AuthSession {
   }
 
   #status(): SessionStatus {
-    return sessionStatus(this.#snap, this.provider, this.#now());
+    return sessionStatus(this.#snap, this.provider, this.#o.now());
   }
 }
 

@@ -34,11 +34,12 @@ export interface TokenRequestContext {
   provider: Provider;
   fetch: typeof fetch;
   now: () => number;
-  random: () => number;
+  /** A number in [0, 1) for the backoff's jitter. */
+  jitter: () => number;
   sleep: (ms: number) => Promise<void>;
-  retry?: RetryOptions;
+  retry?: RetryOptions | undefined;
   /** One attempt is abandoned after this long; default 10 s. */
-  timeoutMs?: number | undefined;
+  requestTimeoutMs?: number | undefined;
 }
 
 /** The largest token reply read: a token response is a few kilobytes. */
@@ -87,7 +88,7 @@ export async function requestToken(grant: TokenGrant, context: TokenRequestConte
 
   for (;;) {
     // The attempt ends by its own timeout or by what is left of the budget, whichever is first.
-    const limit = Math.max(1, Math.ceil(Math.min(context.timeoutMs ?? 10_000, budgetMs - (now() - started))));
+    const limit = Math.max(1, Math.ceil(Math.min(context.requestTimeoutMs ?? 10_000, budgetMs - (now() - started))));
     const timeout = AbortSignal.timeout(limit);
     let outcome: TokenOutcome;
     tries++;
@@ -99,12 +100,12 @@ export async function requestToken(grant: TokenGrant, context: TokenRequestConte
     }
     if (outcome.kind === "ok") return outcome.response;
     last = outcome;
-    if (outcome.kind !== "transient" || tries >= Math.max(1, attempts)) break;
+    if (outcome.kind !== "transient" || tries >= attempts) break;
     // A code is single-use: if a lost reply had been processed, a retry would replay it (and a
     // strict server revokes the grant). Retry an exchange only when the server says it did not
     // process it.
     if (grant.grantType === "authorization_code" && outcome.status !== 429 && outcome.status !== 503) break;
-    const backoff = Math.min(maxDelayMs, baseDelayMs * 2 ** (tries - 1)) * context.random();
+    const backoff = Math.min(maxDelayMs, baseDelayMs * 2 ** (tries - 1)) * context.jitter();
     const wait = Math.min(maxDelayMs, Math.max(backoff, outcome.retryAfterMs ?? 0));
     // The next attempt needs time of its own inside the budget.
     if (now() + wait - started >= budgetMs) break;

@@ -129,7 +129,7 @@ describe("a token endpoint that redirects", () => {
     emu.emulator.injectFault({ target: "token", kind: "redirect", status, location: `${otherURL}/v1/oauth/token` });
     const error = await s.refresh({ force: true }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TokenResponseError);
-    expect((error as Error).message).toContain(`HTTP ${status} and a redirect to ${otherURL}`);
+    expect((error as Error).message).toContain(`a redirect to ${otherURL}/v1/oauth/token (HTTP ${status}) instead of a token response`);
     expect(seen).toEqual([]);
     expect(JSON.stringify(await store.load())).toBe(before);
   });
