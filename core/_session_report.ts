@@ -34,13 +34,18 @@ export function sessionStatus(snap: AuthSnapshot, provider: Provider, now: numbe
 }
 
 /**
- * The error for a session that can no longer produce a token: log in again.
+ * The error for a session that cannot produce a token without the user: nothing stored (log in),
+ * or expired (log in again).
  * @example
  * ```ts
  * throw expiredError(provider, stored, Date.now());
  * ```
  */
-export function expiredError(provider: Provider, stored: StoredTokens, now: number, cause?: unknown): TknExpError {
-  const reason = expiryReason(stored, now) ?? "the session expired";
-  return new TknExpError(`The ${provider.name} session has expired: ${reason}. Log in again (\`tdauth login\`).`, { cause });
+export function expiredError(provider: Provider, stored: StoredTokens | null, now: number, cause?: unknown): TknExpError {
+  return new TknExpError(
+    stored
+      ? `The ${provider.name} session has expired: ${expiryReason(stored, now) ?? "the session expired"}. Log in again (\`tdauth login\`).`
+      : `Not logged in to ${provider.name}: nothing is stored. Run \`tdauth login\` (or authorize() + complete()).`,
+    { cause },
+  );
 }

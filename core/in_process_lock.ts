@@ -64,3 +64,22 @@ export class InProcessLock implements Lock {
     });
   }
 }
+
+/**
+ * Runs `work` holding `lock` (waiting at most `timeoutMs` for it), and releases it however the
+ * work ends.
+ * @example
+ * ```ts
+ * await withLock(lock, 30_000, () => refresh());
+ * ```
+ */
+export async function withLock<T>(lock: Lock, timeoutMs: number, work: () => Promise<T>): Promise<T> {
+  const release = await lock.acquire({ timeoutMs });
+  try {
+    return await work();
+  } finally {
+    // A failed release must not hide the work's own result or error; every lock frees itself
+    // after its lease (staleMs / ttlMs) anyway.
+    await release().catch(() => undefined);
+  }
+}

@@ -6,12 +6,12 @@
  * @module
  */
 
-import { AuthorizationError, TknExpError } from "./errors.ts";
-import { InProcessLock } from "./in_process_lock.ts";
+import { AuthorizationError } from "./errors.ts";
+import { InProcessLock, withLock } from "./in_process_lock.ts";
 import { checkCallback } from "./callback_check.ts";
 import { parseCallback } from "./callback.ts";
 import { MemoryStore } from "./memory_store.ts";
-import { DAY_MS, defined, joinURL, type Provider } from "./provider.ts";
+import { defined, type Provider } from "./provider.ts";
 import type {
   AccessTokenOptions,
   AuthSessionOptions,
@@ -20,42 +20,20 @@ import type {
   SessionEvent,
   SessionStatus,
 } from "./session_types.ts";
-import { codeChallengeS256, cryptoRandom, randomString } from "./_random.ts";
+import { codeChallengeS256, randomString } from "./_random.ts";
 import { expiredError, sessionStatus } from "./_session_report.ts";
-import { apiAuthError } from "./_api_auth.ts";
+import { apiAuthError, apiRequest, withBearer } from "./_api_auth.ts";
+import { type RefreshRequest, SESSION_DEFAULTS, type SessionSettings } from "./_session_settings.ts";
+import { abortable } from "./_sleep.ts";
+import { Listeners } from "./_listeners.ts";
 import { type AuthEvent, type AuthSnapshot, deriveState, type PendingAuthorization, transition } from "./state_machine.ts";
-import { freshUntil, isFresh, MUST_REFRESH_MS, mustRefreshAt, needsRenewal, type RefreshPolicy } from "./freshness.ts";
-import { requestToken, type TokenRequestContext } from "./token_request.ts";
+import { freshUntil, isFresh, mustRefreshAt, needsRenewal } from "./freshness.ts";
+import { requestToken } from "./token_request.ts";
 import { tokensFromResponse } from "./token_response.ts";
 import { outcomeOf } from "./token_errors.ts";
 import type { AuthState, Lock, StoredTokens, TokenStore } from "./types.ts";
 
 export type { AccessTokenOptions, AuthSessionOptions, CompleteOptions, RefreshOptions, SessionEvent, SessionStatus };
-
-/** What one refresh is asked to do. */
-interface RefreshRequest {
-  force?: boolean;
-  renew?: boolean;
-  /** The access token the caller had: any other valid one satisfies a forced refresh. */
-  seen?: string | undefined;
-  signal?: AbortSignal | undefined;
-}
-
-/** Every option's default, where it has one. */
-const DEFAULTS = {
-  refreshAheadMs: 300_000,
-  mustRefreshMs: MUST_REFRESH_MS,
-  refreshTokenRenewAheadMs: 5 * DAY_MS,
-  lockTimeoutMs: 30_000,
-  authorizationTimeoutMs: 300_000,
-  fetch: ((input, init) => globalThis.fetch(input, init)) as typeof fetch,
-  now: Date.now,
-  random: cryptoRandom,
-  sleep: (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms)),
-};
-
-/** The options with their defaults, as the refresh decisions and the token requests read them. */
-type Settings = AuthSessionOptions & typeof DEFAULTS & RefreshPolicy & TokenRequestContext;
 
 /**
  * Holds one OAuth session.
@@ -76,9 +54,9 @@ export class AuthSession {
   #store: TokenStore;
   #lock: Lock;
   /** The options with their defaults: also what the refresh decisions and token requests read. */
-  #o: Settings;
+  #o: SessionSettings;
   #snap: AuthSnapshot;
-  #listeners = new Set<(event: SessionEvent) => void>();
+  #listeners = new Listeners<SessionEvent>();
   #flight: Promise<StoredTokens> | undefined;
   // Until when the snapshot's token needs no refresh, worked out whenever the snapshot changes
   // (#setSnap), so a call with a fresh token is one clock read and one comparison.
@@ -103,12 +81,7 @@ export class AuthSession {
     }
     this.provider = provider;
     // An option given as undefined takes its default, as an absent one does.
-    const o = this.#o = {
-      ...DEFAULTS,
-      ...defined(options),
-      renewsRefreshToken: provider.renewsRefreshToken,
-    } as Settings;
-    o.jitter = () => o.random(new Uint8Array(1))[0]! / 256;
+    const o = this.#o = { ...SESSION_DEFAULTS, ...defined(options), renewsRefreshToken: provider.renewsRefreshToken } as SessionSettings;
     this.#store = o.store ?? new MemoryStore();
     // Sessions on one store location share a lock: the store's own (a FileStore's FileLock), else
     // one in-process lock per location, so two FileStores on one file never refresh twice.
@@ -186,7 +159,7 @@ export class AuthSession {
     // Under the lock, so a refresh of the old grant in another process cannot overwrite the new login.
     await this.#withLock(() => this.#save(tokens));
     this.#apply({ type: "authorized", tokens });
-    this.#emit({ type: "tokens", tokens });
+    this.#listeners.emit({ type: "tokens", tokens });
     return this.#status();
   }
 
@@ -231,8 +204,7 @@ export class AuthSession {
    * resolve against the provider's API base. `init.signal` also ends a refresh it waits for.
    */
   async fetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
-    const target = typeof input === "string" && !/^[a-z][a-z0-9+.-]*:/i.test(input) ? joinURL(this.provider.apiBaseURL, input) : input;
-    const request = new Request(target, init);
+    const request = apiRequest(this.provider, input, init);
     const signal = init?.signal as AbortSignal | undefined;
     let token = await this.accessToken({ signal });
     let response = await this.#o.fetch(withBearer(request.clone(), token));
@@ -287,7 +259,7 @@ export class AuthSession {
       (error: unknown) => {
         // 2 s, doubling to 32 s: the token in hand still works, and the mandatory window comes.
         this.#retryAt = this.#o.now() + 2_000 * 2 ** Math.min(this.#failures++, 4);
-        this.#emit({ type: "refresh_failed", error });
+        this.#listeners.emit({ type: "refresh_failed", error });
       },
     );
   }
@@ -298,28 +270,19 @@ export class AuthSession {
    * `requestTimeoutMs` and `retry.budgetMs`.
    */
   #refreshShared(options: RefreshRequest): Promise<StoredTokens> {
-    const { signal } = options;
-    if (!signal) return this.#share(options);
-    signal.throwIfAborted();
-    let stop!: () => void;
-    return Promise.race([
-      this.#share(options),
-      new Promise<never>((_, reject) => signal.addEventListener("abort", stop = () => reject(signal.reason))),
-    ]).finally(() => signal.removeEventListener("abort", stop));
-  }
-
-  async #share(options: RefreshRequest): Promise<StoredTokens> {
-    for (let current = this.#flight; current; current = this.#flight) {
-      if (!options.force) return await current;
-      // A forced refresh (after a 401) is satisfied by any refresh that replaced the token it saw.
-      const result = await current.catch(() => undefined);
-      if (result && result.accessToken !== options.seen) return result;
-    }
-    const run: Promise<StoredTokens> = this.#refreshUnderLock(options).finally(() => {
-      if (this.#flight === run) this.#flight = undefined;
+    return abortable(options.signal, async () => {
+      for (let current = this.#flight; current; current = this.#flight) {
+        if (!options.force) return await current;
+        // A forced refresh (after a 401) is satisfied by any refresh that replaced the token it saw.
+        const result = await current.catch(() => undefined);
+        if (result && result.accessToken !== options.seen) return result;
+      }
+      const run: Promise<StoredTokens> = this.#refreshUnderLock(options).finally(() => {
+        if (this.#flight === run) this.#flight = undefined;
+      });
+      this.#flight = run;
+      return await run;
     });
-    this.#flight = run;
-    return await run;
   }
 
   /** Lock → re-read → refresh only if still needed → save → release. */
@@ -327,12 +290,7 @@ export class AuthSession {
     return this.#withLock(async () => {
       const stored = await this.#read();
       const now = this.#o.now();
-      if (!stored) {
-        throw new TknExpError(
-          `Not logged in to ${this.provider.name}: nothing is stored. Run \`tdauth login\` (or authorize() + complete()).`,
-        );
-      }
-      if (deriveState(stored, now) === "expired") throw expiredError(this.provider, stored, now);
+      if (!stored || deriveState(stored, now) === "expired") throw expiredError(this.provider, stored, now);
       if (this.#unsaved) await this.#save(stored).catch(() => undefined);
       if (!options.force && isFresh(stored, now, this.#o)) return stored;
       // Another process refreshed since we looked: its token is as good as a new one.
@@ -384,12 +342,12 @@ export class AuthSession {
    */
   async #keep(next: StoredTokens): Promise<void> {
     await this.#save(next).catch((error: unknown) => {
-      if (!this.#unsaved) this.#emit({ type: "save_failed", error });
+      if (!this.#unsaved) this.#listeners.emit({ type: "save_failed", error });
       this.#unsaved = next;
       this.#saveError = error;
     });
     this.#apply({ type: "refreshed", tokens: next });
-    this.#emit({ type: "tokens", tokens: next });
+    this.#listeners.emit({ type: "tokens", tokens: next });
   }
 
   async #save(tokens: StoredTokens): Promise<void> {
@@ -398,15 +356,8 @@ export class AuthSession {
     this.#setSnap(this.#snap);
   }
 
-  async #withLock<T>(work: () => Promise<T>): Promise<T> {
-    const release = await this.#lock.acquire({ timeoutMs: this.#o.lockTimeoutMs });
-    try {
-      return await work();
-    } finally {
-      // A failed release must not hide the work's own result or error; every lock frees
-      // itself after its lease (staleMs / ttlMs) anyway.
-      await release().catch(() => undefined);
-    }
+  #withLock<T>(work: () => Promise<T>): Promise<T> {
+    return withLock(this.#lock, this.#o.lockTimeoutMs, work);
   }
 
   async #read(): Promise<StoredTokens | null> {
@@ -423,7 +374,7 @@ export class AuthSession {
   #observe(stored: StoredTokens | null): void {
     const old = this.#snap.tokens;
     this.#apply({ type: "loaded", tokens: stored });
-    if (stored && stored.accessToken !== old?.accessToken) this.#emit({ type: "tokens", tokens: stored });
+    if (stored && stored.accessToken !== old?.accessToken) this.#listeners.emit({ type: "tokens", tokens: stored });
   }
 
   #setSnap(snap: AuthSnapshot): void {
@@ -437,26 +388,10 @@ export class AuthSession {
   #apply(event: AuthEvent): void {
     const before = this.state;
     this.#setSnap(transition(this.#snap, event, this.#o.now()));
-    if (this.state !== before) this.#emit({ type: "state", state: this.state, previous: before });
-  }
-
-  #emit(event: SessionEvent): void {
-    for (const listener of this.#listeners) {
-      try {
-        listener(event);
-      } catch {
-        // A listener's bug must not break token handling.
-      }
-    }
+    if (this.state !== before) this.#listeners.emit({ type: "state", state: this.state, previous: before });
   }
 
   #status(): SessionStatus {
     return sessionStatus(this.#snap, this.provider, this.#o.now());
   }
-}
-
-function withBearer(request: Request, token: string): Request {
-  const headers = new Headers(request.headers);
-  headers.set("authorization", `Bearer ${token}`);
-  return new Request(request, { headers });
 }

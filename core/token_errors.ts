@@ -37,7 +37,6 @@ export function tokenRequestFailure(
   provider: Provider,
   grant: TokenGrant,
   tries: number,
-  networkError?: unknown,
 ): TokenRequestError | TokenResponseError {
   const code = grant.grantType === "authorization_code";
   const all = [...(code ? [grant.code, grant.codeVerifier] : [grant.refreshToken]), ...provider.secrets()];
@@ -66,7 +65,7 @@ export function tokenRequestFailure(
       } while ${what}; ${unchanged}. ${
         transient ? "Check the connection, or retry later." : "Retry in a minute (a gateway may refuse in passing), or check baseURL."
       }`,
-      { cause: networkError, status: outcome.status || undefined },
+      { cause: transient ? outcome.cause : undefined, status: outcome.status || undefined },
     );
   }
   outcomes.set(error, outcome);

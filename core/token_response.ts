@@ -16,7 +16,8 @@ const MAX_LIFETIME_S = 315_360_000;
 /** What a token-endpoint reply means. */
 export type TokenOutcome =
   | { kind: "ok"; response: TokenResponse }
-  | { kind: "transient"; status: number; detail: string; retryAfterMs?: number }
+  // `cause`: the error of a request that got no reply.
+  | { kind: "transient"; status: number; detail: string; retryAfterMs?: number | undefined; cause?: unknown }
   | { kind: "rejected"; status: number; error: string; description?: string; grantDead: boolean }
   // `refreshToken`: a usable new refresh token in a refused reply, which the server may already have rotated to.
   | { kind: "invalid"; status: number; detail: string; refreshToken?: string | undefined };
@@ -29,13 +30,7 @@ function parseRetryAfter(value: string | null, now: number): number | undefined 
 
 function describeNonJSON(text: string): string {
   const title = /<title>([^<]*)<\/title>/i.exec(text)?.[1]?.trim();
-  return title
-    ? `an HTML page ("${title}")`
-    : /^\s*</.test(text)
-    ? "an HTML page"
-    : text.trim()
-    ? "a body that is not JSON"
-    : "an empty body";
+  return title ? `an HTML page ("${title}")` : text.trim() ? "a body that is not JSON" : "an empty body";
 }
 
 /**
