@@ -24,7 +24,7 @@ import { codeChallengeS256, randomString } from "./_random.ts";
 import { expiredError, sessionStatus } from "./_session_report.ts";
 import { apiAuthError, apiRequest, withBearer } from "./_api_auth.ts";
 import { type RefreshRequest, SESSION_DEFAULTS, type SessionSettings } from "./_session_settings.ts";
-import { abortable } from "./_sleep.ts";
+import { abortable } from "./_abortable.ts";
 import { Listeners } from "./_listeners.ts";
 import { type AuthEvent, type AuthSnapshot, deriveState, type PendingAuthorization, transition } from "./state_machine.ts";
 import { freshUntil, isFresh, mustRefreshAt, needsRenewal } from "./freshness.ts";
