@@ -301,9 +301,9 @@ export function createWorker(options: CreateWorkerOptions): TDAuthWorker {
   };
 
   return {
-    async fetch(request, env) {
+    async fetch(request, env, ctx) {
       try {
-        return await route(request, env);
+        return await route(request, env, ctx);
       } catch (error) {
         // A missing or malformed binding fails closed, naming the binding (never its value) for
         // whoever is setting the Worker up.
@@ -323,7 +323,7 @@ export function createWorker(options: CreateWorkerOptions): TDAuthWorker {
   };
 
   // Hoisted, so the handler object above can call it.
-  async function route(request: Request, env: WorkerEnv): Promise<Response> {
+  async function route(request: Request, env: WorkerEnv, ctx?: WorkerContext): Promise<Response> {
     const url = new URL(request.url);
     const session = sessionFor(env);
     const callbackPath = new URL(session.provider.redirectURI).pathname;
@@ -348,6 +348,12 @@ export function createWorker(options: CreateWorkerOptions): TDAuthWorker {
         await session.status();
         const token = await session.accessToken();
         const stored = await session.tokens();
+        // In the advisory window accessToken() hands out the token and refreshes in the
+        // background, which the Workers runtime cuts off once the response is sent: waitUntil
+        // keeps the request alive until that refresh (which refresh() joins) has ended.
+        if (stored && stored.accessExpiresAt - Date.now() <= session.refreshAheadMs) {
+          ctx?.waitUntil(session.refresh().catch(() => undefined));
+        }
         return json({ accessToken: token, tokenType: stored?.tokenType ?? "Bearer", expiresAt: stored?.accessExpiresAt });
       }
       if (request.method !== "POST") {
