@@ -131,6 +131,8 @@ export class AuthSession {
    * Completes a login with what the browser landed on: a full redirect URL (checked against the
    * pending `state`) or a bare code pasted by hand. Exchanges the code and saves the tokens. A URL
    * with another state (or none) is refused with `AuthorizationError` and the login keeps waiting.
+   * When the store fails to save the new tokens, they stay in use (the next call saves them) and
+   * this throws the store's error.
    */
   async complete(callback: string, options: CompleteOptions = {}): Promise<SessionStatus> {
     const parsed = parseCallback(callback);
@@ -156,11 +158,9 @@ export class AuthSession {
       this.#apply({ type: "authorization_failed", reason: String(error) });
       throw error;
     }
-    // Under the lock, so a refresh of the old grant in another process cannot overwrite the new login.
-    await this.#withLock(() => this.#save(tokens));
-    this.#apply({ type: "authorized", tokens });
-    this.#listeners.emit({ type: "tokens", tokens });
-    return this.#status();
+    // Under the lock, so that no refresh of the old grant elsewhere overwrites it; in use even unsaved.
+    await this.#withLock(() => this.#keep(tokens, "authorized"));
+    return this.#report();
   }
 
   /**
@@ -193,8 +193,7 @@ export class AuthSession {
     // Fresh as stored: nothing to do, and no lock to take.
     if (!force && this.#o.now() < this.#freshUntil) return this.#status();
     await this.#refreshShared({ force, renew, seen: this.#snap.tokens?.accessToken, signal: options.signal });
-    if (this.#unsaved) throw this.#saveError;
-    return this.#status();
+    return this.#report();
   }
 
   /**
@@ -337,16 +336,16 @@ export class AuthSession {
   }
 
   /**
-   * Saves refreshed tokens and takes them in. A failed save loses nothing: they stay in use, the
-   * next call saves them again, and the failure is reported once (`save_failed`).
+   * Saves refreshed (or a login's) tokens and takes them in. A failed save loses nothing: they stay
+   * in use, the next call saves them again, and the failure is reported once (`save_failed`).
    */
-  async #keep(next: StoredTokens): Promise<void> {
+  async #keep(next: StoredTokens, type: "refreshed" | "authorized" = "refreshed"): Promise<void> {
     await this.#save(next).catch((error: unknown) => {
       if (!this.#unsaved) this.#listeners.emit({ type: "save_failed", error });
       this.#unsaved = next;
       this.#saveError = error;
     });
-    this.#apply({ type: "refreshed", tokens: next });
+    this.#apply({ type, tokens: next });
     this.#listeners.emit({ type: "tokens", tokens: next });
   }
 
@@ -389,6 +388,12 @@ export class AuthSession {
     const before = this.state;
     this.#setSnap(transition(this.#snap, event, this.#o.now()));
     if (this.state !== before) this.#listeners.emit({ type: "state", state: this.state, previous: before });
+  }
+
+  /** The status after a refresh or a login, or the store's error when it could not save what they got. */
+  #report(): SessionStatus {
+    if (this.#unsaved) throw this.#saveError;
+    return this.#status();
   }
 
   #status(): SessionStatus {
