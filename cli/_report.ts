@@ -25,7 +25,10 @@ function unreachableHint(error: UnreachableError): string {
 
 /** The hint of a token request the server refused, or none when it only kept failing. */
 function tokenRequestHint(error: Error): string | undefined {
-  if ((error as { error?: unknown }).error === undefined) return "the server kept failing; try again in a few minutes";
+  const { error: code, status } = error as { error?: unknown; status?: unknown };
+  // No reply at all: the network (or a proxy) failed, not the app's settings.
+  if (status === undefined) return "check the network connection (and any proxy, firewall or VPN), then try again";
+  if (code === undefined) return "the server kept failing; try again in a few minutes";
   return "check the client id, secret and redirect URI, or log in again with `tdauth login`";
 }
 

@@ -63,7 +63,11 @@ export function tokenRequestFailure(
       `${provider.name}'s token endpoint gave ${outcome.detail}${
         transient ? ` (tries: ${tries})` : ` (HTTP ${outcome.status}) instead of a token response`
       } while ${what}; ${unchanged}. ${
-        transient ? "Check the connection, or retry later." : "Retry in a minute (a gateway may refuse in passing), or check baseURL."
+        !outcome.status
+          ? "Check the network (and baseURL), then retry."
+          : transient
+          ? "Retry later."
+          : "Retry in a minute (a gateway may refuse in passing), or check baseURL."
       }`,
       { cause: transient ? outcome.cause : undefined, status: outcome.status || undefined },
     );

@@ -89,11 +89,19 @@ export async function requestToken(grant: TokenGrant, context: TokenRequestConte
     // The attempt ends by its own timeout or by what is left of the budget, whichever is first.
     const limit = Math.max(1, Math.ceil(Math.min(context.requestTimeoutMs ?? 10_000, budgetMs - (now() - started))));
     const timeout = AbortSignal.timeout(limit);
+    const request = provider.tokenRequest(grant);
     tries++;
     try {
-      outcome = await judge(await context.fetch(provider.tokenRequest(grant), { signal: timeout }), now());
+      outcome = await judge(await context.fetch(request, { signal: timeout }), now());
     } catch (cause) {
-      outcome = { kind: "transient", status: 0, detail: timeout.aborted ? `no answer within ${limit} ms` : "a network error", cause };
+      // The endpoint without its query, so that the message points at the address to check.
+      const at = ` at ${request.url.split("?")[0]}`;
+      outcome = {
+        kind: "transient",
+        status: 0,
+        detail: (timeout.aborted ? `no answer within ${limit} ms` : "a network error") + at,
+        cause,
+      };
     }
     if (outcome.kind === "ok") return outcome.response;
     if (outcome.kind !== "transient" || tries >= attempts) break;
