@@ -94,6 +94,8 @@ export async function requestToken(grant: TokenGrant, context: TokenRequestConte
     try {
       outcome = await judge(await context.fetch(request, { signal: timeout }), now());
     } catch (cause) {
+      // A runtime's refusal (Deno without --allow-net) is no network fault: no retry can help.
+      if (/^(NotCapable|PermissionDenied)$/.test((cause as Error)?.name)) throw cause;
       // The endpoint without its query, so that the message points at the address to check.
       const at = ` at ${request.url.split("?")[0]}`;
       outcome = {
