@@ -64,7 +64,7 @@ export function tokenRequestFailure(
         transient ? ` (tries: ${tries})` : ` (HTTP ${outcome.status}) instead of a token response`
       } while ${what}; ${unchanged}. ${
         !outcome.status
-          ? "Check the network (and baseURL), then retry."
+          ? "Check the network and baseURL."
           : transient
           ? "Retry later."
           : "Retry in a minute (a gateway may refuse in passing), or check baseURL."

@@ -127,18 +127,26 @@ export function tokensFromResponse(
   const authorizedAt = previous?.authorizedAt ?? now;
   const lifetime = Number.isFinite(response.expires_in) ? response.expires_in * 1000 : provider.defaultAccessLifetimeMs;
   const refreshToken = response.refresh_token ?? previous?.refreshToken;
-  // Fields without a value are left out, so a stored record never holds an undefined key.
-  return defined<StoredTokens>({
-    accessToken: response.access_token,
-    refreshToken,
-    tokenType: response.token_type ?? "Bearer",
-    scope: response.scope ?? previous?.scope,
-    idToken: response.id_token ?? previous?.idToken,
-    accessExpiresAt: now + lifetime,
-    accessIssuedAt: now,
-    refreshExpiresAt: refreshToken ? provider.refreshExpiresAt({ response, now, authorizedAt, previous: previous ?? null }) : undefined,
-    authorizedAt,
-    provider: provider.id,
-    clientId: provider.clientId,
-  });
+  // What the record says besides the tokens (baseURL, where the login was made, a store's own
+  // fields) stays, and so do a scope, ID token or refresh token the reply does not repeat; the
+  // access token, its times, the refresh token's expiry and any expiry mark are replaced.
+  const { expired: _, refreshExpiresAt: __, ...kept } = previous ?? {};
+  return {
+    tokenType: "Bearer",
+    ...kept,
+    // Fields without a value are left out, so a stored record never holds an undefined key.
+    ...defined<Partial<StoredTokens>>({
+      accessToken: response.access_token,
+      refreshToken,
+      tokenType: response.token_type,
+      scope: response.scope,
+      idToken: response.id_token,
+      accessExpiresAt: now + lifetime,
+      accessIssuedAt: now,
+      refreshExpiresAt: refreshToken ? provider.refreshExpiresAt({ response, now, authorizedAt, previous: previous ?? null }) : undefined,
+      authorizedAt,
+      provider: provider.id,
+      clientId: provider.clientId,
+    }),
+  } as StoredTokens;
 }
