@@ -14,6 +14,7 @@ export interface Defaults {
   refreshTokenRenewAheadMs: number;
   lockTimeoutMs: number;
   authorizationTimeoutMs: number;
+  reloginWarnMs: number;
   fetch: typeof fetch;
   now: () => number;
   random: (bytes: Uint8Array) => Uint8Array;
@@ -29,6 +30,7 @@ export const SESSION_DEFAULTS: Defaults = {
   refreshTokenRenewAheadMs: 5 * DAY_MS,
   lockTimeoutMs: 30_000,
   authorizationTimeoutMs: 300_000,
+  reloginWarnMs: 2 * DAY_MS,
   fetch: (input, init) => globalThis.fetch(input, init),
   now: Date.now,
   random: cryptoRandom,

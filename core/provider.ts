@@ -93,6 +93,11 @@ export interface Provider {
   secrets(): ReadonlyArray<string>;
   /** Its market-data and account endpoints, where tdauth knows them (TD Ameritrade, Schwab). */
   readonly apiPaths?: APIPaths;
+  /**
+   * A cheap authenticated GET that proves a token works, absolute or relative to `apiBaseURL`
+   * (`tdauth check --verify`); when absent, `apiPaths.accountNumbers` or `apiPaths.accounts`.
+   */
+  readonly probeURL?: string | undefined;
 }
 
 /**

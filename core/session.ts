@@ -21,7 +21,7 @@ import type {
   SessionStatus,
 } from "./session_types.ts";
 import { codeChallengeS256, randomString } from "./_random.ts";
-import { expiredError, sessionStatus } from "./_session_report.ts";
+import { expiredError, refusalReason, sessionStatus } from "./_session_report.ts";
 import { apiAuthError, apiRequest, withBearer } from "./_api_auth.ts";
 import { type RefreshRequest, SESSION_DEFAULTS, type SessionSettings } from "./_session_settings.ts";
 import { abortable } from "./_abortable.ts";
@@ -73,6 +73,8 @@ export class AuthSession {
   #saveError: unknown;
   // The token that still got 401 after a refresh made it: its 401s make no more token requests.
   #denied: string | undefined;
+  // Whether relogin_due was emitted: once per session.
+  #dueTold = false;
 
   constructor(options: AuthSessionOptions) {
     const provider = options?.provider;
@@ -153,7 +155,7 @@ export class AuthSession {
         { grantType: "authorization_code", code: verdict.code, codeVerifier: pending.codeVerifier, offline: options.offline },
         this.#o,
       );
-      tokens = tokensFromResponse(response, { now: this.#o.now(), provider: this.provider });
+      tokens = tokensFromResponse(response, { now: this.#o.now(), provider: this.provider, origin: this.#o.loginOrigin });
     } catch (error) {
       this.#apply({ type: "authorization_failed", reason: String(error) });
       throw error;
@@ -190,9 +192,10 @@ export class AuthSession {
     await this.#read();
     const renew = options.newRefreshToken === true;
     const force = renew || options.force === true;
-    // Fresh as stored: nothing to do, and no lock to take.
-    if (!force && this.#o.now() < this.#freshUntil) return this.#status();
-    await this.#refreshShared({ force, renew, seen: this.#snap.tokens?.accessToken, signal: options.signal });
+    // Fresh as stored (and saved): nothing to do, and no lock to take.
+    if (force || this.#o.now() >= this.#freshUntil) {
+      await this.#refreshShared({ force, renew, seen: this.#snap.tokens?.accessToken, signal: options.signal });
+    }
     return this.#report();
   }
 
@@ -323,7 +326,7 @@ export class AuthSession {
       if (!again && current?.refreshToken && current.refreshToken !== stored.refreshToken && !current.expired) {
         return this.#grant(current, renew, true);
       }
-      const reason = `${this.provider.name} rejected the refresh token (${outcome.error})`;
+      const reason = refusalReason(this.provider, stored, outcome.error, this.#o.now());
       // Kept, marked, so that every process sharing the store (and status()) knows why; in
       // memory at least, when the store cannot take it.
       const marked: StoredTokens = { ...stored, expired: { at: this.#o.now(), reason } };
@@ -396,7 +399,13 @@ export class AuthSession {
     return this.#status();
   }
 
+  /** The status, not on the hot path: where a due re-login is seen and told once. */
   #status(): SessionStatus {
-    return sessionStatus(this.#snap, this.provider, this.#o.now());
+    const status = sessionStatus(this.#snap, this.provider, this.#o.now(), this.#o.reloginWarnMs);
+    if (status.reloginDue && !this.#dueTold) {
+      this.#dueTold = true;
+      this.#listeners.emit({ type: "relogin_due", refreshExpiresAt: status.reloginBy! });
+    }
+    return status;
   }
 }

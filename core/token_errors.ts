@@ -63,11 +63,7 @@ export function tokenRequestFailure(
       `${provider.name}'s token endpoint gave ${outcome.detail}${
         transient ? ` (tries: ${tries})` : ` (HTTP ${outcome.status}) instead of a token response`
       } while ${what}; ${unchanged}. ${
-        !outcome.status
-          ? "Check the network and baseURL."
-          : transient
-          ? "Retry later."
-          : "Retry in a minute (a gateway may refuse in passing), or check baseURL."
+        !outcome.status ? "Check the network and baseURL." : transient ? "Retry later." : "Retry in a minute, or check baseURL."
       }`,
       { cause: transient ? outcome.cause : undefined, status: outcome.status || undefined },
     );

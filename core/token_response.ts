@@ -121,7 +121,7 @@ function lifetime(value: unknown): number | undefined {
  */
 export function tokensFromResponse(
   response: TokenResponse,
-  context: { now: number; provider: Provider; previous?: StoredTokens | null },
+  context: { now: number; provider: Provider; previous?: StoredTokens | null; origin?: Pick<StoredTokens, "loginHost" | "loginTool"> },
 ): StoredTokens {
   const { now, provider, previous } = context;
   const authorizedAt = previous?.authorizedAt ?? now;
@@ -132,6 +132,8 @@ export function tokensFromResponse(
   // access token, its times, the refresh token's expiry and any expiry mark are replaced.
   const { expired: _, refreshExpiresAt: __, ...kept } = previous ?? {};
   return {
+    // A login records where it was made; a refresh keeps what the previous record says.
+    ...context.origin,
     tokenType: "Bearer",
     ...kept,
     // Fields without a value are left out, so a stored record never holds an undefined key.
