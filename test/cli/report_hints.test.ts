@@ -6,7 +6,7 @@ import { tokenRequestFailure } from "../../core/token_errors.ts";
 import { emulatorSchwab } from "../helpers/login.ts";
 
 describe("the CLI's report of a token request that got no answer in time", () => {
-  it("hints at the network, not at the server or the client id", async () => {
+  it("hints at the network, not at the server or the client id", () => {
     const lines: string[] = [];
     const io = terminal({ write: () => {} }, { write: (text: string) => void lines.push(text) }, {});
     const outcome = {

@@ -45,7 +45,9 @@ describe("a hung token endpoint", () => {
     const error = await s.refresh({ force: true }).catch((e: unknown) => e);
     const took = performance.now() - started;
     expect(error).toBeInstanceOf(TokenRequestError);
-    expect((error as Error).message).toMatch(/no answer within 200 ms at http:\/\/127\.0\.0\.1:\d+\/v1\/oauth\/token \(tries: 2\).*unchanged/);
+    expect((error as Error).message).toMatch(
+      /no answer within 200 ms at http:\/\/127\.0\.0\.1:\d+\/v1\/oauth\/token \(tries: 2\).*unchanged/,
+    );
     // Two attempts of 200 ms (the backoff is not waited here), with a wide margin for a loaded machine.
     expect(took).toBeLessThan(10_000);
     expect(await store.load()).toEqual(before);

@@ -97,9 +97,8 @@ describe("a refresh through AuthSession", () => {
     const store = new MemoryStore();
     const now = Date.now();
     let requests = 0;
-    const fetch = async (): Promise<
-      Response
-    > => (requests++, Response.json({ access_token: "NEW", expires_in: 1800, token_type: "Bearer" }));
+    const fetch = (): Promise<Response> =>
+      Promise.resolve((requests++, Response.json({ access_token: "NEW", expires_in: 1800, token_type: "Bearer" })));
     await store.save({
       accessToken: "OLD",
       refreshToken: "RT",

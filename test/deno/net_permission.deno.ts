@@ -20,7 +20,7 @@ Deno.test({
       fetch: (input, init) => (tries++, fetch(input, init)),
       now: Date.now,
       jitter: () => 0.5,
-      sleep: async () => void slept++,
+      sleep: () => Promise.resolve(void slept++),
     }).catch((e: unknown) => e);
     if (tries !== 1) throw new Error(`expected one try, got ${tries}`);
     if (slept !== 0) throw new Error(`expected no backoff, got ${slept}`);
