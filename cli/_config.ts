@@ -7,6 +7,7 @@ import { join, resolve } from "node:path";
 import { expandHome, tdauthHome } from "../adapters/file/_home.ts";
 import { entryKind, tightenFileMode } from "../adapters/file/_fs.ts";
 import { AuthSession } from "../core/session.ts";
+import type { AuthSessionOptions } from "../core/session_types.ts";
 import type { Provider } from "../core/provider.ts";
 import type { StoredTokens } from "../core/types.ts";
 import { schwab } from "../core/providers/schwab.ts";
@@ -16,6 +17,7 @@ import { oneOf } from "./_args.ts";
 import { openCredentials } from "./_credentials.ts";
 import { denoRefusal } from "./_deno_permission.ts";
 import { CLIError, usageError } from "./_errors.ts";
+import { cliLoginOrigin } from "./_login_origin.ts";
 import { fetchNamingURL } from "./_network.ts";
 import type { IO } from "./_output.ts";
 
@@ -271,7 +273,11 @@ export interface OpenedSession {
  * console.log(await session.accessToken());
  * ```
  */
-export async function openSession(settings: Settings, io: IO, options: { lenient?: boolean } = {}): Promise<AuthSession> {
+export async function openSession(
+  settings: Settings,
+  io: IO,
+  options: Parameters<typeof openCLISession>[2] = {},
+): Promise<AuthSession> {
   return (await openCLISession(settings, io, options)).session;
 }
 
@@ -282,7 +288,11 @@ export async function openSession(settings: Settings, io: IO, options: { lenient
  * const { session, settings: used } = await openCLISession(settings, io, { lenient: true });
  * ```
  */
-export async function openCLISession(settings: Settings, io: IO, options: { lenient?: boolean } = {}): Promise<OpenedSession> {
+export async function openCLISession(
+  settings: Settings,
+  io: IO,
+  options: { lenient?: boolean; session?: Pick<AuthSessionOptions, "reloginWarnMs" | "authorizationTimeoutMs"> } = {},
+): Promise<OpenedSession> {
   const onWarning = (message: string): void => io.err(`${io.yellow("warning:")} ${message}`);
   printSettingsWarnings(settings, io);
   const store = openCredentials(settings.credentialsPath, onWarning);
@@ -294,5 +304,6 @@ export async function openCLISession(settings: Settings, io: IO, options: { leni
   }
   store.rememberBaseURL(baseURLOf(settings));
   const provider = makeProvider(settings, options);
-  return { session: new AuthSession({ provider, store, fetch: fetchNamingURL }), settings };
+  const session = new AuthSession({ provider, store, fetch: fetchNamingURL, loginOrigin: cliLoginOrigin(), ...options.session });
+  return { session, settings };
 }

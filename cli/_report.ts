@@ -12,6 +12,8 @@ const HINTS: Record<string, string> = {
   STORE_ERROR: "move or delete the credentials file, then run `tdauth login`",
   LOCK_TIMEOUT: "another process is refreshing the session; if none is, delete the .lock file beside the credentials file",
   TOKEN_RESPONSE_INVALID: "the server answered with something that is not a token; try again in a minute",
+  API_UNAUTHORIZED:
+    'add the API products ("Accounts and Trading Production", "Market Data Production") to the app; logging in again does not help',
 };
 
 /** What to do about a server that did not answer: start the emulator, or look at the network. */
