@@ -245,8 +245,8 @@ export interface NoticeRecord {
 }
 
 /**
- * Whether to send a notice now: at most one per 24 h per session, except that the first notice
- * of a session's end always goes out (it is news even a day's reminder did not carry).
+ * Whether to send a notice now: at most one per 24 h per session; the end of a session is told
+ * once, and always (it is news that a reminder sent within the day did not carry).
  * @example
  * ```ts
  * if (noticeDue(last, { session, kind: "due" }, Date.now())) await postNotice(url, format, notice, { now });
@@ -254,7 +254,7 @@ export interface NoticeRecord {
  */
 export function noticeDue(last: NoticeRecord | undefined, next: Omit<NoticeRecord, "sentAt">, now: number): boolean {
   if (!last || last.session !== next.session) return true;
-  if (next.kind === "expired" && last.kind !== "expired") return true;
+  if (next.kind === "expired") return last.kind !== "expired";
   return now - last.sentAt >= 86_400_000;
 }
 

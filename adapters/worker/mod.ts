@@ -28,7 +28,7 @@
  * @module
  */
 
-import { AuthorizationError, TDError, TokenRequestError } from "../../core/errors.ts";
+import { AuthorizationError, TDError, TknExpError, TokenRequestError } from "../../core/errors.ts";
 import { constantTimeEqual, cryptoRandom, hex, randomString } from "../../core/_random.ts";
 import { parseCallback } from "../../core/callback.ts";
 import { foreignCallback } from "../../core/callback_check.ts";
@@ -42,6 +42,7 @@ import { securityHeaders } from "../_shared/headers.ts";
 import { parseKey } from "../_shared/key.ts";
 import { openPending, readCookie, sealPending, setCookie } from "./_cookie.ts";
 import { loginFormPage } from "./_login_form.ts";
+import { remind } from "./_reminder.ts";
 
 /**
  * A Worker's bindings: KV namespaces, secrets, variables.
@@ -83,6 +84,12 @@ export interface CreateWorkerOptions {
   tokenKey?: string;
   /** How long before expiry the cron refreshes; default 10 minutes (a 5-minute cron never lets a token lapse). */
   refreshAheadMs?: number;
+  /**
+   * Binding with a webhook URL (a secret) the cron posts to once a day while a re-login is due,
+   * and once when the session has ended, with this Worker's /login URL; default "NOTIFY_URL".
+   * A "NOTIFY_FORMAT" binding (ntfy, slack, discord, json) overrides the format the host implies.
+   */
+  notifyBinding?: string;
   /** For tests: the session's fetch. */
   fetch?: typeof fetch;
 }
@@ -190,6 +197,7 @@ export function createWorker(options: CreateWorkerOptions): TDAuthWorker {
           provider,
           store,
           refreshAheadMs: options.refreshAheadMs ?? 600_000,
+          loginOrigin: { loginHost: new URL(provider.redirectURI).host, loginTool: "tdauth/worker" },
           ...(options.fetch ? { fetch: options.fetch } : {}),
         });
       isolate = { kv, session: newSession(), newSession };
@@ -315,10 +323,21 @@ export function createWorker(options: CreateWorkerOptions): TDAuthWorker {
       }
     },
     async scheduled(_event, env) {
-      const session = sessionFor(env);
+      const { session, kv } = isolateFor(env);
+      let status = await session.status();
       // refresh() waits for the refresh: accessToken() would hand out the token and refresh in the
       // background, which the Workers runtime may cut short once this handler returns.
-      if ((await session.status()).state === "authenticated") await session.refresh();
+      if (status.state === "authenticated") {
+        try {
+          status = await session.refresh();
+        } catch (error) {
+          // The server ended the session: the reminder below says so.
+          if (!(error instanceof TknExpError)) throw error;
+          status = await session.status();
+        }
+      }
+      const urlBinding = options.notifyBinding ?? "NOTIFY_URL";
+      await remind(env, kv, status, session.provider, { urlBinding, formatBinding: "NOTIFY_FORMAT" });
     },
   };
 

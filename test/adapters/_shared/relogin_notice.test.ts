@@ -80,13 +80,14 @@ describe("webhooks", () => {
 });
 
 describe("noticeDue", () => {
-  it("sends at most one notice a day per session, and always the first about its end", () => {
+  it("sends at most one notice a day per session, and one about its end, always", () => {
     const last = { session: 1, kind: "due" as const, sentAt: 0 };
     expect(noticeDue(undefined, { session: 1, kind: "due" }, 0)).toBe(true);
     expect(noticeDue(last, { session: 1, kind: "due" }, DAY - 1)).toBe(false);
     expect(noticeDue(last, { session: 1, kind: "due" }, DAY)).toBe(true);
     expect(noticeDue(last, { session: 1, kind: "expired" }, 60_000)).toBe(true);
     expect(noticeDue({ ...last, kind: "expired" }, { session: 1, kind: "expired" }, 60_000)).toBe(false);
+    expect(noticeDue({ ...last, kind: "expired" }, { session: 1, kind: "expired" }, 3 * DAY)).toBe(false);
     expect(noticeDue(last, { session: 2, kind: "due" }, 60_000)).toBe(true);
   });
 });
