@@ -62,7 +62,7 @@ export function expiredError(provider: Provider, stored: StoredTokens | null, no
  */
 export function refusalReason(provider: Provider, stored: StoredTokens, error: string, now: number): string {
   const replaced = provider.id === "schwab" && stored.refreshExpiresAt! - now > 3_600_000
-    ? `: Schwab keeps one session per user, and a newer login (another machine, or a tool such as schwab-py) probably replaced this one, made ${
+    ? `: Schwab keeps one session per user: a newer login (another machine, or a tool such as schwab-py) probably replaced this one, made ${
       new Date(stored.authorizedAt).toISOString()
     }${stored.loginHost ? ` on ${stored.loginHost}` : ""}`
     : "";
