@@ -83,7 +83,9 @@ describe("a Schwab refresh token refused long before its 7 days", () => {
     const error = await first.refresh({ force: true }).catch((e: unknown) => e as Error);
     expect(error).toBeInstanceOf(TknExpError);
     expect(error.message).toMatch(/one session per user/);
-    expect(error.message).toMatch(/Schwab keeps one session per user: a newer login \(another machine, or a tool such as schwab-py\) probably replaced this one/);
+    expect(error.message).toMatch(
+      /Schwab keeps one session per user: a newer login \(another machine, or a tool such as schwab-py\) probably replaced this one/,
+    );
     expect(error.message).toContain(`made ${new Date(firstAt).toISOString()} on desk`);
     expect((await first.status()).reason).toMatch(/probably replaced this one/);
   });
