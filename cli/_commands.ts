@@ -39,6 +39,10 @@ export interface CommandEntry {
 export const COMMANDS: Readonly<Record<string, CommandEntry>> = Object.freeze({
   login: { summary: "log in (browser with a local callback, or paste the redirect URL)", load: () => import("./commands/login.ts") },
   status: { summary: "show state, client id and token expiries", load: () => import("./commands/status.ts") },
+  check: {
+    summary: "for cron: exit 3 when a login is needed or due soon; --verify with the server, --notify a webhook",
+    load: () => import("./commands/check.ts"),
+  },
   token: {
     summary: "print a valid access token (refreshing it if needed), for $(tdauth token)",
     load: () => import("./commands/token.ts"),

@@ -7,6 +7,7 @@ import { join, resolve } from "node:path";
 import { expandHome, tdauthHome } from "../adapters/file/_home.ts";
 import { entryKind, tightenFileMode } from "../adapters/file/_fs.ts";
 import { AuthSession } from "../core/session.ts";
+import type { AuthSessionOptions } from "../core/session_types.ts";
 import type { Provider } from "../core/provider.ts";
 import type { StoredTokens } from "../core/types.ts";
 import type { CredentialsFormat } from "../adapters/file/store.ts";
@@ -18,6 +19,7 @@ import { openCredentials } from "./_credentials.ts";
 import { denoRefusal } from "./_deno_permission.ts";
 import { CLIError, usageError } from "./_errors.ts";
 import { checkProfileName, profileFolder } from "./_profiles.ts";
+import { cliLoginOrigin } from "./_login_origin.ts";
 import { fetchNamingURL } from "./_network.ts";
 import type { IO } from "./_output.ts";
 
@@ -288,6 +290,8 @@ export interface OpenedSession {
 export interface OpenSessionOptions {
   lenient?: boolean;
   format?: CredentialsFormat;
+  /** Session options a command sets itself (login's wait, check's window). */
+  session?: Pick<AuthSessionOptions, "reloginWarnMs" | "authorizationTimeoutMs">;
 }
 
 /**
@@ -324,5 +328,6 @@ export async function openCLISession(settings: Settings, io: IO, options: OpenSe
   }
   store.rememberBaseURL(baseURLOf(settings));
   const provider = makeProvider(settings, options);
-  return { session: new AuthSession({ provider, store, fetch: fetchNamingURL }), settings };
+  const session = new AuthSession({ provider, store, fetch: fetchNamingURL, loginOrigin: cliLoginOrigin(), ...options.session });
+  return { session, settings };
 }

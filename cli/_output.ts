@@ -2,6 +2,7 @@
 // colour only on a terminal without NO_COLOR, and expiry times in local + relative form.
 
 import { writeSync } from "node:fs";
+import { localTime } from "../adapters/_shared/relogin_notice.ts";
 import { printable } from "../adapters/_shared/text.ts";
 
 /**
@@ -191,22 +192,8 @@ export function relativeTime(at: number, now: number = Date.now()): string {
   return format.format(Math.trunc(diff / 1000), "second");
 }
 
-/**
- * Local wall-clock time with the zone, e.g. "2026-12-05 18:00 UTC".
- * @example
- * ```ts
- * localTime(Date.now());
- * ```
- */
-export function localTime(at: number): string {
-  const d = new Date(at);
-  const pad = (n: number) => String(n).padStart(2, "0");
-  const zone = new Intl.DateTimeFormat("en-US", { timeZoneName: "short" }).formatToParts(d).find((p) => p.type === "timeZoneName")?.value ??
-    "";
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}${
-    zone ? ` ${zone}` : ""
-  }`;
-}
+/** Local wall-clock time with the zone, e.g. "2026-12-05 18:00 UTC" (one home with the re-login notice's). */
+export { localTime };
 
 /**
  * "2026-12-05 18:00 UTC (in 6 days)", or "unknown".

@@ -12,6 +12,8 @@ const HINTS: Record<string, string> = {
   STORE_ERROR: "move or delete the credentials file, then run `tdauth login`",
   LOCK_TIMEOUT: "another process is refreshing the session; if none is, delete the .lock file beside the credentials file",
   TOKEN_RESPONSE_INVALID: "the server answered with something that is not a token; try again in a minute",
+  API_UNAUTHORIZED:
+    'add the API products ("Accounts and Trading Production", "Market Data Production") to the app; logging in again does not help',
 };
 
 /** What to do about a server that did not answer: start the emulator, or look at the network. */
@@ -25,7 +27,10 @@ function unreachableHint(error: UnreachableError): string {
 
 /** The hint of a token request the server refused, or none when it only kept failing. */
 function tokenRequestHint(error: Error): string | undefined {
-  if ((error as { error?: unknown }).error === undefined) return "the server kept failing; try again in a few minutes";
+  const { error: code, status } = error as { error?: unknown; status?: unknown };
+  // No reply at all: the network (or a proxy) failed, not the app's settings.
+  if (status === undefined) return "check the network connection (and any proxy, firewall or VPN), then try again";
+  if (code === undefined) return "the server kept failing; try again in a few minutes";
   return "check the client id, secret and redirect URI, or log in again with `tdauth login`";
 }
 

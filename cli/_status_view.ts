@@ -1,5 +1,6 @@
 // The status report shared by `status`, `refresh` and `login`: text for people, JSON for scripts.
 
+import { bothZones } from "../adapters/_shared/relogin_notice.ts";
 import type { SessionStatus } from "../core/session_types.ts";
 import { type IO, iso, when } from "./_output.ts";
 
@@ -20,6 +21,11 @@ export interface StatusJSON {
   refreshExpiresAt: string | null;
   authorizedAt: string | null;
   reason: string | null;
+  /** A login is due: the refresh token dies within the warning window (48 h unless `--within` says). */
+  reloginDue: boolean;
+  /** When a login is needed at the latest (the refresh token's expected death), or null. */
+  reloginBy: string | null;
+  /** @deprecated The former name of `reloginDue`, kept for scripts that read it. */
   refreshExpiresSoon: boolean;
 }
 
@@ -35,6 +41,8 @@ export interface StatusView {
   credentials: string;
   /** Default true. */
   clientIdSet?: boolean;
+  /** Where the login was made, from the credentials record ("desk, tdauth 0.2.0"). */
+  loginPlace?: string | undefined;
 }
 
 /**
@@ -54,7 +62,9 @@ export function statusJSON(status: SessionStatus, view: StatusView): StatusJSON 
     refreshExpiresAt: iso(status.refreshExpiresAt),
     authorizedAt: iso(status.authorizedAt),
     reason: status.reason ?? null,
-    refreshExpiresSoon: status.refreshExpiresSoon,
+    reloginDue: status.reloginDue,
+    reloginBy: iso(status.reloginBy),
+    refreshExpiresSoon: status.reloginDue,
   };
 }
 
@@ -78,7 +88,9 @@ export function printStatus(io: IO, status: SessionStatus, view: StatusView, now
     at <= now ? `expired ${when(at, now)}` : status.state === "expired" ? "unusable: the session expired" : `expires ${when(at, now)}`;
   if (status.accessExpiresAt !== undefined) rows.push(["access token", expiry(status.accessExpiresAt)]);
   if (status.refreshExpiresAt !== undefined) rows.push(["refresh token", expiry(status.refreshExpiresAt)]);
-  if (status.authorizedAt !== undefined) rows.push(["logged in", when(status.authorizedAt, now)]);
+  if (status.authorizedAt !== undefined) {
+    rows.push(["logged in", `${when(status.authorizedAt, now)}${view.loginPlace ? ` on ${view.loginPlace}` : ""}`]);
+  }
   if (status.reason) rows.push(["reason", status.reason]);
   for (const [label, value] of rows) io.out(`${`${label}:`.padEnd(15)}${value}`);
   warnIfEndingSoon(io, status, now);
@@ -86,13 +98,26 @@ export function printStatus(io: IO, status: SessionStatus, view: StatusView, now
 }
 
 /**
- * The 48-hour warning (Schwab's refresh tokens die 7 days after the login, whatever happens).
+ * The warning that a re-login is due (Schwab's refresh tokens die 7 days after the login,
+ * whatever happens), in US Eastern and local time.
  * @example
  * ```ts
  * warnIfEndingSoon(io, status);
  * ```
  */
 export function warnIfEndingSoon(io: IO, status: SessionStatus, now: number = Date.now()): void {
-  if (!status.refreshExpiresSoon || status.refreshExpiresAt === undefined) return;
-  io.err(`${io.yellow("warning:")} the refresh token dies ${when(status.refreshExpiresAt, now)}: run \`tdauth login\` before then`);
+  if (!status.reloginDue || status.reloginBy === undefined) return;
+  io.err(`${io.yellow("warning:")} the refresh token dies ${bothZones(status.reloginBy, now)}: run \`tdauth login\` before then`);
+}
+
+/**
+ * Where a record's login was made, in a few words: "desk, tdauth 0.2.0"; undefined when unknown.
+ * @example
+ * ```ts
+ * loginPlace(await session.tokens());
+ * ```
+ */
+export function loginPlace(tokens: { loginHost?: string; loginTool?: string } | null | undefined): string | undefined {
+  const parts = [tokens?.loginHost, tokens?.loginTool].filter(Boolean);
+  return parts.length ? parts.join(", ") : undefined;
 }

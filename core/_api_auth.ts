@@ -1,9 +1,34 @@
-// The error for an API that keeps answering 401 to a token a refresh just replaced: a missing API
-// product (Schwab's "Client not authorized"), not a dead session. Pure: the session reads the reply.
+// The pure parts of AuthSession.fetch: the request an API call makes (a relative path resolved
+// against the provider's API base, the bearer token set), and the error for an API that keeps
+// answering 401 to a token a refresh just replaced: a missing API product (Schwab's "Client not
+// authorized"), not a dead session.
 
 import { APIAuthError } from "./errors.ts";
-import type { Provider } from "./provider.ts";
+import { joinURL, type Provider } from "./provider.ts";
 import { scrub } from "./_redact.ts";
+
+/**
+ * The request for an API call: a path without a scheme is resolved against `provider.apiBaseURL`.
+ * @example
+ * ```ts
+ * apiRequest(schwab({ ... }), "/trader/v1/accounts").url; // "https://api.schwabapi.com/trader/v1/accounts"
+ * ```
+ */
+export function apiRequest(provider: Provider, input: string | URL | Request, init?: RequestInit): Request {
+  return new Request(typeof input === "string" && !/^[a-z][a-z0-9+.-]*:/i.test(input) ? joinURL(provider.apiBaseURL, input) : input, init);
+}
+
+/**
+ * `request` with `Authorization: Bearer <token>` (set on it: pass a clone to send it again).
+ * @example
+ * ```ts
+ * await fetch(withBearer(request.clone(), token));
+ * ```
+ */
+export function withBearer(request: Request, token: string): Request {
+  request.headers.set("authorization", `Bearer ${token}`);
+  return request;
+}
 
 /**
  * The `APIAuthError` for `request`'s 401 reply `body`, with the reason the body gives (Schwab's

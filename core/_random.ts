@@ -22,11 +22,9 @@ export function randomHex(byteLength: number): string {
   return hex(cryptoRandom(new Uint8Array(byteLength)));
 }
 
-/** base64 (RFC 4648 §4), as HTTP Basic authentication uses it. */
+/** base64 (RFC 4648 §4), as HTTP Basic authentication uses it; for short inputs (credentials, digests). */
 export function base64(bytes: Uint8Array): string {
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary);
+  return btoa(String.fromCharCode(...bytes));
 }
 
 /** base64url without padding (RFC 4648 §5), as PKCE and `state` use it. */
@@ -47,10 +45,8 @@ export async function codeChallengeS256(verifier: string): Promise<string> {
 
 /** Compares two strings in time that depends only on their lengths, so `state` leaks nothing by timing. */
 export function constantTimeEqual(a: string, b: string): boolean {
-  const x = new TextEncoder().encode(a);
-  const y = new TextEncoder().encode(b);
-  let diff = x.length ^ y.length;
-  const n = Math.max(x.length, y.length);
-  for (let i = 0; i < n; i++) diff |= (x[i] ?? 0) ^ (y[i] ?? 0);
+  let diff = a.length ^ b.length;
+  // Past the end charCodeAt gives NaN, which `| 0` makes 0: both strings are walked to the longer length.
+  for (let i = 0; i < Math.max(a.length, b.length); i++) diff |= (a.charCodeAt(i) | 0) ^ (b.charCodeAt(i) | 0);
   return diff === 0;
 }

@@ -19,7 +19,7 @@ function decodeOnce(value: string, what: string): string {
   try {
     return decodeURIComponent(value);
   } catch {
-    throw new AuthorizationError(`The ${what} has broken percent-encoding: copy it again from the address bar.`);
+    throw new AuthorizationError(`The ${what} has broken percent-encoding: copy it again.`);
   }
 }
 

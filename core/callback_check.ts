@@ -54,7 +54,7 @@ export function checkCallback(
 ): CallbackVerdict {
   if (!pending) {
     throw new AuthorizationError(
-      "No login is pending: call authorize() (or `tdauth login`) and use its URL.",
+      "No login is pending: call authorize() (or `tdauth login`) first.",
     );
   }
   const foreign = foreignCallback(parsed, pending);

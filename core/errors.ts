@@ -53,10 +53,13 @@ export class TDError extends Error {
    * @param options The cause and the HTTP status, when there were any.
    */
   constructor(code: TDErrorCode, message: string, options: TDErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    const { cause, ...fields } = options;
+    super(message, cause === undefined ? undefined : { cause });
     this.name = new.target.name;
     this.code = code;
-    if (options.status !== undefined) this.status = options.status;
+    // The status, and an OAuth reply's error and error_description (the subclasses that carry
+    // them pass them here), each only when it has a value.
+    for (const [key, value] of Object.entries(fields)) if (value !== undefined) (this as Record<string, unknown>)[key] = value;
   }
 
   /** Name, code, status and message only: the cause may hold a response body. */
@@ -225,10 +228,8 @@ export class AuthorizationError extends TDError {
   /** The server's `error_description`, when it sent one. */
   declare readonly error_description?: string;
   /** Makes an `AUTHORIZATION_FAILED` error; `options` may carry the OAuth `error` and `error_description`. */
-  constructor(message: string, options: TDErrorOptions & { error?: string; error_description?: string } = {}) {
+  constructor(message: string, options?: TDErrorOptions & { error?: string; error_description?: string }) {
     super("AUTHORIZATION_FAILED", message, options);
-    if (options.error !== undefined) this.error = options.error;
-    if (options.error_description !== undefined) this.error_description = options.error_description;
   }
 }
 
@@ -263,10 +264,8 @@ export class TokenRequestError extends TDError {
   /** The server's `error_description`, when it sent one. */
   declare readonly error_description?: string;
   /** Makes a `TOKEN_REQUEST_FAILED` error; `options` may carry the OAuth `error` and `error_description`. */
-  constructor(message: string, options: TDErrorOptions & { error?: string; error_description?: string } = {}) {
+  constructor(message: string, options?: TDErrorOptions & { error?: string; error_description?: string }) {
     super("TOKEN_REQUEST_FAILED", message, options);
-    if (options.error !== undefined) this.error = options.error;
-    if (options.error_description !== undefined) this.error_description = options.error_description;
   }
 }
 

@@ -9,14 +9,14 @@ import type { StoredTokens } from "./types.ts";
  * its provider renews refresh tokens.
  * @example
  * ```ts
- * const policy: RefreshPolicy = { refreshAheadMs: 300_000, renewAheadMs: 5 * 86_400_000, renewsRefreshToken: true };
+ * const policy: RefreshPolicy = { refreshAheadMs: 300_000, refreshTokenRenewAheadMs: 5 * 86_400_000, renewsRefreshToken: true };
  * ```
  */
 export interface RefreshPolicy {
   /** Refresh this long before the access token dies (at most half its life). */
   refreshAheadMs: number;
   /** Renew a renewable refresh token this long before it dies. */
-  renewAheadMs: number;
+  refreshTokenRenewAheadMs: number;
   /** Whether the provider can renew refresh tokens before they die (TD's `access_type=offline`). */
   renewsRefreshToken: boolean;
   /** The mandatory window: callers wait for the refresh this long before the access token dies; default {@link MUST_REFRESH_MS}. */
@@ -28,7 +28,7 @@ export const MUST_REFRESH_MS = 60_000;
 
 /**
  * Until when a record needs no refresh: `refreshAheadMs` before the access token dies, capped at
- * half its life, and (where refresh tokens renew) `renewAheadMs` before the refresh token dies.
+ * half its life, and (where refresh tokens renew) `refreshTokenRenewAheadMs` before the refresh token dies.
  * `-Infinity` for a record the server rejected.
  *
  * @example
@@ -86,7 +86,7 @@ export function needsRenewal(tokens: StoredTokens, now: number, policy: RefreshP
 /** When a renewable refresh token is due for renewal; Infinity when it is not renewable. */
 function renewsAt(tokens: StoredTokens, policy: RefreshPolicy): number {
   const renewable = policy.renewsRefreshToken && tokens.refreshToken !== undefined && tokens.refreshExpiresAt !== undefined;
-  return renewable ? tokens.refreshExpiresAt! - policy.renewAheadMs : Infinity;
+  return renewable ? tokens.refreshExpiresAt! - policy.refreshTokenRenewAheadMs : Infinity;
 }
 
 /**

@@ -37,33 +37,53 @@ export class InProcessLock implements Lock {
    */
   acquire(options: LockAcquireOptions = {}): Promise<Release> {
     const { signal, timeoutMs } = options;
-    let free!: () => void;
-    const held = new Promise<void>((resolve) => (free = resolve));
     const turn = this.#tail;
-    this.#tail = turn.then(() => held);
+    let free!: () => void;
+    // The next waiter's turn comes when this one releases, or gives up and its own turn has come.
+    this.#tail = new Promise<void>((resolve) => (free = resolve));
     return new Promise<Release>((resolve, reject) => {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      let done = false;
-      const settle = (error?: unknown): void => {
-        if (done) return;
-        done = true;
+      let out = false;
+      const clean = (): void => {
         clearTimeout(timer);
         signal?.removeEventListener("abort", onAbort);
-        if (error === undefined) return resolve(() => Promise.resolve(free()));
-        reject(error);
-        // A waiter that gave up still passes the lock on when its turn comes.
-        void turn.then(free);
       };
-      const onAbort = (): void => settle(signal!.reason);
-      if (signal?.aborted) return onAbort();
+      const stop = (error: unknown): void => {
+        out = true;
+        clean();
+        reject(error);
+      };
+      const onAbort = (): void => stop(signal!.reason);
+      const timer = timeoutMs === undefined ? undefined : setTimeout(
+        () => stop(new LockTimeoutError(`Timed out after ${timeoutMs} ms waiting for the in-process token lock.`)),
+        timeoutMs,
+      );
       signal?.addEventListener("abort", onAbort, { once: true });
-      if (timeoutMs !== undefined) {
-        timer = setTimeout(
-          () => settle(new LockTimeoutError(`Timed out after ${timeoutMs} ms waiting for the in-process token lock.`)),
-          timeoutMs,
-        );
-      }
-      void turn.then(() => settle());
+      if (signal?.aborted) onAbort();
+      void turn.then(() => {
+        clean();
+        // A waiter that gave up passes the lock straight on.
+        if (out) free();
+        else resolve(() => Promise.resolve(free()));
+      });
     });
+  }
+}
+
+/**
+ * Runs `work` holding `lock` (waiting at most `timeoutMs` for it), and releases it however the
+ * work ends.
+ * @example
+ * ```ts
+ * await withLock(lock, 30_000, () => refresh());
+ * ```
+ */
+export async function withLock<T>(lock: Lock, timeoutMs: number, work: () => Promise<T>): Promise<T> {
+  const release = await lock.acquire({ timeoutMs });
+  try {
+    return await work();
+  } finally {
+    // A failed release must not hide the work's own result or error; every lock frees itself
+    // after its lease (staleMs / ttlMs) anyway.
+    await release().catch(() => undefined);
   }
 }

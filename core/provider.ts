@@ -101,6 +101,11 @@ export interface Provider {
   secrets(): ReadonlyArray<string>;
   /** Its market-data and account endpoints, where tdauth knows them (TD Ameritrade, Schwab). */
   readonly apiPaths?: APIPaths;
+  /**
+   * A cheap authenticated GET that proves a token works, absolute or relative to `apiBaseURL`
+   * (`tdauth check --verify`); when absent, `apiPaths.accountNumbers` or `apiPaths.accounts`.
+   */
+  readonly probeURL?: string | undefined;
 }
 
 /**
@@ -167,9 +172,27 @@ export function formPost(url: string, body: Record<string, string | undefined>, 
   });
 }
 
-/** The fields that have a value, in order: a field left undefined is not sent at all. */
-function given(fields: Record<string, string | undefined>): [string, string][] {
-  return Object.entries(fields).filter((field): field is [string, string] => field[1] !== undefined);
+/**
+ * The fields that have a value, in order: a field left undefined is not sent (or stored) at all.
+ * @example
+ * ```ts
+ * given({ a: "1", b: undefined }); // [["a", "1"]]
+ * ```
+ */
+export function given<T>(fields: Record<string, T | undefined>): [string, T][] {
+  return Object.entries(fields).filter((field): field is [string, T] => field[1] !== undefined);
+}
+
+/**
+ * The object with its undefined fields left out: what is stored or reported never holds an
+ * undefined key.
+ * @example
+ * ```ts
+ * defined({ a: 1, b: undefined }); // { a: 1 }
+ * ```
+ */
+export function defined<T extends object>(fields: T): T {
+  return Object.fromEntries(given(fields as Record<string, unknown>)) as T;
 }
 
 /**

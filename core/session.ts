@@ -6,12 +6,12 @@
  * @module
  */
 
-import { AuthorizationError, TknExpError } from "./errors.ts";
-import { InProcessLock } from "./in_process_lock.ts";
+import { AuthorizationError } from "./errors.ts";
+import { InProcessLock, withLock } from "./in_process_lock.ts";
 import { checkCallback } from "./callback_check.ts";
 import { parseCallback } from "./callback.ts";
 import { MemoryStore } from "./memory_store.ts";
-import { joinURL, type Provider } from "./provider.ts";
+import { defined, type Provider } from "./provider.ts";
 import type {
   AccessTokenOptions,
   AuthSessionOptions,
@@ -20,28 +20,20 @@ import type {
   SessionEvent,
   SessionStatus,
 } from "./session_types.ts";
-import { codeChallengeS256, cryptoRandom, type RandomSource, randomString } from "./_random.ts";
-import { expiredError, sessionStatus } from "./_session_report.ts";
-import { apiAuthError } from "./_api_auth.ts";
+import { codeChallengeS256, randomString } from "./_random.ts";
+import { expiredError, refusalReason, sessionStatus } from "./_session_report.ts";
+import { apiAuthError, apiRequest, withBearer } from "./_api_auth.ts";
+import { type RefreshRequest, SESSION_DEFAULTS, type SessionSettings } from "./_session_settings.ts";
+import { abortable } from "./_abortable.ts";
+import { Listeners } from "./_listeners.ts";
 import { type AuthEvent, type AuthSnapshot, deriveState, type PendingAuthorization, transition } from "./state_machine.ts";
-import { freshUntil, isFresh, mustRefreshAt, needsRenewal, type RefreshPolicy } from "./freshness.ts";
-import { requestToken, type TokenRequestContext } from "./token_request.ts";
+import { freshUntil, isFresh, mustRefreshAt, needsRenewal } from "./freshness.ts";
+import { requestToken } from "./token_request.ts";
 import { tokensFromResponse } from "./token_response.ts";
 import { outcomeOf } from "./token_errors.ts";
 import type { AuthState, Lock, StoredTokens, TokenStore } from "./types.ts";
 
 export type { AccessTokenOptions, AuthSessionOptions, CompleteOptions, RefreshOptions, SessionEvent, SessionStatus };
-
-/** What one refresh is asked to do. */
-interface RefreshRequest {
-  force?: boolean;
-  renew?: boolean;
-  /** The access token the caller had: any other valid one satisfies a forced refresh. */
-  seen?: string | undefined;
-  signal?: AbortSignal | undefined;
-}
-
-const DAY = 86_400_000;
 
 /**
  * Holds one OAuth session.
@@ -58,22 +50,14 @@ const DAY = 86_400_000;
 export class AuthSession {
   /** The provider profile this session logs in to and refreshes with. */
   readonly provider: Provider;
-  /** How long before the access token dies a refresh starts (the advisory window). */
-  readonly refreshAheadMs: number;
   // Only this class reads or writes the store: every change of what it holds goes through the
   // state machine here, and callers ask the methods below for what they need.
   #store: TokenStore;
   #lock: Lock;
-  #fetch: typeof fetch;
-  #now: () => number;
-  #random: RandomSource;
-  #policy: RefreshPolicy;
-  #lockTimeoutMs: number;
-  #authorizationTimeoutMs: number;
-  /** What every token request of this session is sent with. */
-  #context: TokenRequestContext;
+  /** The options with their defaults: also what the refresh decisions and token requests read. */
+  #o: SessionSettings;
   #snap: AuthSnapshot;
-  #listeners = new Set<(event: SessionEvent) => void>();
+  #listeners = new Listeners<SessionEvent>();
   #flight: Promise<StoredTokens> | undefined;
   // Until when the snapshot's token needs no refresh, worked out whenever the snapshot changes
   // (#setSnap), so a call with a fresh token is one clock read and one comparison.
@@ -90,39 +74,28 @@ export class AuthSession {
   #saveError: unknown;
   // The token that still got 401 after a refresh made it: its 401s make no more token requests.
   #denied: string | undefined;
+  // Whether relogin_due was emitted: once per session.
+  #dueTold = false;
 
   /** Makes a session: nothing is read from the store or sent until a method needs it. Throws `TypeError` without a provider. */
   constructor(options: AuthSessionOptions) {
-    if (!options?.provider || typeof options.provider.tokenRequest !== "function") {
+    const provider = options?.provider;
+    if (typeof provider?.tokenRequest !== "function") {
       throw new TypeError("provider is required: tdAmeritrade(), schwab() or oauth2().");
     }
-    this.provider = options.provider;
-    this.#store = options.store ?? new MemoryStore();
+    this.provider = provider;
+    // An option given as undefined takes its default, as an absent one does.
+    const o = this.#o = { ...SESSION_DEFAULTS, ...defined(options), renewsRefreshToken: provider.renewsRefreshToken } as SessionSettings;
+    this.#store = o.store ?? new MemoryStore();
     // Sessions on one store location share a lock: the store's own (a FileStore's FileLock), else
     // one in-process lock per location, so two FileStores on one file never refresh twice.
-    this.#lock = options.lock ?? this.#store.defaultLock?.() ?? InProcessLock.for(this.#store.lockKey ?? this.#store);
-    this.#fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-    this.#now = options.now ?? Date.now;
-    this.#random = options.random ?? cryptoRandom;
-    this.refreshAheadMs = options.refreshAheadMs ?? 300_000;
-    this.#policy = {
-      refreshAheadMs: this.refreshAheadMs,
-      renewAheadMs: options.refreshTokenRenewAheadMs ?? 5 * DAY,
-      renewsRefreshToken: this.provider.renewsRefreshToken,
-      mustRefreshMs: options.mustRefreshMs,
-    };
-    this.#lockTimeoutMs = options.lockTimeoutMs ?? 30_000;
-    this.#authorizationTimeoutMs = options.authorizationTimeoutMs ?? 300_000;
-    this.#context = {
-      provider: this.provider,
-      fetch: this.#fetch,
-      now: this.#now,
-      random: () => this.#random(new Uint8Array(1))[0]! / 256,
-      sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
-      retry: options.retry,
-      timeoutMs: options.requestTimeoutMs,
-    };
-    this.#snap = { state: "unauthenticated", tokens: null, changedAt: this.#now() };
+    this.#lock = o.lock ?? this.#store.defaultLock?.() ?? InProcessLock.for(this.#store.lockKey ?? this.#store);
+    this.#snap = { state: "unauthenticated", tokens: null, changedAt: o.now() };
+  }
+
+  /** Refresh this long before the access token dies (`refreshAheadMs`, default 5 min). */
+  get refreshAheadMs(): number {
+    return this.#o.refreshAheadMs;
   }
 
   /** The state as of the last read of the store (`status()` reads it again). */
@@ -141,11 +114,11 @@ export class AuthSession {
    */
   async authorize(): Promise<{ url: string; state: string }> {
     await this.#read();
-    const state = randomString(this.#random);
-    const pending: PendingAuthorization = { state, redirectURI: this.provider.redirectURI, createdAt: this.#now() };
+    const state = randomString(this.#o.random);
+    const pending: PendingAuthorization = { state, redirectURI: this.provider.redirectURI, createdAt: this.#o.now() };
     let codeChallenge: string | undefined;
     if (this.provider.usesPKCE) {
-      pending.codeVerifier = randomString(this.#random);
+      pending.codeVerifier = randomString(this.#o.random);
       codeChallenge = await codeChallengeS256(pending.codeVerifier);
     }
     const url = this.provider.authorizationURL({ state, codeChallenge });
@@ -162,13 +135,15 @@ export class AuthSession {
    * Completes a login with what the browser landed on: a full redirect URL (checked against the
    * pending `state`) or a bare code pasted by hand. Exchanges the code and saves the tokens. A URL
    * with another state (or none) is refused with `AuthorizationError` and the login keeps waiting.
+   * When the store fails to save the new tokens, they stay in use (the next call saves them) and
+   * this throws the store's error.
    */
   async complete(callback: string, options: CompleteOptions = {}): Promise<SessionStatus> {
     const parsed = parseCallback(callback);
     // A login kept elsewhere (a Worker's cookie) becomes this session's pending one.
     if (options.pending) this.#apply({ type: "authorize", pending: options.pending });
     // Only an authorizing snapshot holds a pending login (the machine drops it on every way out).
-    const verdict = checkCallback(parsed, this.#snap.pending, this.provider, this.#now(), this.#authorizationTimeoutMs);
+    const verdict = checkCallback(parsed, this.#snap.pending, this.provider, this.#o.now(), this.#o.authorizationTimeoutMs);
     // A callback that is not this login's leaves it waiting: the real one may still come.
     if ("foreign" in verdict) throw new AuthorizationError(verdict.foreign);
     if ("failure" in verdict) {
@@ -180,18 +155,16 @@ export class AuthSession {
     try {
       const response = await requestToken(
         { grantType: "authorization_code", code: verdict.code, codeVerifier: pending.codeVerifier, offline: options.offline },
-        this.#context,
+        this.#o,
       );
-      tokens = tokensFromResponse(response, { now: this.#now(), provider: this.provider });
+      tokens = tokensFromResponse(response, { now: this.#o.now(), provider: this.provider, origin: this.#o.loginOrigin });
     } catch (error) {
-      this.#apply({ type: "authorization_failed", reason: error instanceof Error ? error.message : "exchange failed" });
+      this.#apply({ type: "authorization_failed", reason: String(error) });
       throw error;
     }
-    // Under the lock, so a refresh of the old grant in another process cannot overwrite the new login.
-    await this.#withLock(() => this.#save(tokens));
-    this.#apply({ type: "authorized", tokens });
-    this.#emit({ type: "tokens", tokens });
-    return this.#status();
+    // Under the lock, so that no refresh of the old grant elsewhere overwrites it; in use even unsaved.
+    await this.#withLock(() => this.#keep(tokens, "authorized"));
+    return this.#report();
   }
 
   /**
@@ -201,7 +174,7 @@ export class AuthSession {
    * the call waits for the refresh and its error. Throws `TknExpError` when the user must log in.
    */
   async accessToken(options?: AccessTokenOptions): Promise<string> {
-    const now = this.#now();
+    const now = this.#o.now();
     // #freshUntil and #mustAt are -Infinity without tokens, so tokens exist past these checks.
     if (now < this.#freshUntil) return this.#snap.tokens!.accessToken;
     if (now < this.#mustAt) {
@@ -221,11 +194,11 @@ export class AuthSession {
     await this.#read();
     const renew = options.newRefreshToken === true;
     const force = renew || options.force === true;
-    // Fresh as stored: nothing to do, and no lock to take.
-    if (!force && this.#now() < this.#freshUntil) return this.#status();
-    await this.#refreshShared({ force, renew, seen: this.#snap.tokens?.accessToken, signal: options.signal });
-    if (this.#unsaved) throw this.#saveError;
-    return this.#status();
+    // Fresh as stored (and saved): nothing to do, and no lock to take.
+    if (force || this.#o.now() >= this.#freshUntil) {
+      await this.#refreshShared({ force, renew, seen: this.#snap.tokens?.accessToken, signal: options.signal });
+    }
+    return this.#report();
   }
 
   /**
@@ -235,16 +208,15 @@ export class AuthSession {
    * resolve against the provider's API base. `init.signal` also ends a refresh it waits for.
    */
   async fetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
-    const target = typeof input === "string" && !/^[a-z][a-z0-9+.-]*:/i.test(input) ? joinURL(this.provider.apiBaseURL, input) : input;
-    const request = new Request(target, init);
+    const request = apiRequest(this.provider, input, init);
     const signal = init?.signal as AbortSignal | undefined;
     let token = await this.accessToken({ signal });
-    let response = await this.#fetch(withBearer(request.clone(), token));
+    let response = await this.#o.fetch(withBearer(request.clone(), token));
     if (response.status === 401 && token !== this.#denied) {
       await response.body?.cancel();
       // Under the lock the store is read again: a token another process saved meanwhile is taken as it is.
       token = (await this.#refreshShared({ force: true, seen: token, signal })).accessToken;
-      response = await this.#fetch(withBearer(request, token));
+      response = await this.#o.fetch(withBearer(request, token));
       if (response.status === 401) this.#denied = token;
     }
     if (response.status !== 401) return response;
@@ -290,8 +262,8 @@ export class AuthSession {
       () => void (this.#failures = 0),
       (error: unknown) => {
         // 2 s, doubling to 32 s: the token in hand still works, and the mandatory window comes.
-        this.#retryAt = this.#now() + 2_000 * 2 ** Math.min(this.#failures++, 4);
-        this.#emit({ type: "refresh_failed", error });
+        this.#retryAt = this.#o.now() + 2_000 * 2 ** Math.min(this.#failures++, 4);
+        this.#listeners.emit({ type: "refresh_failed", error });
       },
     );
   }
@@ -302,49 +274,35 @@ export class AuthSession {
    * `requestTimeoutMs` and `retry.budgetMs`.
    */
   #refreshShared(options: RefreshRequest): Promise<StoredTokens> {
-    const { signal } = options;
-    if (!signal) return this.#share(options);
-    signal.throwIfAborted();
-    let stop!: () => void;
-    return Promise.race([
-      this.#share(options),
-      new Promise<never>((_, reject) => signal.addEventListener("abort", stop = () => reject(signal.reason))),
-    ]).finally(() => signal.removeEventListener("abort", stop));
-  }
-
-  async #share(options: RefreshRequest): Promise<StoredTokens> {
-    for (let current = this.#flight; current; current = this.#flight) {
-      if (!options.force) return await current;
-      // A forced refresh (after a 401) is satisfied by any refresh that replaced the token it saw.
-      const result = await current.catch(() => undefined);
-      if (result && result.accessToken !== options.seen) return result;
-    }
-    const run: Promise<StoredTokens> = this.#refreshUnderLock(options).finally(() => {
-      if (this.#flight === run) this.#flight = undefined;
+    return abortable(options.signal, async () => {
+      for (let current = this.#flight; current; current = this.#flight) {
+        if (!options.force) return await current;
+        // A forced refresh (after a 401) is satisfied by any refresh that replaced the token it saw.
+        const result = await current.catch(() => undefined);
+        if (result && result.accessToken !== options.seen) return result;
+      }
+      const run: Promise<StoredTokens> = this.#refreshUnderLock(options).finally(() => {
+        if (this.#flight === run) this.#flight = undefined;
+      });
+      this.#flight = run;
+      return await run;
     });
-    this.#flight = run;
-    return await run;
   }
 
   /** Lock → re-read → refresh only if still needed → save → release. */
   #refreshUnderLock(options: RefreshRequest): Promise<StoredTokens> {
     return this.#withLock(async () => {
       const stored = await this.#read();
-      const now = this.#now();
-      if (!stored) {
-        throw new TknExpError(
-          `Not logged in to ${this.provider.name}: nothing is stored. Run \`tdauth login\` (or authorize() + complete()).`,
-        );
-      }
-      if (deriveState(stored, now) === "expired") throw expiredError(this.provider, stored, now);
+      const now = this.#o.now();
+      if (!stored || deriveState(stored, now) === "expired") throw expiredError(this.provider, stored, now);
       if (this.#unsaved) await this.#save(stored).catch(() => undefined);
-      if (!options.force && isFresh(stored, now, this.#policy)) return stored;
+      if (!options.force && isFresh(stored, now, this.#o)) return stored;
       // Another process refreshed since we looked: its token is as good as a new one.
       if (options.seen !== undefined && stored.accessToken !== options.seen && now < stored.accessExpiresAt && !options.renew) {
         return stored;
       }
       if (!stored.refreshToken) return stored;
-      return await this.#grant(stored, options.renew === true || needsRenewal(stored, now, this.#policy));
+      return await this.#grant(stored, options.renew === true || needsRenewal(stored, now, this.#o));
     });
   }
 
@@ -354,9 +312,9 @@ export class AuthSession {
     try {
       const response = await requestToken(
         { grantType: "refresh_token", refreshToken: stored.refreshToken!, renewRefreshToken: renew },
-        this.#context,
+        this.#o,
       );
-      next = tokensFromResponse(response, { now: this.#now(), provider: this.provider, previous: stored });
+      next = tokensFromResponse(response, { now: this.#o.now(), provider: this.provider, previous: stored });
     } catch (error) {
       const outcome = outcomeOf(error);
       // A refused reply may come after the server rotated: its new refresh token is kept.
@@ -370,30 +328,30 @@ export class AuthSession {
       if (!again && current?.refreshToken && current.refreshToken !== stored.refreshToken && !current.expired) {
         return this.#grant(current, renew, true);
       }
-      const reason = `${this.provider.name} rejected the refresh token (${outcome.error})`;
+      const reason = refusalReason(this.provider, stored, outcome.error, this.#o.now());
       // Kept, marked, so that every process sharing the store (and status()) knows why; in
       // memory at least, when the store cannot take it.
-      const marked: StoredTokens = { ...stored, expired: { at: this.#now(), reason } };
+      const marked: StoredTokens = { ...stored, expired: { at: this.#o.now(), reason } };
       await this.#save(marked).catch(() => void (this.#unsaved = marked));
       this.#apply({ type: "expired", reason, tokens: marked });
-      throw expiredError(this.provider, marked, this.#now(), error);
+      throw expiredError(this.provider, marked, this.#o.now(), error);
     }
     await this.#keep(next);
     return next;
   }
 
   /**
-   * Saves refreshed tokens and takes them in. A failed save loses nothing: they stay in use, the
-   * next call saves them again, and the failure is reported once (`save_failed`).
+   * Saves refreshed (or a login's) tokens and takes them in. A failed save loses nothing: they stay
+   * in use, the next call saves them again, and the failure is reported once (`save_failed`).
    */
-  async #keep(next: StoredTokens): Promise<void> {
+  async #keep(next: StoredTokens, type: "refreshed" | "authorized" = "refreshed"): Promise<void> {
     await this.#save(next).catch((error: unknown) => {
-      if (!this.#unsaved) this.#emit({ type: "save_failed", error });
+      if (!this.#unsaved) this.#listeners.emit({ type: "save_failed", error });
       this.#unsaved = next;
       this.#saveError = error;
     });
-    this.#apply({ type: "refreshed", tokens: next });
-    this.#emit({ type: "tokens", tokens: next });
+    this.#apply({ type, tokens: next });
+    this.#listeners.emit({ type: "tokens", tokens: next });
   }
 
   async #save(tokens: StoredTokens): Promise<void> {
@@ -402,15 +360,8 @@ export class AuthSession {
     this.#setSnap(this.#snap);
   }
 
-  async #withLock<T>(work: () => Promise<T>): Promise<T> {
-    const release = await this.#lock.acquire({ timeoutMs: this.#lockTimeoutMs });
-    try {
-      return await work();
-    } finally {
-      // A failed release must not hide the work's own result or error; every lock frees
-      // itself after its lease (staleMs / ttlMs) anyway.
-      await release().catch(() => undefined);
-    }
+  #withLock<T>(work: () => Promise<T>): Promise<T> {
+    return withLock(this.#lock, this.#o.lockTimeoutMs, work);
   }
 
   async #read(): Promise<StoredTokens | null> {
@@ -427,40 +378,36 @@ export class AuthSession {
   #observe(stored: StoredTokens | null): void {
     const old = this.#snap.tokens;
     this.#apply({ type: "loaded", tokens: stored });
-    if (stored && stored.accessToken !== old?.accessToken) this.#emit({ type: "tokens", tokens: stored });
+    if (stored && stored.accessToken !== old?.accessToken) this.#listeners.emit({ type: "tokens", tokens: stored });
   }
 
   #setSnap(snap: AuthSnapshot): void {
     const t = snap.tokens;
     this.#snap = snap;
     // Unsaved tokens are never fresh: the next call tries the save again.
-    this.#freshUntil = t && !this.#unsaved ? freshUntil(t, this.#policy) : -Infinity;
-    this.#mustAt = t ? mustRefreshAt(t, this.#policy) : -Infinity;
+    this.#freshUntil = t && !this.#unsaved ? freshUntil(t, this.#o) : -Infinity;
+    this.#mustAt = t ? mustRefreshAt(t, this.#o) : -Infinity;
   }
 
   #apply(event: AuthEvent): void {
     const before = this.state;
-    this.#setSnap(transition(this.#snap, event, this.#now()));
-    if (this.state !== before) this.#emit({ type: "state", state: this.state, previous: before });
+    this.#setSnap(transition(this.#snap, event, this.#o.now()));
+    if (this.state !== before) this.#listeners.emit({ type: "state", state: this.state, previous: before });
   }
 
-  #emit(event: SessionEvent): void {
-    for (const listener of this.#listeners) {
-      try {
-        listener(event);
-      } catch {
-        // A listener's bug must not break token handling.
-      }
-    }
+  /** The status after a refresh or a login, or the store's error when it could not save what they got. */
+  #report(): SessionStatus {
+    if (this.#unsaved) throw this.#saveError;
+    return this.#status();
   }
 
+  /** The status, not on the hot path: where a due re-login is seen and told once. */
   #status(): SessionStatus {
-    return sessionStatus(this.#snap, this.provider, this.#now());
+    const status = sessionStatus(this.#snap, this.provider, this.#o.now(), this.#o.reloginWarnMs);
+    if (status.reloginDue && !this.#dueTold) {
+      this.#dueTold = true;
+      this.#listeners.emit({ type: "relogin_due", refreshExpiresAt: status.reloginBy! });
+    }
+    return status;
   }
-}
-
-function withBearer(request: Request, token: string): Request {
-  const headers = new Headers(request.headers);
-  headers.set("authorization", `Bearer ${token}`);
-  return new Request(request, { headers });
 }

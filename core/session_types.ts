@@ -45,6 +45,16 @@ export interface AuthSessionOptions {
   lockTimeoutMs?: number;
   /** A pending login is refused after this long; default 300 000 (5 min). */
   authorizationTimeoutMs?: number;
+  /**
+   * A re-login is due this long before the refresh token dies (Schwab: 7 days after the login):
+   * `status().reloginDue` and the `relogin_due` event; default 172 800 000 (48 h).
+   */
+  reloginWarnMs?: number;
+  /**
+   * Where this session's logins are made, kept in the record of each (no secrets): named when a
+   * newer login elsewhere ends the session. E.g. `{ loginHost: os.hostname(), loginTool: "my-bot" }`.
+   */
+  loginOrigin?: Pick<StoredTokens, "loginHost" | "loginTool">;
   /** How transient token-endpoint failures (network errors, 5xx, 429) are retried. */
   retry?: RetryOptions;
   /** For tests: how to wait between retries. */
@@ -73,8 +83,10 @@ export interface SessionStatus {
   authorizedAt?: number;
   /** Why the session is expired. */
   reason?: string;
-  /** True when the refresh token dies within 48 hours: log in again soon. */
-  refreshExpiresSoon: boolean;
+  /** True when the refresh token dies within `reloginWarnMs` (default 48 h): log in again before `reloginBy`. */
+  reloginDue: boolean;
+  /** When a login is needed at the latest: the refresh token's expected death (`refreshExpiresAt`). */
+  reloginBy?: number;
   /**
    * True when `refreshExpiresAt` has passed and the session is still authenticated: Schwab's
    * 7-day cap is an estimate, so the next refresh is tried and only the server's refusal ends it.
@@ -86,8 +98,10 @@ export interface SessionStatus {
  * What `subscribe` listeners receive: state changes; token updates (from this process or read
  * from the store after another process saved them); a background refresh that failed (the
  * token in hand still works; it is tried again after a backoff; a refresh token the server
- * rejected also brings `{ type: "state", state: "expired" }`); and refreshed tokens the store
- * failed to save (they stay in use and the save is retried; reported once until a save works).
+ * rejected also brings `{ type: "state", state: "expired" }`); refreshed tokens the store
+ * failed to save (they stay in use and the save is retried; reported once until a save works);
+ * and, once per session, a re-login that is due (seen by `refresh()` or `status()`, within
+ * `reloginWarnMs` of `refreshExpiresAt`).
  * @example
  * ```ts
  * session.subscribe((e) => { if (e.type === "state") console.log(e.previous, "→", e.state); });
@@ -97,7 +111,8 @@ export type SessionEvent =
   | { type: "state"; state: AuthState; previous: AuthState }
   | { type: "tokens"; tokens: StoredTokens }
   | { type: "refresh_failed"; error: unknown }
-  | { type: "save_failed"; error: unknown };
+  | { type: "save_failed"; error: unknown }
+  | { type: "relogin_due"; refreshExpiresAt: number };
 
 /**
  * Options of {@link AuthSession.accessToken}.

@@ -37,36 +37,35 @@ export function tokenRequestFailure(
   provider: Provider,
   grant: TokenGrant,
   tries: number,
-  networkError?: unknown,
 ): TokenRequestError | TokenResponseError {
   const code = grant.grantType === "authorization_code";
   const all = [...(code ? [grant.code, grant.codeVerifier] : [grant.refreshToken]), ...provider.secrets()];
   const what = code ? "exchanging the code" : "refreshing the access token";
   const unchanged = "stored tokens unchanged";
   let error: TokenRequestError | TokenResponseError;
-  if (outcome.kind === "transient") {
-    error = new TokenRequestError(
-      `${provider.name}'s token endpoint gave ${outcome.detail} (tries: ${tries}) while ${what}; ${unchanged}. Check the connection, or retry later.`,
-      { cause: networkError, status: outcome.status || undefined },
-    );
-  } else if (outcome.kind === "invalid") {
-    error = new TokenResponseError(
-      `${provider.name} answered ${what} with HTTP ${outcome.status} and ${outcome.detail} instead of a token response; ${unchanged}. ` +
-        "Retry in a minute (Schwab's gateway sometimes says Access Denied), or check baseURL.",
-      { status: outcome.status },
-    );
-  } else {
-    const description = outcome.description === undefined ? undefined : scrub(outcome.description, all, 200);
+  if (outcome.kind === "rejected") {
+    const description = outcome.description && scrub(outcome.description, all, 200);
+    // A refresh token named dead never surfaces as this error: the session ends and throws
+    // TknExpError ("log in again"), with this one as its cause.
     const hint = outcome.grantDead
-      ? code
-        ? " The code was used or expired (Schwab's last ~30 s), or the redirect URI is not the registered one: log in again."
-        : " The refresh token is dead: log in again (`tdauth login`)."
+      ? code ? " The code was used or expired (Schwab's last ~30 s), or the redirect URI is not the registered one: log in again." : ""
       : outcome.error === "invalid_client"
       ? ` Check the app key and secret; ${code ? "no tokens were stored" : unchanged}.`
       : "";
     error = new TokenRequestError(
       `${provider.name} refused ${what}: ${scrub(outcome.error, all, 100)}${description ? ` (${description})` : ""}.${hint}`,
-      { status: outcome.status, error: outcome.error, error_description: description },
+      { status: outcome.status, error: outcome.error, error_description: description || undefined },
+    );
+  } else {
+    // Transient (network, timeout, 5xx, 429: retried) or not a token response (HTML, a redirect).
+    const transient = outcome.kind === "transient";
+    error = new (transient ? TokenRequestError : TokenResponseError)(
+      `${provider.name}'s token endpoint gave ${outcome.detail}${
+        transient ? ` (tries: ${tries})` : ` (HTTP ${outcome.status}) instead of a token response`
+      } while ${what}; ${unchanged}. ${
+        !outcome.status ? "Check the network and baseURL." : transient ? "Retry later." : "Retry in a minute, or check baseURL."
+      }`,
+      { cause: transient ? outcome.cause : undefined, status: outcome.status || undefined },
     );
   }
   outcomes.set(error, outcome);

@@ -34,11 +34,12 @@ export interface TokenRequestContext {
   provider: Provider;
   fetch: typeof fetch;
   now: () => number;
-  random: () => number;
+  /** A number in [0, 1) for the backoff's jitter. */
+  jitter: () => number;
   sleep: (ms: number) => Promise<void>;
-  retry?: RetryOptions;
+  retry?: RetryOptions | undefined;
   /** One attempt is abandoned after this long; default 10 s. */
-  timeoutMs?: number | undefined;
+  requestTimeoutMs?: number | undefined;
 }
 
 /** The largest token reply read: a token response is a few kilobytes. */
@@ -50,14 +51,14 @@ const MAX_REPLY_BYTES = 1_048_576;
  */
 async function judge(response: Response, now: number): Promise<TokenOutcome> {
   const { status } = response;
-  const reader = (response.body ?? new Blob().stream()).getReader();
+  const reader = response.body?.getReader();
   // (A browser's fetch shows a redirect it did not follow as status 0, "opaqueredirect": an empty reply.)
   if (status > 299 && status < 400) {
-    void reader.cancel();
+    void reader?.cancel();
     return { kind: "invalid", status, detail: `a redirect to ${response.headers.get("location")?.slice(0, 100)}` };
   }
   const chunks: BlobPart[] = [];
-  for (let size = 0, read; !(read = await reader.read()).done;) {
+  for (let size = 0, read; reader && !(read = await reader.read()).done;) {
     if ((size += read.value.length) > MAX_REPLY_BYTES) {
       void reader.cancel();
       return { kind: "invalid", status, detail: "a body over 1 MiB" };
@@ -81,34 +82,40 @@ export async function requestToken(grant: TokenGrant, context: TokenRequestConte
   const { provider, now } = context;
   const { attempts = 4, baseDelayMs = 250, maxDelayMs = 4_000, budgetMs = 15_000 } = context.retry ?? {};
   const started = now();
-  let last: Exclude<TokenOutcome, { kind: "ok" }> | undefined;
-  let lastNetworkError: unknown;
+  let outcome: TokenOutcome;
   let tries = 0;
 
   for (;;) {
     // The attempt ends by its own timeout or by what is left of the budget, whichever is first.
-    const limit = Math.max(1, Math.ceil(Math.min(context.timeoutMs ?? 10_000, budgetMs - (now() - started))));
+    const limit = Math.max(1, Math.ceil(Math.min(context.requestTimeoutMs ?? 10_000, budgetMs - (now() - started))));
     const timeout = AbortSignal.timeout(limit);
-    let outcome: TokenOutcome;
+    const request = provider.tokenRequest(grant);
     tries++;
     try {
-      outcome = await judge(await context.fetch(provider.tokenRequest(grant), { signal: timeout }), now());
-    } catch (error) {
-      lastNetworkError = error;
-      outcome = { kind: "transient", status: 0, detail: timeout.aborted ? `no answer within ${limit} ms` : "a network error" };
+      outcome = await judge(await context.fetch(request, { signal: timeout }), now());
+    } catch (cause) {
+      // A runtime's refusal (Deno without --allow-net) is no network fault: no retry can help.
+      if (/^(NotCapable|PermissionDenied)$/.test((cause as Error)?.name)) throw cause;
+      // The endpoint without its query, so that the message points at the address to check.
+      const at = ` at ${request.url.split("?")[0]}`;
+      outcome = {
+        kind: "transient",
+        status: 0,
+        detail: (timeout.aborted ? `no answer within ${limit} ms` : "a network error") + at,
+        cause,
+      };
     }
     if (outcome.kind === "ok") return outcome.response;
-    last = outcome;
-    if (outcome.kind !== "transient" || tries >= Math.max(1, attempts)) break;
+    if (outcome.kind !== "transient" || tries >= attempts) break;
     // A code is single-use: if a lost reply had been processed, a retry would replay it (and a
     // strict server revokes the grant). Retry an exchange only when the server says it did not
     // process it.
     if (grant.grantType === "authorization_code" && outcome.status !== 429 && outcome.status !== 503) break;
-    const backoff = Math.min(maxDelayMs, baseDelayMs * 2 ** (tries - 1)) * context.random();
+    const backoff = Math.min(maxDelayMs, baseDelayMs * 2 ** (tries - 1)) * context.jitter();
     const wait = Math.min(maxDelayMs, Math.max(backoff, outcome.retryAfterMs ?? 0));
     // The next attempt needs time of its own inside the budget.
     if (now() + wait - started >= budgetMs) break;
     await context.sleep(wait);
   }
-  throw tokenRequestFailure(last!, provider, grant, tries, lastNetworkError);
+  throw tokenRequestFailure(outcome, provider, grant, tries);
 }

@@ -1,7 +1,7 @@
 // Pure decisions about token-endpoint responses: is this a usable token response, a dead grant,
 // a transient failure? And what do we store from it? No I/O here (oauth4webapi's split).
 
-import type { Provider } from "./provider.ts";
+import { defined, type Provider } from "./provider.ts";
 import type { StoredTokens, TokenResponse } from "./types.ts";
 
 /**
@@ -16,24 +16,21 @@ const MAX_LIFETIME_S = 315_360_000;
 /** What a token-endpoint reply means. */
 export type TokenOutcome =
   | { kind: "ok"; response: TokenResponse }
-  | { kind: "transient"; status: number; detail: string; retryAfterMs?: number }
+  // `cause`: the error of a request that got no reply.
+  | { kind: "transient"; status: number; detail: string; retryAfterMs?: number | undefined; cause?: unknown }
   | { kind: "rejected"; status: number; error: string; description?: string; grantDead: boolean }
   // `refreshToken`: a usable new refresh token in a refused reply, which the server may already have rotated to.
   | { kind: "invalid"; status: number; detail: string; refreshToken?: string | undefined };
 
+/** A `Retry-After` value (seconds, or an HTTP date) as milliseconds from `now`. */
 function parseRetryAfter(value: string | null, now: number): number | undefined {
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+  const ms = value ? (Number.isFinite(+value) ? +value * 1000 : Date.parse(value) - now) : Number.NaN;
+  return Number.isNaN(ms) ? undefined : Math.max(0, ms);
 }
 
 function describeNonJSON(text: string): string {
   const title = /<title>([^<]*)<\/title>/i.exec(text)?.[1]?.trim();
-  if (title) return `an HTML page ("${title}")`;
-  if (/^\s*</.test(text)) return "an HTML page";
-  return text.trim() === "" ? "an empty body" : "a body that is not JSON";
+  return title ? `an HTML page ("${title}")` : text.trim() ? "a body that is not JSON" : "an empty body";
 }
 
 /**
@@ -46,64 +43,65 @@ function describeNonJSON(text: string): string {
  */
 export function classifyTokenReply(status: number, retryAfter: string | null, text: string, now: number): TokenOutcome {
   if (status === 429 || status >= 500) {
-    const outcome: TokenOutcome = { kind: "transient", status, detail: `HTTP ${status}` };
-    const after = parseRetryAfter(retryAfter, now);
-    if (after !== undefined) outcome.retryAfterMs = after;
-    return outcome;
+    return { kind: "transient", status, detail: `HTTP ${status}`, retryAfterMs: parseRetryAfter(retryAfter, now) };
   }
-  let json: unknown;
+  let body: Record<string, unknown>;
+  const invalid = (detail: string, refreshToken?: string): TokenOutcome => ({ kind: "invalid", status, detail, refreshToken });
   try {
-    json = JSON.parse(text);
+    body = JSON.parse(text);
   } catch {
-    return { kind: "invalid", status, detail: describeNonJSON(text) };
+    return invalid(describeNonJSON(text));
   }
-  if (typeof json !== "object" || json === null || Array.isArray(json)) {
-    return { kind: "invalid", status, detail: "JSON that is not an object" };
-  }
-  const body = json as Record<string, unknown>;
-  if (status < 200 || status >= 300 || typeof body.error === "string") {
-    const error = typeof body.error === "string" ? body.error : `http_${status}`;
-    const description = typeof body.error_description === "string" ? body.error_description : "";
+  if (typeof body !== "object" || body === null || Array.isArray(body)) return invalid("JSON that is not an object");
+  const error = str(body.error);
+  if (status < 200 || status >= 300 || error !== undefined) {
+    const code = error ?? `http_${status}`;
+    const description = str(body.error_description) || undefined;
     return {
       kind: "rejected",
       status,
-      error,
-      description: description || undefined,
+      error: code,
+      description,
       // Only a reply that names the refresh token dead ends the session. Schwab nests
       // "refresh_token_authentication_error" inside error_description, and answers a dead refresh
       // token with invalid_client "refresh token invalid" too, but a wrong app secret with
       // invalid_client "Unauthorized": that one is this process's mistake, not the session's end.
-      grantDead: error === "invalid_grant" || text.includes("refresh_token_authentication_error") ||
-        (error === "invalid_client" && /refresh.?token/i.test(description)),
+      grantDead: code === "invalid_grant" || text.includes("refresh_token_authentication_error") ||
+        (code === "invalid_client" && /refresh.?token/i.test(description!)),
     };
   }
-  const refresh = body.refresh_token;
+  const { access_token: access, refresh_token: refresh } = body;
   // A new refresh token is kept even when the rest of the reply is refused: the server may have
   // rotated already, and the old one is then spent.
-  const usable = typeof refresh === "string" && TOKEN.test(refresh) ? refresh : undefined;
-  const invalid = (detail: string): TokenOutcome => ({ kind: "invalid", status, detail, refreshToken: usable });
-  if (typeof body.access_token !== "string" || body.access_token === "") return invalid("a JSON body without access_token");
-  for (const [name, token] of [["access_token", body.access_token], ["refresh_token", refresh || "-"]]) {
-    if (typeof token !== "string" || !TOKEN.test(token)) return invalid(`a ${name} with control characters, white space or non-ASCII`);
-  }
-  const response: TokenResponse = { access_token: body.access_token, expires_in: Number.NaN };
-  if (body.expires_in !== undefined) {
-    const expires = lifetime(body.expires_in);
-    if (expires === undefined) return invalid("an expires_in out of range (1 s to 10 years)");
-    response.expires_in = expires;
-  }
-  if (typeof body.token_type === "string") {
-    // We send "Authorization: Bearer"; any other type would be misused (RFC 6749 §7.1).
-    if (body.token_type.toLowerCase() !== "bearer") return invalid(`token_type "${body.token_type}" (only Bearer is supported)`);
-    response.token_type = body.token_type;
-  }
-  if (usable) response.refresh_token = usable;
-  // An unusable refresh-token lifetime is left out: the profile's known lifetime applies instead.
-  const refreshLifetime = lifetime(body.refresh_token_expires_in);
-  if (refreshLifetime !== undefined) response.refresh_token_expires_in = refreshLifetime;
-  if (typeof body.scope === "string") response.scope = body.scope;
-  if (typeof body.id_token === "string") response.id_token = body.id_token;
-  return { kind: "ok", response };
+  const usable = str(refresh) && TOKEN.test(refresh as string) ? refresh as string : undefined;
+  const refuse = (detail: string): TokenOutcome => invalid(detail, usable);
+  if (!str(access)) return refuse("a JSON body without access_token");
+  const bad = TOKEN.test(access as string) ? (refresh && !usable ? "refresh_token" : undefined) : "access_token";
+  if (bad) return refuse(`a ${bad} with control characters, white space or non-ASCII`);
+  const expiresIn = body.expires_in === undefined ? Number.NaN : lifetime(body.expires_in);
+  if (expiresIn === undefined) return refuse("an expires_in out of range (1 s to 10 years)");
+  const type = str(body.token_type);
+  // We send "Authorization: Bearer"; any other type would be misused (RFC 6749 §7.1).
+  if (type && type.toLowerCase() !== "bearer") return refuse(`token_type "${type}" (only Bearer is supported)`);
+  // Fields without a usable value are left out: an unusable refresh-token lifetime, for one, gives
+  // way to the profile's known lifetime.
+  return {
+    kind: "ok",
+    response: defined<TokenResponse>({
+      access_token: access as string,
+      expires_in: expiresIn,
+      token_type: type,
+      refresh_token: usable,
+      refresh_token_expires_in: lifetime(body.refresh_token_expires_in),
+      scope: str(body.scope),
+      id_token: str(body.id_token),
+    }),
+  };
+}
+
+/** The value when it is a string. */
+function str(value: unknown): string | undefined {
+  return typeof value === "string" ? value : undefined;
 }
 
 /** A positive number of seconds up to {@link MAX_LIFETIME_S} (a numeric string counts), else undefined. */
@@ -123,27 +121,34 @@ function lifetime(value: unknown): number | undefined {
  */
 export function tokensFromResponse(
   response: TokenResponse,
-  context: { now: number; provider: Provider; previous?: StoredTokens | null },
+  context: { now: number; provider: Provider; previous?: StoredTokens | null; origin?: Pick<StoredTokens, "loginHost" | "loginTool"> },
 ): StoredTokens {
   const { now, provider, previous } = context;
   const authorizedAt = previous?.authorizedAt ?? now;
   const lifetime = Number.isFinite(response.expires_in) ? response.expires_in * 1000 : provider.defaultAccessLifetimeMs;
-  const tokens: StoredTokens = {
-    accessToken: response.access_token,
-    tokenType: response.token_type ?? "Bearer",
-    accessExpiresAt: now + lifetime,
-    accessIssuedAt: now,
-    authorizedAt,
-    provider: provider.id,
-    clientId: provider.clientId,
-  };
   const refreshToken = response.refresh_token ?? previous?.refreshToken;
-  if (refreshToken) tokens.refreshToken = refreshToken;
-  const refreshExpiresAt = provider.refreshExpiresAt({ response, now, authorizedAt, previous: previous ?? null });
-  if (refreshExpiresAt !== undefined && refreshToken) tokens.refreshExpiresAt = refreshExpiresAt;
-  const scope = response.scope ?? previous?.scope;
-  if (scope !== undefined) tokens.scope = scope;
-  const idToken = response.id_token ?? previous?.idToken;
-  if (idToken !== undefined) tokens.idToken = idToken;
-  return tokens;
+  // What the record says besides the tokens (baseURL, where the login was made, a store's own
+  // fields) stays, and so do a scope, ID token or refresh token the reply does not repeat; the
+  // access token, its times, the refresh token's expiry and any expiry mark are replaced.
+  const { expired: _, refreshExpiresAt: __, ...kept } = previous ?? {};
+  return {
+    // A login records where it was made; a refresh keeps what the previous record says.
+    ...context.origin,
+    tokenType: "Bearer",
+    ...kept,
+    // Fields without a value are left out, so a stored record never holds an undefined key.
+    ...defined<Partial<StoredTokens>>({
+      accessToken: response.access_token,
+      refreshToken,
+      tokenType: response.token_type,
+      scope: response.scope,
+      idToken: response.id_token,
+      accessExpiresAt: now + lifetime,
+      accessIssuedAt: now,
+      refreshExpiresAt: refreshToken ? provider.refreshExpiresAt({ response, now, authorizedAt, previous: previous ?? null }) : undefined,
+      authorizedAt,
+      provider: provider.id,
+      clientId: provider.clientId,
+    }),
+  } as StoredTokens;
 }

@@ -49,6 +49,10 @@ export interface StoredTokens {
    * emulator), so that a later process can find the same server; never a secret.
    */
   baseURL?: string;
+  /** The host name of the machine the login was made on (never a secret): named when a newer login ends this one. */
+  loginHost?: string;
+  /** The program that made the login ("tdauth 0.2.0 login"). */
+  loginTool?: string;
   /**
    * Set when the server rejected the refresh token: the session is `expired` and the tokens are
    * kept only so that `status()` can say when and why.

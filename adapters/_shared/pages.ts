@@ -96,8 +96,8 @@ export function statusPage(view: StatusView): string {
   const schwab = status.provider === "schwab" && status.refreshExpiresAt !== undefined
     ? `<p class="note">Schwab ends every session 7 days after the login: log in again before ${when(status.refreshExpiresAt, now)}.</p>`
     : "";
-  const warn = status.refreshExpiresSoon
-    ? `<p class="warn" role="alert">The refresh token dies within 48 hours: log in again soon.</p>`
+  const warn = status.reloginDue
+    ? `<p class="warn" role="alert">A re-login is due: the refresh token dies ${when(status.reloginBy, now)}. Log in again before then.</p>`
     : "";
   const reason = status.reason ? `<p class="warn" role="alert">Expired: ${escapeHTML(status.reason)}. Log in again.</p>` : "";
   const message = view.message ? `<p role="status">${escapeHTML(view.message)}</p>` : "";

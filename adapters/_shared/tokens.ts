@@ -38,6 +38,8 @@ const OPTIONAL: [keyof StoredTokens, Check, string][] = [
   ["provider", str, "a string"],
   ["clientId", str, "a string"],
   ["baseURL", str, "a string"],
+  ["loginHost", str, "a string"],
+  ["loginTool", str, "a string"],
   [
     "expired",
     (v) => typeof v === "object" && v !== null && num((v as { at?: unknown }).at) && str((v as { reason?: unknown }).reason),

@@ -46,7 +46,7 @@ export interface DurableObjectStateLike {
 }
 
 /** The operations the object answers, each at its own path. */
-export type Operation = "load" | "save" | "clear" | "acquire" | "extend" | "release" | "once";
+export type Operation = "load" | "save" | "clear" | "acquire" | "extend" | "release" | "once" | "read_notice" | "write_notice";
 
 /** The origin of the requests to the stub: never a host on the network, only a name for the object's router. */
 const ORIGIN = "https://tdauth.durable-object";

@@ -113,6 +113,11 @@ export class TDAuthDurableObject {
         return this.#release(text(body, "owner", 128));
       case "once":
         return this.#once(text(body, "key", 256), duration(body, "ttlMs", 86_400_000));
+      // The Worker's record of its last re-login reminder (no secret: when, and for which login).
+      case "read_notice":
+        return this.#storage.get("notice").then((notice) => ({ notice: typeof notice === "string" ? notice : null }));
+      case "write_notice":
+        return this.#storage.put("notice", text(body, "notice", 1024)).then(() => ({}));
       default:
         throw new BadRequest(`unknown operation "${operation.slice(0, 40)}"`);
     }

@@ -29,6 +29,8 @@ const KNOWN_KEYS: ReadonlySet<string> = new Set([
   "provider",
   "client_id",
   "base_url",
+  "login_host",
+  "login_tool",
   "version",
   "expired_at",
   "expired_reason",
@@ -70,6 +72,8 @@ export function encodeCredentials(tokens: StoredTokens, refreshLifetimeMs: numbe
   if (tokens.provider !== undefined) out.provider = tokens.provider;
   if (tokens.clientId !== undefined) out.client_id = tokens.clientId;
   if (tokens.baseURL !== undefined) out.base_url = tokens.baseURL;
+  if (tokens.loginHost !== undefined) out.login_host = tokens.loginHost;
+  if (tokens.loginTool !== undefined) out.login_tool = tokens.loginTool;
   out.version = FORMAT_VERSION;
   if (tokens.expired !== undefined) {
     out.expired_at = tokens.expired.at / 1000;
@@ -140,6 +144,10 @@ export function decodeCredentials(json: unknown, refreshLifetimeMs: number): Sto
   if (clientId !== undefined) tokens.clientId = clientId;
   const baseURL = optionalString(obj, "base_url");
   if (baseURL !== undefined) tokens.baseURL = baseURL;
+  const loginHost = optionalString(obj, "login_host");
+  if (loginHost !== undefined) tokens.loginHost = loginHost;
+  const loginTool = optionalString(obj, "login_tool");
+  if (loginTool !== undefined) tokens.loginTool = loginTool;
   const expiredAt = optionalSeconds(obj, "expired_at");
   if (expiredAt !== undefined) tokens.expired = { at: expiredAt, reason: optionalString(obj, "expired_reason") ?? "expired" };
   const version = obj.version;

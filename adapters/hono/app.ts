@@ -12,6 +12,7 @@ import type { TDClient } from "../../core/td_client.ts";
 import { loopbackHostOnly, randomToken, sameSecret, secureResponses } from "./_guard.ts";
 import { errorPage, statusPage, successPage } from "../_shared/pages.ts";
 import { timeoutMs } from "../_shared/options.ts";
+import { SESSION_DEFAULTS } from "../../core/_session_settings.ts";
 
 /**
  * Options of {@link createAuthApp}: a session, or a `TDClient` (its session is used).
@@ -82,7 +83,7 @@ type Ctx = Context<{ Variables: { nonce: string } }>;
 export function createAuthApp(options: AuthAppOptions): AuthApp {
   if (!options?.session && !options?.client) throw new TypeError("createAuthApp needs { session } or { client }.");
   const getSession = async (): Promise<AuthSession> => options.session ?? await options.client!.session();
-  const pendingMs = timeoutMs(options.authorizationTimeoutMs ?? 300_000, "options.authorizationTimeoutMs");
+  const pendingMs = timeoutMs(options.authorizationTimeoutMs ?? SESSION_DEFAULTS.authorizationTimeoutMs, "options.authorizationTimeoutMs");
   const login: Array<(status: SessionStatus) => void> = [];
   const failed: Array<(error: Error) => void> = [];
   const shutdown: Array<() => void> = [];

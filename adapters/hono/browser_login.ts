@@ -54,7 +54,8 @@ export interface BrowserLoginOptions {
  */
 export async function browserLogin(session: AuthSession, options: BrowserLoginOptions = {}): Promise<SessionStatus> {
   const log = options.log ?? ((line: string) => console.log(line));
-  const app = createAuthApp({ session });
+  // The callback app guards the pending login for as long as the server waits for it.
+  const app = createAuthApp(options.timeoutMs === undefined ? { session } : { session, authorizationTimeoutMs: options.timeoutMs });
   const { status } = await run(app, {
     closeAfter: true,
     ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),

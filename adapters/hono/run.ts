@@ -5,6 +5,7 @@
  * @module
  */
 
+import { SESSION_DEFAULTS } from "../../core/_session_settings.ts";
 import { AuthorizationError } from "../../core/errors.ts";
 import type { SessionStatus } from "../../core/session_types.ts";
 import type { StoredTokens } from "../../core/types.ts";
@@ -91,7 +92,7 @@ export async function run(app: AuthApp, options: RunOptions = {}): Promise<RunRe
     const onAbort = () => finish(options.signal!.reason ?? new AuthorizationError("The login was cancelled."));
     if (options.signal?.aborted) return onAbort();
     options.signal?.addEventListener("abort", onAbort, { once: true });
-    const timeoutMs = options.timeoutMs ?? 300_000;
+    const timeoutMs = options.timeoutMs ?? SESSION_DEFAULTS.authorizationTimeoutMs;
     if (timeoutMs > 0) {
       timer = setTimeout(() => {
         finish(

@@ -42,6 +42,11 @@ export interface KvStoreOptions {
 export class KvStore implements TokenStore {
   /** The KV key the tokens live under; default "tdauth:tokens". */
   readonly key: string;
+  /**
+   * Where the tokens are: the KV and the key. Sessions of one process whose stores name the same
+   * place share one in-process lock, so two KvStore objects on one key never refresh twice.
+   */
+  readonly lockKey: string;
   readonly #kv: Kv;
 
   /**
@@ -55,6 +60,7 @@ export class KvStore implements TokenStore {
     const key = options.key ?? "tdauth:tokens";
     if (typeof key !== "string" || key === "") throw new TypeError("new KvStore(kv, { key }): key must be a non-empty string");
     this.key = key;
+    this.lockKey = this.#where();
   }
 
   /** The stored tokens, or null when the key is absent. */

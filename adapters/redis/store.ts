@@ -41,6 +41,12 @@ export interface RedisStoreOptions {
 export class RedisStore implements TokenStore {
   /** The full key, prefix included. */
   readonly key: string;
+  /**
+   * Where the tokens are: the full Redis key. Sessions of one process whose stores name the same
+   * key share one in-process lock, so two RedisStore objects on one key never refresh twice (pair
+   * it with a RedisLock for sessions in several processes or machines).
+   */
+  readonly lockKey: string;
   readonly #redis: RedisOps;
 
   /**
@@ -55,6 +61,7 @@ export class RedisStore implements TokenStore {
     if (typeof key !== "string" || key === "") throw new TypeError("new RedisStore(client, { key }): key must be a non-empty string");
     if (typeof prefix !== "string") throw new TypeError("new RedisStore(client, { prefix }): prefix must be a string");
     this.key = prefix + key;
+    this.lockKey = `Redis key "${this.key}"`;
   }
 
   /** The stored tokens, or null when the key is absent. */

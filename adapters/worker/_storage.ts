@@ -20,7 +20,24 @@ export interface TokenStorage {
   store: TokenStore;
   /** Whether `key` is marked now for the first time within `ttlS` seconds. */
   firstUse(key: string, ttlS: number): Promise<boolean>;
+  /** The record of the last re-login reminder, beside the tokens. */
+  notice: NoticeStorage;
 }
+
+/**
+ * Where the Worker keeps the record of its last re-login reminder.
+ * @example
+ * ```ts
+ * await storage.notice.write(JSON.stringify({ session: 0, kind: "due", sentAt: Date.now() }));
+ * ```
+ */
+export interface NoticeStorage {
+  read(): Promise<string | null>;
+  write(text: string): Promise<void>;
+}
+
+/** Where the last reminder is kept in the Worker's KV namespace. */
+const NOTICE_KEY = "tdauth:notified";
 
 /**
  * The tokens in a `TDAuthDurableObject`; sessions on its store lock its lease without being told.
@@ -34,6 +51,10 @@ export function durableObjectStorage(namespace: DurableObjectNamespaceLike): Tok
   return {
     store,
     firstUse: async (key, ttlS) => (await callObject<{ first: boolean }>(namespace, store.name, "once", { key, ttlMs: ttlS * 1000 })).first,
+    notice: {
+      read: async () => (await callObject<{ notice: string | null }>(namespace, store.name, "read_notice", {})).notice,
+      write: async (notice) => void (await callObject(namespace, store.name, "write_notice", { notice })),
+    },
   };
 }
 
@@ -52,5 +73,6 @@ export function kvStorage(kv: KVNamespaceLike, key: string): TokenStorage {
       await kv.put(mark, "1", { expirationTtl: ttlS });
       return true;
     },
+    notice: { read: () => kv.get(NOTICE_KEY, "text"), write: (notice) => kv.put(NOTICE_KEY, notice) },
   };
 }

@@ -30,7 +30,7 @@
  * @module
  */
 
-import { AuthorizationError, TDError, TokenRequestError } from "../../core/errors.ts";
+import { AuthorizationError, TDError, TknExpError, TokenRequestError } from "../../core/errors.ts";
 import { constantTimeEqual, cryptoRandom, hex, randomString } from "../../core/_random.ts";
 import { parseCallback } from "../../core/callback.ts";
 import { foreignCallback } from "../../core/callback_check.ts";
@@ -45,6 +45,7 @@ import { securityHeaders } from "../_shared/headers.ts";
 import { parseKey } from "../_shared/key.ts";
 import { openPending, readCookie, sealPending, setCookie } from "./_cookie.ts";
 import { loginFormPage } from "./_login_form.ts";
+import { remind } from "./_reminder.ts";
 
 /**
  * A Worker's bindings: KV namespaces, secrets, variables.
@@ -93,6 +94,12 @@ export interface CreateWorkerOptions {
   tokenKey?: string;
   /** How long before expiry the cron refreshes; default 10 minutes (a 5-minute cron never lets a token lapse). */
   refreshAheadMs?: number;
+  /**
+   * Binding with a webhook URL (a secret) the cron posts to once a day while a re-login is due,
+   * and once when the session has ended, with this Worker's /login URL; default "NOTIFY_URL".
+   * A "NOTIFY_FORMAT" binding (ntfy, slack, discord, json) overrides the format the host implies.
+   */
+  notifyBinding?: string;
   /** For tests: the session's fetch. */
   fetch?: typeof fetch;
 }
@@ -116,6 +123,7 @@ interface Isolate {
   session: AuthSession;
   newSession: () => AuthSession;
   firstUse: TokenStorage["firstUse"];
+  notice: TokenStorage["notice"];
 }
 
 const PENDING_MAX_AGE_S = 600;
@@ -217,7 +225,7 @@ export function createWorker(options: CreateWorkerOptions): TDAuthWorker {
     let isolate = isolates.get(binding);
     if (!isolate) {
       const provider = providerFor(env);
-      const { store, firstUse } = durable
+      const { store, firstUse, notice } = durable
         ? durableObjectStorage(durable)
         : kvStorage(binding as KVNamespaceLike, options.tokenKey ?? "tdauth:tokens");
       const newSession = (): AuthSession =>
@@ -225,9 +233,10 @@ export function createWorker(options: CreateWorkerOptions): TDAuthWorker {
           provider,
           store,
           refreshAheadMs: options.refreshAheadMs ?? 600_000,
+          loginOrigin: { loginHost: new URL(provider.redirectURI).host, loginTool: "tdauth/worker" },
           ...(options.fetch ? { fetch: options.fetch } : {}),
         });
-      isolate = { session: newSession(), newSession, firstUse };
+      isolate = { session: newSession(), newSession, firstUse, notice };
       isolates.set(binding, isolate);
     }
     return isolate;
@@ -334,9 +343,9 @@ export function createWorker(options: CreateWorkerOptions): TDAuthWorker {
   };
 
   return {
-    async fetch(request, env) {
+    async fetch(request, env, ctx) {
       try {
-        return await route(request, env);
+        return await route(request, env, ctx);
       } catch (error) {
         // A missing or malformed binding fails closed, naming the binding (never its value) for
         // whoever is setting the Worker up.
@@ -348,15 +357,26 @@ export function createWorker(options: CreateWorkerOptions): TDAuthWorker {
       }
     },
     async scheduled(_event, env) {
-      const session = sessionFor(env);
+      const { session, notice } = isolateFor(env);
+      let status = await session.status();
       // refresh() waits for the refresh: accessToken() would hand out the token and refresh in the
       // background, which the Workers runtime may cut short once this handler returns.
-      if ((await session.status()).state === "authenticated") await session.refresh();
+      if (status.state === "authenticated") {
+        try {
+          status = await session.refresh();
+        } catch (error) {
+          // The server ended the session: the reminder below says so.
+          if (!(error instanceof TknExpError)) throw error;
+          status = await session.status();
+        }
+      }
+      const urlBinding = options.notifyBinding ?? "NOTIFY_URL";
+      await remind(env, notice, status, session.provider, { urlBinding, formatBinding: "NOTIFY_FORMAT" });
     },
   };
 
   // Hoisted, so the handler object above can call it.
-  async function route(request: Request, env: WorkerEnv): Promise<Response> {
+  async function route(request: Request, env: WorkerEnv, ctx?: WorkerContext): Promise<Response> {
     const url = new URL(request.url);
     const session = sessionFor(env);
     const callbackPath = new URL(session.provider.redirectURI).pathname;
@@ -381,6 +401,12 @@ export function createWorker(options: CreateWorkerOptions): TDAuthWorker {
         await session.status();
         const token = await session.accessToken();
         const stored = await session.tokens();
+        // In the advisory window accessToken() hands out the token and refreshes in the
+        // background, which the Workers runtime cuts off once the response is sent: waitUntil
+        // keeps the request alive until that refresh (which refresh() joins) has ended.
+        if (stored && stored.accessExpiresAt - Date.now() <= session.refreshAheadMs) {
+          ctx?.waitUntil(session.refresh().catch(() => undefined));
+        }
         return json({ accessToken: token, tokenType: stored?.tokenType ?? "Bearer", expiresAt: stored?.accessExpiresAt });
       }
       if (request.method !== "POST") {

@@ -38,7 +38,9 @@ Output: results go to stdout, prompts, progress, warnings and errors to stderr. 
 
 --json shapes (stable; times are ISO 8601 UTC strings or null):
   status, refresh, login  {state, provider, clientId, credentials, accessExpiresAt,
-                           refreshExpiresAt, authorizedAt, reason, refreshExpiresSoon}
+                           refreshExpiresAt, authorizedAt, reason, reloginDue, reloginBy,
+                           refreshExpiresSoon (deprecated: reloginDue)}
+  check                   {state, ok, reloginDue, reloginBy, reason, verified, notified}
   token                   {accessToken, tokenType, expiresAt}
   logout                  {state: "unauthenticated", credentials}
   emulator                {url, port, autoApprove, apps: [{flavour, clientId, clientSecret,
@@ -48,7 +50,8 @@ Exit codes:
   ${EXIT.OK}  ok
   ${EXIT.ERROR}  error (network, server refused, unreadable credentials file, lock timeout)
   ${EXIT.USAGE}  usage (unknown command or flag, bad value, missing setting, no usable pasted URL)
-  ${EXIT.LOGIN_NEEDED}  login needed: not logged in, or the session expired (run \`tdauth login\`)
+  ${EXIT.LOGIN_NEEDED}  login needed: not logged in, or the session expired (run \`tdauth login\`);
+     \`check\` and \`login --if-needed\`: also a login due within the window
   exec exits with the program's code (128+n for signal n); 125 when tdauth could not give a
   token, 126 when the program cannot run, 127 when it is not found
 
@@ -57,6 +60,7 @@ Examples:
   curl -H "Authorization: Bearer $(tdauth token)" https://api.schwabapi.com/trader/v1/accounts
   tdauth status --json | jq .refreshExpiresAt
   tdauth exec -- python3 bot.py                 # bot.py reads os.environ["TDAUTH_ACCESS_TOKEN"]
+  tdauth check --notify https://ntfy.sh/<topic>  # in cron: a reminder before the weekly re-login
   tdauth demo                                   # try everything offline`;
 }
 

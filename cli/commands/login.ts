@@ -3,7 +3,9 @@
 
 import { integer, oneOf, parseFlags, SESSION_OPTIONS, SESSION_OPTIONS_HELP } from "../_args.ts";
 import { openSession, resolveSettings, type Settings } from "../_config.ts";
-import { EXIT } from "../_errors.ts";
+import { duration } from "../_duration.ts";
+import { EXIT, usageError } from "../_errors.ts";
+import { beforeLogin } from "../_login_guard.ts";
 import { type IO, printJSON, when } from "../_output.ts";
 import { statusJSON, warnIfEndingSoon } from "../_status_view.ts";
 import type { SessionStatus } from "../../core/session_types.ts";
@@ -16,9 +18,11 @@ import type { SessionStatus } from "../../core/session_types.ts";
  * ```
  */
 export const help: string = `Usage: tdauth login [--flow browser|manual|auto] [--no-browser] [--timeout S] [--format tdauth|schwab-py]
-                    [--json] [session options]
+                    [--json] [--if-needed [--within D]] [session options]
 
-Logs in and stores the tokens in the credentials file (replacing any there).
+Logs in and stores the tokens in the credentials file (replacing any there). Replacing a live
+Schwab session is announced on stderr: Schwab keeps one session per user, so every program still
+using the old tokens (here or on another machine) must read the new ones.
 
   --flow browser   serve the redirect URI on 127.0.0.1, open the browser, wait (spinner with
                    the time left); the redirect URI must be a loopback URL, best with a port
@@ -37,8 +41,12 @@ Logs in and stores the tokens in the credentials file (replacing any there).
                    share: client_from_token_file(path, ...)); default: the layout the file
                    already has, else tdauth. Every later command keeps the file's layout
   --json           print the status afterwards (the \`tdauth status --json\` shape)
+  --if-needed      log in only when needed: when the session is good beyond the window, print one
+                   line and exit 0 without a login
+  --within D       with --if-needed: the window (<n>s|m|h|d; default 48h)
 
-Exit: 0 logged in, 1 error (refused, network), 2 usage (bad flag, no usable paste), 3 never.
+Exit: 0 logged in (or, with --if-needed, no login needed), 1 error (refused, network), 2 usage
+(bad flag, no usable paste), 3 never.
 
 ${SESSION_OPTIONS_HELP}`;
 
@@ -72,6 +80,8 @@ export async function run(args: string[], io: IO): Promise<number> {
     timeout: { type: "string" },
     format: { type: "string" },
     json: { type: "boolean" },
+    "if-needed": { type: "boolean" },
+    within: { type: "string" },
   });
   const settings = resolveSettings(values, io.env);
   const chosen = oneOf("--flow", values.flow as string | undefined, ["browser", "manual", "auto"] as const);
@@ -79,8 +89,18 @@ export async function run(args: string[], io: IO): Promise<number> {
   const timeoutS = integer("--timeout", (values.timeout as string | undefined) ?? configTimeout, 1, 86_400) ?? 300;
   const flow = chosen ?? (values["no-browser"] ? "browser" : defaultFlow(io, settings));
   const format = oneOf("--format", values.format as string | undefined, ["tdauth", "schwab-py"] as const);
-  const session = await openSession(settings, io, format === undefined ? {} : { format });
+  const within = duration("--within", values.within as string | undefined);
+  if (within !== undefined && !values["if-needed"]) throw usageError("--within goes with --if-needed", "run `tdauth login --help`");
+  const withinMs = within ?? 48 * 3_600_000;
   const timeoutMs = timeoutS * 1000;
+  // The pending login lives as long as the wait for it.
+  const session = await openSession(settings, io, {
+    ...(format === undefined ? {} : { format }),
+    session: { authorizationTimeoutMs: timeoutMs, reloginWarnMs: withinMs },
+  });
+  const ifNeeded = values["if-needed"] === true;
+  const done = await beforeLogin(session, io, { ifNeeded, withinMs, credentials: settings.credentialsPath, json: values.json === true });
+  if (done !== undefined) return done;
   const manual = async (): Promise<SessionStatus> => await (await import("../_manual_login.ts")).manualLogin(session, io, { timeoutMs });
   let status: SessionStatus;
   if (flow === "manual") {

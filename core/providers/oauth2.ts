@@ -49,6 +49,11 @@ export interface OAuth2Options {
   refreshTokenLifetimeMs?: number;
   /** Access-token lifetime when the response has no `expires_in`; default 3600 s. */
   defaultAccessLifetimeMs?: number;
+  /**
+   * A cheap authenticated GET that proves a token works (`tdauth check --verify`), absolute or
+   * relative to `apiBaseURL`; e.g. a userinfo endpoint.
+   */
+  probeURL?: string;
   /** The server's issuer identifier: a callback whose `iss` differs is refused (RFC 9207 mix-up defence). */
   issuer?: string;
   /** Extra authorization-request parameters (e.g. `{ access_type: "offline" }`). */
@@ -94,8 +99,9 @@ export function oauth2(options: OAuth2Options): Provider {
     renewsRefreshToken: false,
     apiBaseURL: options.apiBaseURL ?? new URL(tokenEndpoint).origin,
     defaultAccessLifetimeMs: options.defaultAccessLifetimeMs ?? 3_600_000,
-    ...(options.issuer ? { issuer: options.issuer } : {}),
-    secrets: () => [secret, authorization?.slice(6)].filter((s) => s !== undefined),
+    issuer: options.issuer,
+    probeURL: options.probeURL,
+    secrets: () => [secret, authorization?.slice(6)].filter(Boolean) as string[],
     authorizationURL: (pkce) =>
       authorizationRequestURL(authorizationEndpoint, {
         client_id: clientId,

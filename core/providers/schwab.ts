@@ -50,7 +50,7 @@ export function schwab(options: SchwabOptions): Provider {
   const clientId = checkClientId(options?.clientId);
   const secret = options.clientSecret;
   if (typeof secret !== "string" || secret === "") {
-    throw new TypeError("clientSecret is required for schwab(): the app secret (developer.schwab.com).");
+    throw new TypeError("clientSecret is required: your app's secret.");
   }
   const redirectURI = checkRedirectURI(options.redirectURI);
   const base = options.baseURL ?? "https://api.schwabapi.com";

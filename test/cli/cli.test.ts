@@ -62,6 +62,8 @@ describe("tdauth against the emulator", () => {
       "refreshExpiresAt",
       "authorizedAt",
       "reason",
+      "reloginDue",
+      "reloginBy",
       "refreshExpiresSoon",
     ]);
     expect(json).toMatchObject({
@@ -70,8 +72,10 @@ describe("tdauth against the emulator", () => {
       clientId: "Tdau…0001",
       credentials: join(home, "td_state.json"),
       reason: null,
+      reloginDue: false,
       refreshExpiresSoon: false,
     });
+    expect(json.reloginBy).toBe(json.refreshExpiresAt);
     const access = Date.parse(json.accessExpiresAt) - Date.now();
     expect(access).toBeGreaterThan(25 * 60_000);
     expect(access).toBeLessThanOrEqual(30 * 60_000);
@@ -399,7 +403,7 @@ describe("token without the app's settings", () => {
 });
 
 describe("the 48-hour warning", () => {
-  it("status warns on stderr and says refreshExpiresSoon when the refresh token dies within 48 h", async () => {
+  it("status warns on stderr (US Eastern and local time) and says reloginDue when the refresh token dies within 48 h", async () => {
     const { FileStore } = await import("../../adapters/file/store.ts");
     const dir = mkdtempSync(join(tmpdir(), "tdauth-48h-"));
     try {
@@ -417,8 +421,11 @@ describe("the 48-hour warning", () => {
       const text = await runTdauth(["status"], e);
       expect(text.code).toBe(0);
       expect(text.stdout).toMatch(/^refresh token: +expires .* \(in (29|30) hours\)$/m);
-      expect(text.stderr).toMatch(/^warning: the refresh token dies .* \(in (29|30) hours\): run `tdauth login` before then\n$/);
-      expect(JSON.parse((await runTdauth(["status", "--json"], e)).stdout).refreshExpiresSoon).toBe(true);
+      expect(text.stderr).toMatch(
+        /^warning: the refresh token dies \w{3}, .* ET \(.* here, in (29|30) hours\): run `tdauth login` before then\n$/,
+      );
+      const json = JSON.parse((await runTdauth(["status", "--json"], e)).stdout);
+      expect(json).toMatchObject({ reloginDue: true, refreshExpiresSoon: true });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,6 +1,6 @@
-// A failed save loses nothing: after a refresh whose save fails (disk full), the new tokens stay
-// in memory and in use, the save is tried again on the next call, the failure is reported once,
-// and a rotated refresh token is never dropped.
+// A failed save loses nothing: after a refresh or a login whose save fails (disk full), the new
+// tokens stay in memory and in use, the save is tried again on the next call, the failure is
+// reported once, and a rotated refresh token (or a new login's grant) is never dropped.
 import { describe, expect, it } from "vitest";
 import { StoreError, TknExpError } from "../../core/errors.ts";
 import { MemoryStore } from "../../core/memory_store.ts";
@@ -30,6 +30,34 @@ function fillableStore(): TokenStore & { full: boolean; inner: MemoryStore; save
     clear: () => inner.clear(),
   };
 }
+
+describe("a login whose save fails", () => {
+  it("keeps the new login in use, reports it as save_failed and throws the store's error, and saves it on the next call", async () => {
+    const store = fillableStore();
+    const session = new AuthSession({ provider: emulatorSchwab(t.emu.url), store, now: () => clock.now });
+    const events: string[] = [];
+    session.subscribe((e) => void events.push(e.type));
+    store.full = true;
+    // A new Schwab login has already ended the old grant at the server: losing this one is costly.
+    const error = await emulatorLogin(session).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StoreError);
+    expect(events.filter((e) => e === "save_failed")).toHaveLength(1);
+    expect(session.state).toBe("authenticated");
+    expect(await store.inner.load()).toBeNull();
+    const token = (await session.tokens())!.accessToken;
+    expect(await session.accessToken()).toBe(token);
+    expect((await session.fetch("/trader/v1/accounts/accountNumbers")).status).toBe(200);
+
+    // The disk has room again: the next calls (which get the token in use at once) save it.
+    store.full = false;
+    await expect.poll(async () => {
+      expect(await session.accessToken()).toBe(token);
+      return (await store.inner.load())?.accessToken;
+    }).toBe(token);
+    expect(events.filter((e) => e === "save_failed")).toHaveLength(1);
+    expect(t.emu.emulator.stats().reuseDetections).toBe(0);
+  });
+});
 
 describe("a refresh whose save fails", () => {
   it("keeps the new tokens in use, reports once, retries the save on the next call, and never drops a rotated refresh token", async () => {

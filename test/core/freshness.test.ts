@@ -7,7 +7,7 @@ import type { StoredTokens } from "../../core/types.ts";
 const NOW = 1_800_000_000_000;
 const MIN = 60_000;
 const DAY = 86_400_000;
-const td: RefreshPolicy = { refreshAheadMs: 5 * MIN, renewAheadMs: 5 * DAY, renewsRefreshToken: true };
+const td: RefreshPolicy = { refreshAheadMs: 5 * MIN, refreshTokenRenewAheadMs: 5 * DAY, renewsRefreshToken: true };
 const schwab: RefreshPolicy = { ...td, renewsRefreshToken: false };
 const tokens: StoredTokens = {
   accessToken: "at",
@@ -42,7 +42,7 @@ describe("freshUntil and isFresh", () => {
 });
 
 describe("needsRenewal", () => {
-  it("is due renewAheadMs before a renewable refresh token dies", () => {
+  it("is due refreshTokenRenewAheadMs before a renewable refresh token dies", () => {
     expect(needsRenewal(tokens, NOW + 85 * DAY - 1, td)).toBe(false);
     expect(needsRenewal(tokens, NOW + 85 * DAY, td)).toBe(true);
   });

@@ -1,6 +1,10 @@
 // What each kind of token-endpoint reply means.
 import { describe, expect, it } from "vitest";
-import { classifyTokenReply } from "../../core/token_response.ts";
+import { classifyTokenReply, tokensFromResponse } from "../../core/token_response.ts";
+import { schwab } from "../../core/providers/schwab.ts";
+import type { StoredTokens } from "../../core/types.ts";
+import { MemoryStore } from "../../core/memory_store.ts";
+import { AuthSession } from "../../core/session.ts";
 
 const SCHWAB_DEAD =
   '{"error":"unsupported_token_type","error_description":"400 Bad Request: \\"{\\"error_description\\":\\"Exception while authenticating refresh token [tokenDigest=abc]\\",\\"error\\":\\"refresh_token_authentication_error\\"}\\""}';
@@ -39,5 +43,75 @@ describe("classifyTokenReply", () => {
     const o = classifyTokenReply(status, null, body, 0);
     expect(o.kind).toBe("invalid");
     expect(o.kind === "invalid" && o.detail).toMatch(detail);
+  });
+});
+
+describe("tokensFromResponse after a refresh", () => {
+  const provider = schwab({ clientId: "A".repeat(32), clientSecret: "S".repeat(16), redirectURI: "https://127.0.0.1:8182" });
+  const previous: StoredTokens = {
+    accessToken: "OLD-ACCESS",
+    refreshToken: "OLD-REFRESH",
+    tokenType: "Bearer",
+    accessExpiresAt: 1_000,
+    accessIssuedAt: 0,
+    refreshExpiresAt: 7 * 86_400_000,
+    authorizedAt: 0,
+    provider: "schwab",
+    clientId: "A".repeat(32),
+    baseURL: "http://127.0.0.1:8777",
+    loginHost: "desk",
+    loginTool: "tdauth 0.2.0",
+    expired: { at: 500, reason: "a refused refresh seen by another process" },
+  };
+
+  it("keeps what the record says about the session (baseURL, where the login was made), and drops an expiry mark", () => {
+    const next = tokensFromResponse({ access_token: "NEW-ACCESS", expires_in: 1800 }, { now: 60_000, provider, previous });
+    expect(next).toEqual({
+      accessToken: "NEW-ACCESS",
+      refreshToken: "OLD-REFRESH",
+      tokenType: "Bearer",
+      accessExpiresAt: 60_000 + 1_800_000,
+      accessIssuedAt: 60_000,
+      refreshExpiresAt: 7 * 86_400_000,
+      authorizedAt: 0,
+      provider: "schwab",
+      clientId: "A".repeat(32),
+      baseURL: "http://127.0.0.1:8777",
+      loginHost: "desk",
+      loginTool: "tdauth 0.2.0",
+    });
+  });
+
+  it("keeps a field it does not know, which a store may carry for its own format", () => {
+    const next = tokensFromResponse({ access_token: "NEW-ACCESS", expires_in: 1800 }, {
+      now: 60_000,
+      provider,
+      previous: { ...previous, creationTimestamp: 12 } as StoredTokens,
+    });
+    expect((next as unknown as Record<string, unknown>).creationTimestamp).toBe(12);
+  });
+});
+
+describe("a refresh through AuthSession", () => {
+  it("keeps the record's baseURL and login place in the store", async () => {
+    const store = new MemoryStore();
+    const now = Date.now();
+    let requests = 0;
+    const fetch = (): Promise<Response> =>
+      Promise.resolve((requests++, Response.json({ access_token: "NEW", expires_in: 1800, token_type: "Bearer" })));
+    await store.save({
+      accessToken: "OLD",
+      refreshToken: "RT",
+      tokenType: "Bearer",
+      accessExpiresAt: now - 1,
+      refreshExpiresAt: now + 86_400_000,
+      authorizedAt: now - 86_400_000,
+      baseURL: "http://127.0.0.1:8777",
+      loginHost: "desk",
+    });
+    const provider = schwab({ clientId: "A".repeat(32), clientSecret: "S".repeat(16), redirectURI: "https://127.0.0.1:8182" });
+    await new AuthSession({ provider, store, fetch }).refresh();
+    expect(requests).toBe(1);
+    expect(await store.load()).toMatchObject({ accessToken: "NEW", baseURL: "http://127.0.0.1:8777", loginHost: "desk" });
   });
 });

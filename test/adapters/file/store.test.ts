@@ -34,6 +34,9 @@ describe("FileStore", () => {
       idToken: "ID",
       provider: "schwab",
       clientId: "APP",
+      baseURL: "http://127.0.0.1:8777",
+      loginHost: "desk",
+      loginTool: "tdauth 0.2.0 login",
       expired: { at: NOW + 5, reason: "invalid_grant" },
     });
     await store.save(full);

@@ -221,6 +221,29 @@ describe("tdauth/worker in workerd", () => {
     }
   });
 
+  it("/token in the advisory window hands out the token at once, and its background refresh completes after the response", async () => {
+    const before = JSON.parse((await stored())!);
+    // A 30-minute token with 5 minutes left: past the Worker's 10-minute refresh-ahead, before the last minute.
+    const kv = await mf.getKVNamespace("TOKENS");
+    await kv.put(
+      "tdauth:tokens",
+      JSON.stringify({ ...before, accessExpiresAt: Date.now() + 300_000, accessIssuedAt: Date.now() - 1_500_000 }),
+    );
+    const requests = emu.emulator.stats().tokenRequests;
+    const response = await fetch(`${origin}/token`, { headers: admin });
+    expect(response.status).toBe(200);
+    expect((await response.json()).accessToken).toBe(before.accessToken);
+    // The response is out; the refresh it started must still reach the token endpoint and KV.
+    let after = before;
+    for (let i = 0; i < 100 && after.accessToken === before.accessToken; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      after = JSON.parse((await stored())!);
+    }
+    expect(after.accessToken).not.toBe(before.accessToken);
+    expect(after.accessExpiresAt).toBeGreaterThan(Date.now() + 20 * 60_000);
+    expect(emu.emulator.stats().tokenRequests).toBe(requests + 1);
+  });
+
   it("POST /login/refresh with the secret refreshes; the cron refreshes a token about to expire", async () => {
     const first = JSON.parse((await stored())!);
     const refreshed = await fetch(`${origin}/login/refresh`, { method: "POST", headers: admin });
