@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { TokenRequestError } from "../../core/errors.ts";
 import { MemoryStore } from "../../core/memory_store.ts";
 import { AuthSession } from "../../core/session.ts";
-import { freePort } from "../helpers/browser.ts";
+import { freePort } from "../helpers/port.ts";
 import { emulatorSchwab } from "../helpers/login.ts";
 
 describe("a token endpoint nobody answers at", () => {

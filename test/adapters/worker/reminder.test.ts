@@ -14,7 +14,7 @@ import { AuthSession } from "../../../core/session.ts";
 import type { StoredTokens } from "../../../core/types.ts";
 import { startEmulator } from "../../../emulator/mod.ts";
 import type { RunningEmulator } from "../../../emulator/types.ts";
-import { freePort } from "../../helpers/browser.ts";
+import { freePort } from "../../helpers/port.ts";
 import { emulatorLogin } from "../../helpers/login.ts";
 
 const DAY = 86_400_000;
