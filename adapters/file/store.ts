@@ -14,7 +14,7 @@
  * @module
  */
 import { realpathSync } from "node:fs";
-import { readFile, stat, unlink } from "node:fs/promises";
+import { readFile, unlink } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import type { Lock, StoredTokens, TokenStore } from "../../core/types.ts";
 import { StoreError } from "../../core/errors.ts";
@@ -28,7 +28,11 @@ import { decodeCredentials, DEFAULT_REFRESH_LIFETIME_MS, encodeCredentials, Form
 import type { CredentialsJSON } from "./_format.ts";
 import { decodeSchwabPy, encodeSchwabPy, isSchwabPyJSON, pythonJSON, SCHWAB_PY_REFRESH_LIFETIME_MS, schwabPyExtra } from "./_schwab_py.ts";
 import { PartlyWritten, settledRead } from "./_settled_read.ts";
-import { ensureFolder, linkTarget, octal, POSIX, removeStaleTemps, tighten, tightenFileMode, writeAtomic } from "./_fs.ts";
+import { ensureFolder, linkTarget, POSIX, removeStaleTemps, writeAtomic } from "./_fs.ts";
+import { ioError, StoreWarnings } from "./_store_warnings.ts";
+import { type CredentialsFormat, type FileStoreOptions, FORMATS } from "./_store_options.ts";
+
+export type { CredentialsFormat, FileStoreOptions };
 import { fileStoreLock } from "./_default_lock.ts";
 
 /** A credentials file read and understood. */
@@ -57,61 +61,6 @@ function isDefaultFolder(folder: string): boolean {
   } catch {
     return false;
   }
-}
-
-/**
- * The layouts a credentials file can have: `"tdauth"`, the Python `td` library's keys plus
- * tdauth's own (`access_token`, `refresh_token`, `access_token_expires_at`, …), or
- * `"schwab-py"`, schwab-py's token file (`{"creation_timestamp": …, "token": {…}}`).
- *
- * @example
- * ```ts
- * const format: CredentialsFormat = "schwab-py";
- * ```
- */
-export type CredentialsFormat = "tdauth" | "schwab-py";
-
-const FORMATS: readonly CredentialsFormat[] = ["tdauth", "schwab-py"];
-
-/** Options of {@link FileStore}. */
-export interface FileStoreOptions {
-  /**
-   * Encrypt the file at rest (compact JWE, dir + A256GCM). 32 bytes, or a string of 64 hex
-   * digits or base64/base64url. Default: the `TDAUTH_KEY` environment variable when set.
-   * An encrypted file cannot be read by the Python library, nor by schwab-py: a schwab-py file is
-   * always written plain (with `key` that is a TypeError; with `TDAUTH_KEY` a warning).
-   */
-  key?: Uint8Array | string;
-  /**
-   * The layout `save` writes. Default: the layout of the file being replaced (both are recognised
-   * on load), else of the last file this store loaded, else `"tdauth"`. `"schwab-py"` writes
-   * schwab-py's token file, so a schwab-py program and tdauth share one file and one login;
-   * its `creation_timestamp` is the login time and no refresh moves it.
-   */
-  format?: CredentialsFormat;
-  /**
-   * Refresh-token lifetime written when the tokens carry no `refreshExpiresAt` (the Python
-   * library needs one), and used to guess the login time of a Python-written file. Default 90
-   * days; for a schwab-py file, which never says, Schwab's 7 days from `creation_timestamp`.
-   */
-  refreshTokenLifetimeMs?: number;
-  /**
-   * Let `save` replace a file that cannot be read (corrupt, wrong types, wrong key). Default
-   * false: such a file may be the only copy of a working session, so `save` throws `StoreError`
-   * and leaves it alone until the user moves or deletes it (or calls `clear()`).
-   */
-  overwriteCorrupt?: boolean;
-  /**
-   * Tighten the folder to 0700 when it is looser. Default: true for the default folder
-   * (`~/.td_python_api` or `TDAUTH_HOME`) and any folder named `.td_python_api`; false for other
-   * folders (e.g. a project folder), which only get a warning when others can write to them.
-   */
-  fixFolderMode?: boolean;
-  /**
-   * Called with a one-line message when a mode was fixed, a file is unexpectedly plain, or (from
-   * {@link FileStore.defaultLock}) no lock file can be made. Default `console.warn`.
-   */
-  onWarning?: (message: string) => void;
 }
 
 /**
@@ -184,9 +133,8 @@ export class FileStore implements TokenStore {
   #loadedFormat: CredentialsFormat | undefined;
   readonly #lifetime: number | undefined;
   readonly #overwriteCorrupt: boolean;
-  readonly #fixFolder: boolean;
   readonly #warn: (message: string) => void;
-  readonly #warned = new Set<string>();
+  readonly #warnings: StoreWarnings;
 
   /**
    * Reads and writes nothing yet: the file is read on `load()` and written on `save()`.
@@ -224,8 +172,11 @@ export class FileStore implements TokenStore {
       : durationMs(options.refreshTokenLifetimeMs, "options.refreshTokenLifetimeMs");
     this.#overwriteCorrupt = options.overwriteCorrupt === true;
     const folder = dirname(this.path);
-    this.#fixFolder = options.fixFolderMode ?? (basename(folder) === ".td_python_api" || isDefaultFolder(folder));
     this.#warn = optionalFunction(options.onWarning, "options.onWarning") ?? ((message) => console.warn(message));
+    this.#warnings = new StoreWarnings(
+      this.#warn,
+      options.fixFolderMode ?? (basename(folder) === ".td_python_api" || isDefaultFolder(folder)),
+    );
   }
 
   /**
@@ -262,7 +213,7 @@ export class FileStore implements TokenStore {
     const file = await this.#readFile(this.path);
     if (file === null) return null;
     if (file instanceof Unreadable) throw file.error;
-    this.#fixFileMode(this.path);
+    this.#warnings.fixFile(this.path);
     this.#loadedFormat = file.format;
     return file.tokens;
   }
@@ -281,9 +232,9 @@ export class FileStore implements TokenStore {
     let extra: CredentialsJSON = {};
     try {
       const mode = await ensureFolder(dirname(target));
-      if (mode !== undefined) await this.#fixFolderMode(dirname(target), mode);
+      if (mode !== undefined) await this.#warnings.folder(dirname(target), mode);
     } catch (err) {
-      throw this.#ioError("create the folder of", dirname(target), err);
+      throw ioError("create the folder of", dirname(target), err);
     }
     let format = this.#format ?? this.#loadedFormat;
     const old = await this.#readFile(target);
@@ -300,11 +251,11 @@ export class FileStore implements TokenStore {
       // Keys of the other layout would land in the wrong place.
       if (old.format === format) extra = old.extra;
     }
-    if (old !== null && POSIX) await this.#warnLooseFile(target);
+    if (old !== null && POSIX) await this.#warnings.looseFile(target);
     let text: string;
     if (format === "schwab-py") {
       if (this.#key !== undefined) {
-        this.#warnOnce(
+        this.#warnings.once(
           `schwab-py:${target}`,
           `tdauth: ${target} is a schwab-py token file, so it stays unencrypted (schwab-py reads plain JSON) although ${this.#keyName} is set`,
         );
@@ -318,7 +269,7 @@ export class FileStore implements TokenStore {
     try {
       await writeAtomic(target, text);
     } catch (err) {
-      throw this.#ioError("write", target, err);
+      throw ioError("write", target, err);
     }
   }
 
@@ -339,7 +290,7 @@ export class FileStore implements TokenStore {
     } catch (err) {
       const code = (err as { code?: string }).code;
       if (code === "ENOENT" || code === "ENOTDIR") return;
-      throw this.#ioError("delete", target, err);
+      throw ioError("delete", target, err);
     }
   }
 
@@ -356,7 +307,7 @@ export class FileStore implements TokenStore {
     } catch (err) {
       const code = (err as { code?: string }).code;
       if (code === "ENOENT" || code === "ENOTDIR") return null;
-      throw this.#ioError("read", path, err);
+      throw ioError("read", path, err);
     }
   }
 
@@ -403,7 +354,7 @@ export class FileStore implements TokenStore {
     try {
       const json: unknown = JSON.parse(plain);
       if (plain === text && this.#key !== undefined && !isSchwabPyJSON(json)) {
-        this.#warnOnce(
+        this.#warnings.once(
           `plain:${path}`,
           `tdauth: ${path} is not encrypted yet; it will be encrypted with ${this.#keyName} at the next save`,
         );
@@ -429,64 +380,5 @@ export class FileStore implements TokenStore {
   /** The refresh-token lifetime to assume for a file of `format` (see {@link FileStoreOptions.refreshTokenLifetimeMs}). */
   #lifetimeFor(format: CredentialsFormat): number {
     return this.#lifetime ?? (format === "schwab-py" ? SCHWAB_PY_REFRESH_LIFETIME_MS : DEFAULT_REFRESH_LIFETIME_MS);
-  }
-
-  #ioError(what: string, path: string, err: unknown): StoreError {
-    const code = (err as { code?: string }).code ?? "error";
-    const hint = code === "EACCES" || code === "EPERM"
-      ? `check that this user owns it and may ${what === "read" ? "read" : "write"} it`
-      : code === "EISDIR"
-      ? "the path is a folder; pass a file path"
-      : "check the path and the disk";
-    return new StoreError(`Cannot ${what} the credentials file ${path} (${code}): ${hint}.`, { cause: err });
-  }
-
-  #warnOnce(key: string, message: string): void {
-    if (this.#warned.has(key)) return;
-    this.#warned.add(key);
-    this.#warn(message);
-  }
-
-  #fixFileMode(path: string): void {
-    const warning = tightenFileMode(path);
-    if (warning !== undefined) this.#warnOnce(`file:${path}`, warning);
-  }
-
-  // The old file is replaced by a new 0600 one; say so when it used to be readable by others.
-  async #warnLooseFile(path: string): Promise<void> {
-    try {
-      const mode = (await stat(path)).mode & 0o777;
-      if ((mode & 0o077) !== 0) {
-        this.#warnOnce(
-          `file:${path}`,
-          `tdauth: ${path} was accessible by other users (mode ${octal(mode)}); it is rewritten with mode 0600`,
-        );
-      }
-    } catch {
-      // Gone meanwhile: nothing to report.
-    }
-  }
-
-  async #fixFolderMode(dir: string, mode: number): Promise<void> {
-    if ((mode & 0o077) === 0) return;
-    if (this.#fixFolder) {
-      const fixed = await tighten(dir, 0o700);
-      this.#warnOnce(
-        `dir:${dir}`,
-        fixed
-          ? `tdauth: the credentials folder ${dir} was accessible by other users (mode ${octal(mode)}); changed it to 0700`
-          : `tdauth: the credentials folder ${dir} is accessible by other users (mode ${
-            octal(mode)
-          }) and could not be changed: run chmod 700 "${dir}"`,
-      );
-    } else if ((mode & 0o022) !== 0) {
-      // Others cannot read a 0600 file, but with write access to the folder they can replace it.
-      this.#warnOnce(
-        `dir:${dir}`,
-        `tdauth: other users can write to the folder ${dir} (mode ${
-          octal(mode)
-        }) and could replace the credentials file: run chmod go-w "${dir}" or keep the file in its own folder`,
-      );
-    }
   }
 }
