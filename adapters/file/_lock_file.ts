@@ -14,7 +14,27 @@ export interface Seen {
   size: number;
 }
 
-const code = (err: unknown): string | undefined => (err as { code?: string }).code;
+/** What is written into the lock file (no secret: the token only identifies the owner). */
+export interface OwnerRecord {
+  pid: number;
+  host: string;
+  /** Linux: the boot and the pid namespace, within which `pid` means something. */
+  boot?: string;
+  pidns?: string;
+  token: string;
+  acquiredAt: number;
+  heartbeatAt: number;
+}
+
+/** The lock file as last seen by one waiter: since when (monotonic) it has not changed, and its record. */
+export interface Watch {
+  seen: Seen;
+  since: number;
+  holder: Record<string, unknown> | null;
+}
+
+/** The `code` of a Node-style system error (`ENOENT`, `EEXIST`, …), if it has one. */
+export const code = (err: unknown): string | undefined => (err as { code?: string }).code;
 
 // O_NONBLOCK: opening a FIFO for reading would wait for a writer. O_NOFOLLOW: a link swapped in
 // after the lstat is refused (ELOOP) instead of read. Windows has neither, nor FIFOs or such links.

@@ -32,7 +32,7 @@ import { sleep } from "../../core/_sleep.ts";
 import { durationMs, optionalFunction, timeoutMs } from "../_shared/options.ts";
 import { hostName, processId, processSpace, processState } from "./_env.ts";
 import { describeHolder, judgeHolder } from "./_holder.ts";
-import { lookAt, readLockFile, readRecord, sameFile, type Seen, unchanged } from "./_lock_file.ts";
+import { code, lookAt, type OwnerRecord, readLockFile, readRecord, sameFile, type Seen, unchanged, type Watch } from "./_lock_file.ts";
 import { expandHome } from "./_home.ts";
 
 /** Options of {@link FileLock}. */
@@ -53,27 +53,6 @@ export interface FileLockOptions {
   /** Called with a one-line message on a takeover or a lost lock. Default `console.warn`. */
   onWarning?: (message: string) => void;
 }
-
-/** What is written into the lock file (no secret: the token only identifies the owner). */
-interface OwnerRecord {
-  pid: number;
-  host: string;
-  /** Linux: the boot and the pid namespace, within which `pid` means something. */
-  boot?: string;
-  pidns?: string;
-  token: string;
-  acquiredAt: number;
-  heartbeatAt: number;
-}
-
-/** The lock file as last seen by one waiter: since when (monotonic) it has not changed, and its record. */
-interface Watch {
-  seen: Seen;
-  since: number;
-  holder: Record<string, unknown> | null;
-}
-
-const code = (err: unknown): string | undefined => (err as { code?: string }).code;
 
 /**
  * A cross-process {@link Lock} on a lock file, created with O_EXCL (`open(path, "wx")`).
