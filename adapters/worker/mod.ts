@@ -38,7 +38,6 @@ import type { Provider } from "../../core/provider.ts";
 import { AuthSession } from "../../core/session.ts";
 import type { PendingAuthorization } from "../../core/state_machine.ts";
 import type { KVNamespaceLike } from "../kv/kv.ts";
-import type { DurableObjectNamespaceLike } from "../durable_object/_protocol.ts";
 import { durableObjectStorage, kvStorage, type TokenStorage } from "./_storage.ts";
 import { errorPage, successPage } from "../_shared/pages.ts";
 import { securityHeaders } from "../_shared/headers.ts";
@@ -46,6 +45,7 @@ import { parseKey } from "../_shared/key.ts";
 import { openPending, readCookie, sealPending, setCookie } from "./_cookie.ts";
 import { loginFormPage } from "./_login_form.ts";
 import { remind } from "./_reminder.ts";
+import { BindingError, durableObjectBinding, kvBinding, secretBinding } from "./_bindings.ts";
 
 /**
  * A Worker's bindings: KV namespaces, secrets, variables.
@@ -132,55 +132,6 @@ const WORKER_NEXT =
   "This Worker holds the session now: its cron refreshes the tokens, and your backends get an access token from /token with the admin secret. You can close this tab.";
 /** The callback app's security headers; the Worker's pages run no script, so the nonce allows none. */
 const secure = (formTargets?: readonly string[]): Record<string, string> => securityHeaders(randomString(cryptoRandom, 16), formTargets);
-
-/** A binding that is missing or unusable: the Worker is not configured. Its message never holds the value. */
-class BindingError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "BindingError";
-  }
-}
-
-function binding(env: WorkerEnv, name: string, what: string): unknown {
-  const value = env[name];
-  if (value === undefined || value === null || value === "") {
-    throw new BindingError(`The Worker has no ${what} binding "${name}": add it to wrangler.toml (or \`wrangler secret put ${name}\`).`);
-  }
-  return value;
-}
-
-function secretBinding(env: WorkerEnv, name: string): string {
-  const value = binding(env, name, "secret");
-  if (typeof value !== "string") {
-    throw new BindingError(`The Worker's binding "${name}" is not a secret (a string): set it with \`wrangler secret put ${name}\`.`);
-  }
-  return value;
-}
-
-/** The Durable Object namespace bound as `name`, or undefined when the Worker has none by that name. */
-function durableObjectBinding(env: WorkerEnv, name: string): DurableObjectNamespaceLike | undefined {
-  const value: unknown = env[name];
-  if (value === undefined || value === null || value === "") return undefined;
-  const ns = value as Partial<DurableObjectNamespaceLike>;
-  if (typeof value !== "object" || typeof ns.idFromName !== "function" || typeof ns.get !== "function") {
-    throw new BindingError(
-      `The Worker's binding "${name}" is not a Durable Object namespace: bind TDAuthDurableObject under [[durable_objects.bindings]] with name = "${name}" in wrangler.toml.`,
-    );
-  }
-  return value as DurableObjectNamespaceLike;
-}
-
-function kvBinding(env: WorkerEnv, name: string): KVNamespaceLike {
-  const value = binding(env, name, "KV namespace") as Partial<KVNamespaceLike> | string;
-  if (
-    typeof value !== "object" || typeof value.get !== "function" || typeof value.put !== "function" || typeof value.delete !== "function"
-  ) {
-    throw new BindingError(
-      `The Worker's binding "${name}" is not a KV namespace: bind one under [[kv_namespaces]] with binding = "${name}" in wrangler.toml.`,
-    );
-  }
-  return value as KVNamespaceLike;
-}
 
 function html(body: string, status = 200, headers: Record<string, string> = {}, formTargets?: readonly string[]): Response {
   return new Response(body, { status, headers: { ...secure(formTargets), "content-type": "text/html; charset=utf-8", ...headers } });

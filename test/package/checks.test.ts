@@ -47,7 +47,9 @@ describe("package checks", () => {
     expect(r.status, r.out).toBe(0);
     expect(r.out).toContain("Success");
     // An import JSR cannot analyze is not rewritten on publish, and fails where no import map helps.
-    expect(r.out).not.toMatch(/warning/i);
+    // The list of files it would publish is not a warning, whatever the files are called.
+    const said = r.out.split("\n").filter((line) => !line.trim().startsWith("file://")).join("\n");
+    expect(said).not.toMatch(/warning/i);
   });
 
   it("package.json and jsr.json export the same keys", () => {
