@@ -122,3 +122,24 @@ describe("the mandatory window (mustRefreshMs left, or dead)", () => {
     expect(refreshes()).toBe(before + 1);
   });
 });
+
+describe("short-lived tokens", () => {
+  it("refresh half-way through their life, not on every call, when shorter than refreshAheadMs", async () => {
+    t.emu.emulator.configure({ accessTokenLifetimeS: 240 });
+    try {
+      const { session, first } = await loggedIn();
+      const before = refreshes();
+      clock.now += 60_000;
+      expect(await session.accessToken()).toBe(first);
+      expect(refreshes()).toBe(before);
+      // Half-way (2 minutes left, more than the last minute): handed out, refreshed in the background.
+      clock.now += 61_000;
+      expect(await session.accessToken()).toBe(first);
+      await session.refresh();
+      expect(refreshes()).toBe(before + 1);
+      expect(await session.accessToken()).not.toBe(first);
+    } finally {
+      t.emu.emulator.configure({ accessTokenLifetimeS: 1800 });
+    }
+  });
+});

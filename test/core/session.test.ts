@@ -352,29 +352,6 @@ describe("fetch", () => {
   });
 });
 
-describe("short-lived tokens", () => {
-  it("refresh half-way through their life, not on every call, when shorter than refreshAheadMs", async () => {
-    t.emu.emulator.configure({ accessTokenLifetimeS: 240 });
-    try {
-      const session = td();
-      await emulatorLogin(session);
-      const first = await session.accessToken();
-      const before = t.emu.emulator.stats().refreshGrants;
-      clock.now += 60_000;
-      expect(await session.accessToken()).toBe(first);
-      expect(t.emu.emulator.stats().refreshGrants).toBe(before);
-      // Half-way (2 minutes left, more than the last minute): handed out, refreshed in the background.
-      clock.now += 61_000;
-      expect(await session.accessToken()).toBe(first);
-      await session.refresh();
-      expect(t.emu.emulator.stats().refreshGrants).toBe(before + 1);
-      expect(await session.accessToken()).not.toBe(first);
-    } finally {
-      t.emu.emulator.configure({ accessTokenLifetimeS: 1800 });
-    }
-  });
-});
-
 describe("the session owns its store", () => {
   it("has no store or lock for callers to reach through", () => {
     const session = td();
