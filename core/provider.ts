@@ -160,19 +160,6 @@ export function checkClientId(clientId: unknown): string {
 }
 
 /**
- * A form-encoded POST to a token endpoint (RFC 6749 §4.1.3, §6). It never follows a redirect: a
- * 307 or 308 would carry the body (refresh token, code, verifier, secret) to another origin.
- */
-export function formPost(url: string, body: Record<string, string | undefined>, headers: Record<string, string> = {}): Request {
-  return new Request(url, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json", ...headers },
-    body: new URLSearchParams(given(body)).toString(),
-    redirect: "manual",
-  });
-}
-
-/**
  * The fields that have a value, in order: a field left undefined is not sent (or stored) at all.
  * @example
  * ```ts
@@ -196,8 +183,10 @@ export function defined<T extends object>(fields: T): T {
 }
 
 /**
- * The token request of a grant (RFC 6749 §4.1.3, §6): the fields every profile sends, then the
- * profile's own (client id, TD's `access_type`), then the headers (client authentication).
+ * The token request of a grant (RFC 6749 §4.1.3, §6): a form-encoded POST of the fields every
+ * profile sends, then the profile's own (client id, TD's `access_type`), with HTTP Basic client
+ * authentication when `authorization` is given. It never follows a redirect: a 307 or 308 would
+ * carry the body (refresh token, code, verifier, secret) to another origin.
  * @example
  * ```ts
  * grantRequest("https://as.example/token", grant, redirectURI, { client_id: "app" });
@@ -208,15 +197,21 @@ export function grantRequest(
   grant: TokenGrant,
   redirectURI: string,
   fields: Record<string, string | undefined>,
-  headers?: Record<string, string>,
+  authorization?: string,
 ): Request {
-  return formPost(
-    url,
-    grant.grantType === "authorization_code"
-      ? { grant_type: grant.grantType, code: grant.code, redirect_uri: redirectURI, code_verifier: grant.codeVerifier, ...fields }
-      : { grant_type: grant.grantType, refresh_token: grant.refreshToken, ...fields },
-    headers,
-  );
+  const body = {
+    grant_type: grant.grantType,
+    ...(grant.grantType === "authorization_code"
+      ? { code: grant.code, redirect_uri: redirectURI, code_verifier: grant.codeVerifier }
+      : { refresh_token: grant.refreshToken }),
+    ...fields,
+  };
+  return new Request(url, {
+    method: "POST",
+    headers: defined({ "content-type": "application/x-www-form-urlencoded", accept: "application/json", authorization }) as HeadersInit,
+    body: new URLSearchParams(given(body)),
+    redirect: "manual",
+  });
 }
 
 /**

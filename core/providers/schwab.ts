@@ -75,7 +75,7 @@ export function schwab(options: SchwabOptions): Provider {
     },
     authorizationURL: (pkce) =>
       authorizationRequestURL(joinURL(base, "/v1/oauth/authorize"), { client_id: clientId, redirect_uri: redirectURI }, pkce),
-    tokenRequest: (grant) => grantRequest(tokenURL, grant, redirectURI, {}, { authorization }),
+    tokenRequest: (grant) => grantRequest(tokenURL, grant, redirectURI, {}, authorization),
     // Refreshing never extends a Schwab grant: only a new interactive login does.
     refreshExpiresAt: ({ authorizedAt }) => authorizedAt + cap,
   };
