@@ -119,10 +119,10 @@ export interface Provider {
  * ```
  */
 export function checkURL(value: unknown, name: string, what: string): string {
-  if (typeof value !== "string" || value === "") throw new TypeError(`${name} is required: ${what}.`);
+  const text = required(value, name, what);
   let url: URL;
   try {
-    url = new URL(value);
+    url = new URL(text);
   } catch {
     throw new TypeError(`${name} "${value}" is not an absolute URL: use ${what}.`);
   }
@@ -130,7 +130,7 @@ export function checkURL(value: unknown, name: string, what: string): string {
   if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopbackHost(url.hostname))) {
     throw new TypeError(`${name} "${value}" must be https, or http on 127.0.0.1, [::1] or localhost (RFC 8252).`);
   }
-  return value;
+  return text;
 }
 
 /**
@@ -152,11 +152,23 @@ export function checkRedirectURI(redirectURI: unknown): string {
  * ```
  */
 export function checkClientId(clientId: unknown): string {
-  if (typeof clientId !== "string" || clientId.trim() === "") {
-    throw new TypeError("clientId is required: your app's key (consumer key).");
+  if (/\s/.test(required(clientId, "clientId", "your app's key (consumer key)"))) {
+    throw new TypeError("clientId has white space: copy the app key again.");
   }
-  if (/\s/.test(clientId)) throw new TypeError("clientId has white space: copy the app key again.");
-  return clientId;
+  return clientId as string;
+}
+
+/**
+ * Checks an option is a string with more than white space in it; `what` says what it is, for the
+ * message when it is missing.
+ * @example
+ * ```ts
+ * required(options.clientSecret, "clientSecret", "your app's secret"); // the secret, or TypeError
+ * ```
+ */
+export function required(value: unknown, name: string, what: string): string {
+  if (typeof value !== "string" || value.trim() === "") throw new TypeError(`${name} is required: ${what}.`);
+  return value;
 }
 
 /**
