@@ -36,7 +36,7 @@ export function sessionStatus(snap: AuthSnapshot, provider: Provider, now: numbe
 
 /**
  * The error for a session that cannot produce a token without the user: nothing stored (log in),
- * or expired (log in again).
+ * or expired (log in again). `stored` is null or a record that is expired at `now`.
  * @example
  * ```ts
  * throw expiredError(provider, stored, Date.now());
@@ -45,7 +45,7 @@ export function sessionStatus(snap: AuthSnapshot, provider: Provider, now: numbe
 export function expiredError(provider: Provider, stored: StoredTokens | null, now: number, cause?: unknown): TknExpError {
   return new TknExpError(
     stored
-      ? `The ${provider.name} session has expired: ${expiryReason(stored, now) ?? "the session expired"}. Log in again (\`tdauth login\`).`
+      ? `The ${provider.name} session has expired: ${expiryReason(stored, now)}. Log in again (\`tdauth login\`).`
       : `Not logged in to ${provider.name}: nothing is stored. Run \`tdauth login\` (or authorize() + complete()).`,
     { cause },
   );

@@ -76,7 +76,7 @@ export function parseCallback(input: string): ParsedCallback {
   const parsed: ParsedCallback = { kind: "url", params, code, state, error, error_description };
   if (code === undefined && error === undefined) {
     throw new AuthorizationError(
-      "The URL has no code parameter: paste the address reached after Allow (with ?code=).",
+      "The URL has no code parameter: paste the URL reached after Allow (with ?code=).",
     );
   }
   if (parsed.code === "") throw new AuthorizationError("The code is empty: log in again.");

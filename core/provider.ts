@@ -119,10 +119,10 @@ export interface Provider {
  * ```
  */
 export function checkURL(value: unknown, name: string, what: string): string {
-  if (typeof value !== "string" || value === "") throw new TypeError(`${name} is required: ${what}.`);
+  const text = required(value, name, what);
   let url: URL;
   try {
-    url = new URL(value);
+    url = new URL(text);
   } catch {
     throw new TypeError(`${name} "${value}" is not an absolute URL: use ${what}.`);
   }
@@ -130,7 +130,7 @@ export function checkURL(value: unknown, name: string, what: string): string {
   if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopbackHost(url.hostname))) {
     throw new TypeError(`${name} "${value}" must be https, or http on 127.0.0.1, [::1] or localhost (RFC 8252).`);
   }
-  return value;
+  return text;
 }
 
 /**
@@ -152,24 +152,23 @@ export function checkRedirectURI(redirectURI: unknown): string {
  * ```
  */
 export function checkClientId(clientId: unknown): string {
-  if (typeof clientId !== "string" || clientId.trim() === "") {
-    throw new TypeError("clientId is required: your app's key (consumer key).");
+  if (/\s/.test(required(clientId, "clientId", "your app's key (consumer key)"))) {
+    throw new TypeError("clientId has white space: copy the app key again.");
   }
-  if (/\s/.test(clientId)) throw new TypeError("clientId has white space: copy the app key again.");
-  return clientId;
+  return clientId as string;
 }
 
 /**
- * A form-encoded POST to a token endpoint (RFC 6749 §4.1.3, §6). It never follows a redirect: a
- * 307 or 308 would carry the body (refresh token, code, verifier, secret) to another origin.
+ * Checks an option is a string with more than white space in it; `what` says what it is, for the
+ * message when it is missing.
+ * @example
+ * ```ts
+ * required(options.clientSecret, "clientSecret", "your app's secret"); // the secret, or TypeError
+ * ```
  */
-export function formPost(url: string, body: Record<string, string | undefined>, headers: Record<string, string> = {}): Request {
-  return new Request(url, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json", ...headers },
-    body: new URLSearchParams(given(body)).toString(),
-    redirect: "manual",
-  });
+export function required(value: unknown, name: string, what: string): string {
+  if (typeof value !== "string" || value.trim() === "") throw new TypeError(`${name} is required: ${what}.`);
+  return value;
 }
 
 /**
@@ -196,8 +195,10 @@ export function defined<T extends object>(fields: T): T {
 }
 
 /**
- * The token request of a grant (RFC 6749 §4.1.3, §6): the fields every profile sends, then the
- * profile's own (client id, TD's `access_type`), then the headers (client authentication).
+ * The token request of a grant (RFC 6749 §4.1.3, §6): a form-encoded POST of the fields every
+ * profile sends, then the profile's own (client id, TD's `access_type`), with HTTP Basic client
+ * authentication when `authorization` is given. It never follows a redirect: a 307 or 308 would
+ * carry the body (refresh token, code, verifier, secret) to another origin.
  * @example
  * ```ts
  * grantRequest("https://as.example/token", grant, redirectURI, { client_id: "app" });
@@ -208,15 +209,21 @@ export function grantRequest(
   grant: TokenGrant,
   redirectURI: string,
   fields: Record<string, string | undefined>,
-  headers?: Record<string, string>,
+  authorization?: string,
 ): Request {
-  return formPost(
-    url,
-    grant.grantType === "authorization_code"
-      ? { grant_type: grant.grantType, code: grant.code, redirect_uri: redirectURI, code_verifier: grant.codeVerifier, ...fields }
-      : { grant_type: grant.grantType, refresh_token: grant.refreshToken, ...fields },
-    headers,
-  );
+  const body = {
+    grant_type: grant.grantType,
+    ...(grant.grantType === "authorization_code"
+      ? { code: grant.code, redirect_uri: redirectURI, code_verifier: grant.codeVerifier }
+      : { refresh_token: grant.refreshToken }),
+    ...fields,
+  };
+  return new Request(url, {
+    method: "POST",
+    headers: defined({ "content-type": "application/x-www-form-urlencoded", accept: "application/json", authorization }) as HeadersInit,
+    body: new URLSearchParams(given(body)),
+    redirect: "manual",
+  });
 }
 
 /**

@@ -11,7 +11,7 @@ import { InProcessLock, withLock } from "./in_process_lock.ts";
 import { checkCallback } from "./callback_check.ts";
 import { parseCallback } from "./callback.ts";
 import { MemoryStore } from "./memory_store.ts";
-import { defined, type Provider } from "./provider.ts";
+import { defined, type Provider, type TokenGrant } from "./provider.ts";
 import type {
   AccessTokenOptions,
   AuthSessionOptions,
@@ -153,11 +153,12 @@ export class AuthSession {
     const pending = this.#snap.pending!;
     let tokens: StoredTokens;
     try {
-      const response = await requestToken(
-        { grantType: "authorization_code", code: verdict.code, codeVerifier: pending.codeVerifier, offline: options.offline },
-        this.#o,
-      );
-      tokens = tokensFromResponse(response, { now: this.#o.now(), provider: this.provider, origin: this.#o.loginOrigin });
+      tokens = await this.#request({
+        grantType: "authorization_code",
+        code: verdict.code,
+        codeVerifier: pending.codeVerifier,
+        offline: options.offline,
+      });
     } catch (error) {
       this.#apply({ type: "authorization_failed", reason: String(error) });
       throw error;
@@ -310,11 +311,7 @@ export class AuthSession {
   async #grant(stored: StoredTokens, renew: boolean, again?: boolean): Promise<StoredTokens> {
     let next: StoredTokens;
     try {
-      const response = await requestToken(
-        { grantType: "refresh_token", refreshToken: stored.refreshToken!, renewRefreshToken: renew },
-        this.#o,
-      );
-      next = tokensFromResponse(response, { now: this.#o.now(), provider: this.provider, previous: stored });
+      next = await this.#request({ grantType: "refresh_token", refreshToken: stored.refreshToken!, renewRefreshToken: renew }, stored);
     } catch (error) {
       const outcome = outcomeOf(error);
       // A refused reply may come after the server rotated: its new refresh token is kept.
@@ -338,6 +335,12 @@ export class AuthSession {
     }
     await this.#keep(next);
     return next;
+  }
+
+  /** Sends a grant and reads what to store from the reply: a refresh of `previous`, or a login (recorded as made here). */
+  async #request(grant: TokenGrant, previous?: StoredTokens): Promise<StoredTokens> {
+    const response = await requestToken(grant, this.#o);
+    return tokensFromResponse(response, { now: this.#o.now(), provider: this.provider, previous, origin: this.#o.loginOrigin });
   }
 
   /**

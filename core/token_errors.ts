@@ -50,7 +50,7 @@ export function tokenRequestFailure(
     const hint = outcome.grantDead
       ? code ? " The code was used or expired (Schwab's last ~30 s), or the redirect URI is not the registered one: log in again." : ""
       : outcome.error === "invalid_client"
-      ? ` Check the app key and secret; ${code ? "no tokens were stored" : unchanged}.`
+      ? ` Check the app key and secret; ${unchanged}.`
       : "";
     error = new TokenRequestError(
       `${provider.name} refused ${what}: ${scrub(outcome.error, all, 100)}${description ? ` (${description})` : ""}.${hint}`,

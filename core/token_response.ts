@@ -129,11 +129,10 @@ export function tokensFromResponse(
   const refreshToken = response.refresh_token ?? previous?.refreshToken;
   // What the record says besides the tokens (baseURL, where the login was made, a store's own
   // fields) stays, and so do a scope, ID token or refresh token the reply does not repeat; the
-  // access token, its times, the refresh token's expiry and any expiry mark are replaced.
-  const { expired: _, refreshExpiresAt: __, ...kept } = previous ?? {};
+  // access token, its times, the refresh token's expiry and any expiry mark are replaced. Where
+  // the login was made (`origin`) is recorded by a login only: a refresh is not a login.
+  const { expired: _, refreshExpiresAt: __, ...kept } = (previous ?? context.origin ?? {}) as Partial<StoredTokens>;
   return {
-    // A login records where it was made; a refresh keeps what the previous record says.
-    ...context.origin,
     tokenType: "Bearer",
     ...kept,
     // Fields without a value are left out, so a stored record never holds an undefined key.

@@ -87,8 +87,11 @@ export function oauth2(options: OAuth2Options): Provider {
     throw new TypeError(`clientAuth "${clientAuth}" is not "none", or "client_secret_basic" or "client_secret_post" with a clientSecret.`);
   }
   const authorization = clientAuth === "client_secret_basic" && secret ? basicAuth(clientId, secret) : undefined;
-  const clientFields = (): Record<string, string | undefined> =>
-    clientAuth === "client_secret_post" ? { client_id: clientId, client_secret: secret } : authorization ? {} : { client_id: clientId };
+  const clientFields = clientAuth === "client_secret_post"
+    ? { client_id: clientId, client_secret: secret }
+    : authorization
+    ? {}
+    : { client_id: clientId };
 
   return {
     id: "oauth2",
@@ -109,7 +112,7 @@ export function oauth2(options: OAuth2Options): Provider {
         scope: options.scope,
         ...options.extraAuthorizationParams,
       }, pkce),
-    tokenRequest: (grant) => grantRequest(tokenEndpoint, grant, redirectURI, clientFields(), authorization ? { authorization } : {}),
+    tokenRequest: (grant) => grantRequest(tokenEndpoint, grant, redirectURI, clientFields, authorization),
     refreshExpiresAt: (input) => refreshExpiryFromResponse(input, options.refreshTokenLifetimeMs),
   };
 }

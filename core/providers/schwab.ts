@@ -14,6 +14,7 @@ import {
   grantRequest,
   joinURL,
   type Provider,
+  required,
 } from "../provider.ts";
 
 /**
@@ -48,10 +49,7 @@ export interface SchwabOptions {
  */
 export function schwab(options: SchwabOptions): Provider {
   const clientId = checkClientId(options?.clientId);
-  const secret = options.clientSecret;
-  if (typeof secret !== "string" || secret === "") {
-    throw new TypeError("clientSecret is required: your app's secret.");
-  }
+  const secret = required(options.clientSecret, "clientSecret", "your app's secret");
   const redirectURI = checkRedirectURI(options.redirectURI);
   const base = options.baseURL ?? "https://api.schwabapi.com";
   const tokenURL = joinURL(base, "/v1/oauth/token");
@@ -75,7 +73,7 @@ export function schwab(options: SchwabOptions): Provider {
     },
     authorizationURL: (pkce) =>
       authorizationRequestURL(joinURL(base, "/v1/oauth/authorize"), { client_id: clientId, redirect_uri: redirectURI }, pkce),
-    tokenRequest: (grant) => grantRequest(tokenURL, grant, redirectURI, {}, { authorization }),
+    tokenRequest: (grant) => grantRequest(tokenURL, grant, redirectURI, {}, authorization),
     // Refreshing never extends a Schwab grant: only a new interactive login does.
     refreshExpiresAt: ({ authorizedAt }) => authorizedAt + cap,
   };

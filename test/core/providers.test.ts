@@ -115,6 +115,8 @@ describe("schwab()", () => {
 
   it("requires the app secret", () => {
     expect(() => schwab({ clientId: "k", clientSecret: "", redirectURI: "https://127.0.0.1:8182" })).toThrow(/clientSecret is required/);
+    // A secret of white space alone (an unset variable padded by a shell) is as missing as an empty one.
+    expect(() => schwab({ clientId: "k", clientSecret: "  ", redirectURI: "https://127.0.0.1:8182" })).toThrow(/clientSecret is required/);
   });
 });
 

@@ -82,6 +82,20 @@ describe("tokensFromResponse after a refresh", () => {
     });
   });
 
+  it("records where a login was made, never where a refresh was", () => {
+    const origin = { loginHost: "here", loginTool: "bot" };
+    expect(tokensFromResponse({ access_token: "A", expires_in: 1800 }, { now: 0, provider, origin })).toMatchObject(origin);
+    const { loginHost: _, loginTool: __, ...elsewhere } = previous;
+    const next = tokensFromResponse({ access_token: "NEW-ACCESS", expires_in: 1800 }, {
+      now: 60_000,
+      provider,
+      previous: elsewhere,
+      origin,
+    });
+    expect(next.loginHost).toBeUndefined();
+    expect(next.loginTool).toBeUndefined();
+  });
+
   it("keeps a field it does not know, which a store may carry for its own format", () => {
     const next = tokensFromResponse({ access_token: "NEW-ACCESS", expires_in: 1800 }, {
       now: 60_000,
