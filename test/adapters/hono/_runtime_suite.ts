@@ -153,10 +153,19 @@ async function loginCase(scheme: "http" | "https"): Promise<void> {
   }
 }
 
-async function forgedCallbackCase(): Promise<void> {
+/** Runs `fn` with an emulator whose TD app calls back to a free port on 127.0.0.1, closed after. */
+async function withTDEmulator(fn: (emu: Awaited<ReturnType<typeof emulatorFor>>, port: number) => Promise<void>): Promise<void> {
   const port = await freePort();
   const emu = await emulatorFor("td", `http://127.0.0.1:${port}/callback`);
   try {
+    await fn(emu, port);
+  } finally {
+    await emu.close();
+  }
+}
+
+function forgedCallbackCase(): Promise<void> {
+  return withTDEmulator(async (emu) => {
     const store = new MemoryStore();
     const session = new AuthSession({ provider: emu.provider, store });
     let page: Promise<Reply> | undefined;
@@ -182,15 +191,11 @@ async function forgedCallbackCase(): Promise<void> {
     assert.equal(result.status.state, "authenticated");
     assert.equal(emu.emulator.stats().authorizationCodeGrants, 1);
     assert.ok((await store.load())?.accessToken);
-  } finally {
-    await emu.close();
-  }
+  });
 }
 
-async function securityCase(): Promise<void> {
-  const port = await freePort();
-  const emu = await emulatorFor("td", `http://127.0.0.1:${port}/callback`);
-  try {
+function securityCase(): Promise<void> {
+  return withTDEmulator(async (emu, port) => {
     const app = createAuthApp({ session: new AuthSession({ provider: emu.provider }) });
     let listening!: () => void;
     const ready = new Promise<void>((resolve) => (listening = resolve));
@@ -216,15 +221,11 @@ async function securityCase(): Promise<void> {
     assert.ok(error instanceof AuthorizationError, `run() rejected with ${String(error)}`);
     assert.match((error as Error).message, /shut down before a login completed/);
     assert.ok(await refused(`http://${host}/`), "the server closed");
-  } finally {
-    await emu.close();
-  }
+  });
 }
 
-async function timeoutCase(): Promise<void> {
-  const port = await freePort();
-  const emu = await emulatorFor("td", `http://127.0.0.1:${port}/callback`);
-  try {
+function timeoutCase(): Promise<void> {
+  return withTDEmulator(async (emu, port) => {
     const app = createAuthApp({ session: new AuthSession({ provider: emu.provider }) });
     const error = await run(app, { timeoutMs: 150 }).catch((e: unknown) => e);
     assert.ok(error instanceof AuthorizationError);
@@ -238,28 +239,25 @@ async function timeoutCase(): Promise<void> {
     }).catch((e: unknown) => e);
     assert.match(String(await aborted), /stopped by the caller/);
     assert.ok(await refused(`http://127.0.0.1:${port}/`));
-  } finally {
-    await emu.close();
-  }
+  });
 }
 
-async function portInUseCase(): Promise<void> {
-  const port = await freePort();
-  const emu = await emulatorFor("td", `http://127.0.0.1:${port}/callback`);
-  const holder = await listen({ fetch: () => new Response("someone else"), hostname: "127.0.0.1", port });
-  try {
-    const session = new AuthSession({ provider: emu.provider });
-    const error = await run(createAuthApp({ session }), { timeoutMs: 5_000 }).catch((e: unknown) => e);
-    assert.ok(error instanceof CallbackPortError, `run() rejected with ${String(error)}`);
-    assert.equal(error.problem, "in_use");
-    assert.equal(error.port, port);
-    assert.match(error.message, new RegExp(`Port ${port} on 127\\.0\\.0\\.1 is in use by another program`));
-    assert.equal(session.state, "unauthenticated", "no login was started");
-    assert.equal(emu.emulator.stats().tokenRequests, 0);
-  } finally {
-    await holder.close();
-    await emu.close();
-  }
+function portInUseCase(): Promise<void> {
+  return withTDEmulator(async (emu, port) => {
+    const holder = await listen({ fetch: () => new Response("someone else"), hostname: "127.0.0.1", port });
+    try {
+      const session = new AuthSession({ provider: emu.provider });
+      const error = await run(createAuthApp({ session }), { timeoutMs: 5_000 }).catch((e: unknown) => e);
+      assert.ok(error instanceof CallbackPortError, `run() rejected with ${String(error)}`);
+      assert.equal(error.problem, "in_use");
+      assert.equal(error.port, port);
+      assert.match(error.message, new RegExp(`Port ${port} on 127\\.0\\.0\\.1 is in use by another program`));
+      assert.equal(session.state, "unauthenticated", "no login was started");
+      assert.equal(emu.emulator.stats().tokenRequests, 0);
+    } finally {
+      await holder.close();
+    }
+  });
 }
 
 /** Every case, for the runtime's own test runner. */
