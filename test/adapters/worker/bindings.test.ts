@@ -2,10 +2,9 @@
 // bytes, a plain variable where a KV namespace belongs, a number for a secret, a provider that
 // cannot be made): each request gets the 500 "not configured" page naming the binding, never an
 // uncaught exception, and never the binding's value.
-import { build } from "esbuild";
-import { Miniflare } from "miniflare";
+import type { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../../helpers/port.ts";
+import { startTestWorker } from "./_workerd.ts";
 
 const ADMIN = "admin-secret-for-tests-only";
 const SHORT_KEY = "c2hvcnQta2V5LXZhbHVl"; // base64 of 15 bytes
@@ -13,33 +12,14 @@ let mf: Miniflare;
 let origin: string;
 
 beforeAll(async () => {
-  const bundle = await build({
-    entryPoints: [new URL("./bad_bindings_entry.ts", import.meta.url).pathname],
-    bundle: true,
-    format: "esm",
-    platform: "browser",
-    conditions: ["worker", "browser"],
-    write: false,
-  });
-  const port = await freePort();
-  origin = `http://127.0.0.1:${port}`;
-  mf = new Miniflare({
-    modules: true,
-    script: bundle.outputFiles[0]!.text,
-    kvNamespaces: ["TOKENS"],
-    bindings: {
-      ADMIN_SECRET: ADMIN,
-      SHORT_KEY,
-      PLAIN_TEXT: "tokens",
-      NUMBER: 42,
-      APP_KEY: "WorkerTestAppKey0000000000000001",
-      APP_SECRET: "S",
-    },
-    host: "127.0.0.1",
-    port,
-    compatibilityDate: "2025-01-01",
-  });
-  await mf.ready;
+  ({ mf, origin } = await startTestWorker("./bad_bindings_entry.ts", {
+    ADMIN_SECRET: ADMIN,
+    SHORT_KEY,
+    PLAIN_TEXT: "tokens",
+    NUMBER: 42,
+    APP_KEY: "WorkerTestAppKey0000000000000001",
+    APP_SECRET: "S",
+  }));
 }, 60_000);
 afterAll(async () => await mf?.dispose());
 

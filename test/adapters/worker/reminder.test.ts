@@ -4,8 +4,7 @@
 // backdating the record in KV and advancing the emulator's clock together.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { build } from "esbuild";
-import { Miniflare } from "miniflare";
+import type { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KvStore } from "../../../adapters/kv/store.ts";
 import type { KVNamespaceLike } from "../../../adapters/kv/kv.ts";
@@ -14,7 +13,7 @@ import { AuthSession } from "../../../core/session.ts";
 import type { StoredTokens } from "../../../core/types.ts";
 import { startEmulator } from "../../../emulator/mod.ts";
 import type { RunningEmulator } from "../../../emulator/types.ts";
-import { freePort } from "../../helpers/port.ts";
+import { startTestWorker } from "./_workerd.ts";
 import { emulatorLogin } from "../../helpers/login.ts";
 
 const DAY = 86_400_000;
@@ -28,9 +27,6 @@ const posts: Array<{ path: string; body: Record<string, unknown> }> = [];
 
 beforeAll(async () => {
   emu = await startEmulator({ port: 0, autoApprove: true });
-  const port = await freePort();
-  origin = `http://127.0.0.1:${port}`;
-  emu.emulator.registerApp({ flavour: "schwab", clientId: APP_KEY, clientSecret: APP_SECRET, redirectURIs: [`${origin}/callback`] });
   receiver = createServer((request, response) => {
     let text = "";
     request.on("data", (chunk) => (text += chunk)).on("end", () => {
@@ -40,19 +36,9 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
   const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook/secret-path`;
-  const bundle = await build({
-    entryPoints: [new URL("./entry.ts", import.meta.url).pathname],
-    bundle: true,
-    format: "esm",
-    platform: "browser",
-    conditions: ["worker", "browser"],
-    write: false,
-  });
-  mf = new Miniflare({
-    modules: true,
-    script: bundle.outputFiles[0]!.text,
-    kvNamespaces: ["TOKENS"],
-    bindings: {
+  ({ mf, origin } = await startTestWorker("./entry.ts", (origin) => {
+    emu.emulator.registerApp({ flavour: "schwab", clientId: APP_KEY, clientSecret: APP_SECRET, redirectURIs: [`${origin}/callback`] });
+    return {
       ADMIN_SECRET: "admin",
       TDAUTH_KEY: btoa("k".repeat(32)),
       APP_KEY,
@@ -60,12 +46,8 @@ beforeAll(async () => {
       REDIRECT_URI: `${origin}/callback`,
       EMULATOR: emu.url,
       NOTIFY_URL: hook,
-    },
-    host: "127.0.0.1",
-    port,
-    compatibilityDate: "2025-01-01",
-  });
-  await mf.ready;
+    };
+  }));
 }, 60_000);
 afterAll(async () => {
   await mf?.dispose();

@@ -1,14 +1,13 @@
 // tdauth/worker in real workerd (miniflare) with a Workers KV namespace: a headless-Chromium
 // login lands tokens in KV; forged callbacks are refused with KV unchanged; admin routes need
 // the secret; the cron refreshes an expiring token.
-import { build } from "esbuild";
-import { Miniflare } from "miniflare";
+import type { Miniflare } from "miniflare";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator } from "../../../emulator/mod.ts";
 import { securityHeaders } from "../../../adapters/_shared/headers.ts";
 import { haveChromium, launchChromium } from "../../helpers/browser.ts";
-import { freePort } from "../../helpers/port.ts";
+import { startTestWorker } from "./_workerd.ts";
 
 const enabled = haveChromium();
 const ADMIN = "admin-secret-for-tests-only";
@@ -23,27 +22,10 @@ let browser: Browser;
 
 beforeAll(async () => {
   emu = await startEmulator({ port: 0 });
-  const port = await freePort();
-  origin = `http://127.0.0.1:${port}`;
-  emu.emulator.registerApp({ flavour: "schwab", clientId: APP_KEY, clientSecret: APP_SECRET, redirectURIs: [`${origin}/callback`] });
-  const bundle = await build({
-    entryPoints: [new URL("./entry.ts", import.meta.url).pathname],
-    bundle: true,
-    format: "esm",
-    platform: "browser",
-    conditions: ["worker", "browser"],
-    write: false,
-  });
-  mf = new Miniflare({
-    modules: true,
-    script: bundle.outputFiles[0]!.text,
-    kvNamespaces: ["TOKENS"],
-    bindings: { ADMIN_SECRET: ADMIN, TDAUTH_KEY: KEY, APP_KEY, APP_SECRET, REDIRECT_URI: `${origin}/callback`, EMULATOR: emu.url },
-    host: "127.0.0.1",
-    port,
-    compatibilityDate: "2025-01-01",
-  });
-  await mf.ready;
+  ({ mf, origin } = await startTestWorker("./entry.ts", (origin) => {
+    emu.emulator.registerApp({ flavour: "schwab", clientId: APP_KEY, clientSecret: APP_SECRET, redirectURIs: [`${origin}/callback`] });
+    return { ADMIN_SECRET: ADMIN, TDAUTH_KEY: KEY, APP_KEY, APP_SECRET, REDIRECT_URI: `${origin}/callback`, EMULATOR: emu.url };
+  }));
   if (enabled) browser = await launchChromium();
 }, 60_000);
 afterAll(async () => {
